@@ -1,0 +1,5 @@
+import type { CommandDefinition } from '../command.ts';
+import { runCommand } from './run.ts';
+
+/** Every `growset` command, in help order. Packages add theirs here. */
+export const commands: readonly CommandDefinition[] = [runCommand];

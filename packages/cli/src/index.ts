@@ -1,0 +1,20 @@
+export {
+  type CommandDefinition,
+  type CommandIO,
+  type CommandResult,
+  commandHelp,
+  defineCommand,
+  GLOBAL_OPTIONS,
+  intOption,
+  listOption,
+  numberOption,
+  type OptionSpec,
+  type ParsedCommandArgs,
+  parseCommandArgs,
+  stringOption,
+  UsageError,
+} from './command.ts';
+export { commands } from './commands/index.ts';
+export { loadPipeline } from './commands/run.ts';
+export { type MainOptions, main } from './main.ts';
+export { createProgressRenderer, type ProgressRenderer } from './progress.ts';

@@ -1,0 +1,474 @@
+import { abortReason, raceAbort } from './concurrency.ts';
+import { AccountingError, errorMessage, GrowsetError, StageError } from './errors.ts';
+import { type Logger, silentLogger } from './logger.ts';
+import { type ProgressListener, type StageProgress, ThrottledProgress } from './progress.ts';
+import { QuarantineFolder, type QuarantineSink, quarantineRecord } from './quarantine.ts';
+import { Rng } from './rng.ts';
+import type { Identified } from './sample.ts';
+import type { QuarantineOptions, Source, Stage, StageContext } from './stage.ts';
+
+/** Counts of one stage after a run, with the reasons behind every drop. */
+export interface StageSummary extends StageProgress {
+  /** Filtered samples per reason. */
+  filteredBy: { [reason: string]: number };
+  /** Quarantined samples per reason. */
+  quarantinedBy: { [reason: string]: number };
+  /** Wall time from the stage's first pull to its end, in milliseconds. */
+  timeMs: number;
+}
+
+/** What a run returns: per-stage counts (which always add up) and totals. */
+export interface RunSummary {
+  run: string;
+  ok: boolean;
+  /** Whether the run was cancelled through its signal. */
+  aborted: boolean;
+  /** The seed given (or the key of the generator given). */
+  seed: string;
+  wallTimeMs: number;
+  /** Items that left the last stage. */
+  out: number;
+  filtered: number;
+  quarantined: number;
+  created: number;
+  stages: StageSummary[];
+  /** The error that ended the run, if any. */
+  error?: string;
+}
+
+export interface RunOptions {
+  /** Seed of the run's generator. @default 0 */
+  seed?: number | string;
+  /** A generator to use instead of `seed` (e.g. forked from a caller's). */
+  rng?: Rng;
+  signal?: AbortSignal;
+  logger?: Logger;
+  onProgress?: ProgressListener;
+  /** Where quarantined samples go: a sink, or a folder for `quarantine.jsonl`. */
+  quarantine?: QuarantineSink | string;
+  /** Name used in progress events and the summary. @default 'pipeline' */
+  name?: string;
+}
+
+type AnyStage = Stage<unknown, unknown>;
+
+/**
+ * An immutable, typed chain of a source and stages. `pipe` returns a new pipeline; nothing runs
+ * until `run`, `collect` or iteration of `start(...)`.
+ */
+export class Pipeline<O> {
+  readonly #source: Source<unknown>;
+  readonly #stages: readonly AnyStage[];
+
+  /** @internal Use {@link pipeline}. */
+  constructor(source: Source<unknown>, stages: readonly AnyStage[]) {
+    this.#source = source;
+    this.#stages = stages;
+  }
+
+  /** Stage names in order, source first. */
+  get stageNames(): string[] {
+    return uniqueNames([this.#source.name, ...this.#stages.map((s) => s.name)]);
+  }
+
+  /** A new pipeline with `stage` appended. */
+  pipe<N>(stage: Stage<O, N>): Pipeline<N> {
+    return new Pipeline<N>(this.#source, [...this.#stages, stage as AnyStage]);
+  }
+
+  /** Starts a run. Iterate the result to pull items; its `summary` is live and final at the end. */
+  start(options: RunOptions = {}): PipelineExecution<O> {
+    return new PipelineExecution<O>(this.#source, this.#stages, options);
+  }
+
+  /** Runs to the end, discarding items, and returns the summary. Rejects if the run fails. */
+  async run(options: RunOptions = {}): Promise<RunSummary> {
+    const execution = this.start(options);
+    for await (const _ of execution) {
+      // drain
+    }
+    return execution.summary;
+  }
+
+  /** Runs to the end and returns every item with the summary. For small outputs. */
+  async collect(options: RunOptions = {}): Promise<{ items: O[]; summary: RunSummary }> {
+    const execution = this.start(options);
+    const items: O[] = [];
+    for await (const item of execution) items.push(item);
+    return { items, summary: execution.summary };
+  }
+}
+
+/**
+ * Composes a source and stages into a typed pipeline: each stage's input type must match the
+ * previous output type.
+ */
+export function pipeline<A>(source: Source<A>): Pipeline<A>;
+export function pipeline<A, B>(source: Source<A>, s1: Stage<A, B>): Pipeline<B>;
+export function pipeline<A, B, C>(source: Source<A>, s1: Stage<A, B>, s2: Stage<B, C>): Pipeline<C>;
+export function pipeline<A, B, C, D>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+): Pipeline<D>;
+export function pipeline<A, B, C, D, E>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+): Pipeline<E>;
+export function pipeline<A, B, C, D, E, F>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+): Pipeline<F>;
+export function pipeline<A, B, C, D, E, F, G>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+): Pipeline<G>;
+export function pipeline<A, B, C, D, E, F, G, H>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+): Pipeline<H>;
+export function pipeline<A, B, C, D, E, F, G, H, I>(
+  source: Source<A>,
+  s1: Stage<A, B>,
+  s2: Stage<B, C>,
+  s3: Stage<C, D>,
+  s4: Stage<D, E>,
+  s5: Stage<E, F>,
+  s6: Stage<F, G>,
+  s7: Stage<G, H>,
+  s8: Stage<H, I>,
+): Pipeline<I>;
+export function pipeline(source: Source<unknown>, ...stages: AnyStage[]): Pipeline<unknown> {
+  return new Pipeline<unknown>(source, stages);
+}
+
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name}#${count}`;
+  });
+}
+
+class StageCounter {
+  readonly name: string;
+  readonly isSource: boolean;
+  #in = 0;
+  out = 0;
+  created = 0;
+  filtered = 0;
+  quarantined = 0;
+  total: number | undefined;
+  message: string | undefined;
+  readonly filteredBy = new Map<string, number>();
+  readonly quarantinedBy = new Map<string, number>();
+  startedAt: number | undefined;
+  endedAt: number | undefined;
+
+  constructor(name: string, isSource: boolean) {
+    this.name = name;
+    this.isSource = isSource;
+  }
+
+  /** Items taken in. A source's input is whatever it read: what it emitted, filtered or quarantined. */
+  get in(): number {
+    return this.isSource ? this.out + this.filtered + this.quarantined : this.#in;
+  }
+
+  countIn(): void {
+    this.#in += 1;
+  }
+
+  snapshot(): StageProgress {
+    return {
+      stage: this.name,
+      in: this.in,
+      out: this.out,
+      created: this.created,
+      filtered: this.filtered,
+      quarantined: this.quarantined,
+      ...(this.total === undefined ? {} : { total: this.total }),
+      ...(this.message === undefined ? {} : { message: this.message }),
+    };
+  }
+
+  summary(): StageSummary {
+    return {
+      ...this.snapshot(),
+      filteredBy: Object.fromEntries(this.filteredBy),
+      quarantinedBy: Object.fromEntries(this.quarantinedBy),
+      timeMs:
+        this.startedAt === undefined ? 0 : Math.round((this.endedAt ?? performance.now()) - this.startedAt),
+    };
+  }
+}
+
+/** One run of a pipeline: an async iterable of its output with a live summary. */
+export class PipelineExecution<O> implements AsyncIterable<O> {
+  readonly #source: Source<unknown>;
+  readonly #stages: readonly AnyStage[];
+  readonly #options: RunOptions;
+  readonly #counters: StageCounter[];
+  readonly #runName: string;
+  readonly #seed: string;
+  #started = false;
+  #startedAt = 0;
+  #endedAt: number | undefined;
+  #ok = false;
+  #aborted = false;
+  #error: string | undefined;
+
+  constructor(source: Source<unknown>, stages: readonly AnyStage[], options: RunOptions) {
+    this.#source = source;
+    this.#stages = stages;
+    this.#options = options;
+    this.#runName = options.name ?? 'pipeline';
+    this.#seed = options.rng ? `rng:${options.rng.key}` : String(options.seed ?? 0);
+    this.#counters = uniqueNames([source.name, ...stages.map((s) => s.name)]).map(
+      (n, i) => new StageCounter(n, i === 0),
+    );
+  }
+
+  /** Counts so far; final once iteration has finished. */
+  get summary(): RunSummary {
+    const last = this.#counters[this.#counters.length - 1]!;
+    const stages = this.#counters.map((c) => c.summary());
+    return {
+      run: this.#runName,
+      ok: this.#ok,
+      aborted: this.#aborted,
+      seed: this.#seed,
+      wallTimeMs: Math.round((this.#endedAt ?? performance.now()) - (this.#startedAt || performance.now())),
+      out: last.out,
+      filtered: sum(stages, 'filtered'),
+      quarantined: sum(stages, 'quarantined'),
+      created: sum(stages, 'created'),
+      stages,
+      ...(this.#error === undefined ? {} : { error: this.#error }),
+    };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<O> {
+    if (this.#started)
+      throw new GrowsetError('A pipeline execution can be iterated only once; call start() again');
+    this.#started = true;
+    return this.#execute();
+  }
+
+  async *#execute(): AsyncGenerator<O> {
+    const options = this.#options;
+    const signal = options.signal ?? new AbortController().signal;
+    const logger = options.logger ?? silentLogger;
+    const rng = options.rng ?? Rng.create(options.seed ?? 0);
+    const sink =
+      typeof options.quarantine === 'string' ? new QuarantineFolder(options.quarantine) : options.quarantine;
+    const throttle = options.onProgress ? new ThrottledProgress(options.onProgress) : undefined;
+    const counters = this.#counters;
+    const names = counters.map((c) => c.name);
+    const emit = (counter: StageCounter, force = false) =>
+      throttle?.emit(
+        counter.name,
+        { type: 'stage-progress', run: this.#runName, progress: counter.snapshot() },
+        force,
+      );
+
+    const contexts = counters.map((counter) =>
+      makeContext(counter, rng, signal, logger, sink, () => emit(counter)),
+    );
+    this.#startedAt = performance.now();
+    options.onProgress?.({ type: 'run-start', run: this.#runName, stages: names });
+
+    let failure: unknown;
+    try {
+      if (signal.aborted) throw abortReason(signal);
+      let stream: AsyncIterable<unknown> = countOut(
+        guard(this.#source.run(contexts[0]!), names[0]!),
+        counters[0]!,
+        options.signal,
+        emit,
+      );
+      this.#stages.forEach((stage, index) => {
+        const counter = counters[index + 1]!;
+        const input = countIn(stream, counter, signal);
+        stream = countOut(
+          guard(stage.run(input, contexts[index + 1]!), counter.name),
+          counter,
+          options.signal,
+          emit,
+        );
+      });
+      for await (const item of stream) yield item as O;
+      for (const counter of counters) counter.endedAt ??= performance.now();
+      checkAccounting(counters);
+      this.#ok = true;
+    } catch (error) {
+      failure = error;
+      this.#aborted = signal.aborted;
+      this.#error = errorMessage(error);
+      throw error;
+    } finally {
+      this.#endedAt = performance.now();
+      const disposeErrors: unknown[] = [];
+      const all = [this.#source, ...this.#stages];
+      for (let i = all.length - 1; i >= 0; i--) {
+        try {
+          await all[i]!.dispose?.();
+        } catch (error) {
+          disposeErrors.push(
+            new StageError(names[i]!, undefined, `dispose failed: ${errorMessage(error)}`, { cause: error }),
+          );
+        }
+      }
+      try {
+        await sink?.close();
+      } catch (error) {
+        disposeErrors.push(error);
+      }
+      throttle?.flush();
+      for (const counter of counters) emit(counter, true);
+      options.onProgress?.({
+        type: 'run-end',
+        run: this.#runName,
+        stages: counters.map((c) => c.snapshot()),
+        ok: this.#ok,
+      });
+      if (disposeErrors.length > 0) {
+        for (const e of disposeErrors) logger.error(errorMessage(e));
+        if (failure === undefined) {
+          this.#ok = false;
+          // biome-ignore lint/correctness/noUnsafeFinally: a failed dispose must surface when nothing else failed
+          throw disposeErrors[0];
+        }
+      }
+    }
+  }
+}
+
+function sum(stages: readonly StageSummary[], key: 'filtered' | 'quarantined' | 'created'): number {
+  let total = 0;
+  for (const s of stages) total += s[key];
+  return total;
+}
+
+function makeContext(
+  counter: StageCounter,
+  runRng: Rng,
+  signal: AbortSignal,
+  logger: Logger,
+  sink: QuarantineSink | undefined,
+  emit: () => void,
+): StageContext {
+  return {
+    stage: counter.name,
+    rng: runRng.fork(`stage:${counter.name}`),
+    signal,
+    logger,
+    filter(subject: Identified, reason: string, detail?: string) {
+      counter.filtered += 1;
+      counter.filteredBy.set(reason, (counter.filteredBy.get(reason) ?? 0) + 1);
+      if (detail !== undefined) logger.debug(`${counter.name}: filtered ${subject.id}: ${reason}: ${detail}`);
+      emit();
+    },
+    quarantine(subject: Identified, reason: string, options: QuarantineOptions = {}) {
+      counter.quarantined += 1;
+      counter.quarantinedBy.set(reason, (counter.quarantinedBy.get(reason) ?? 0) + 1);
+      const record = quarantineRecord(counter.name, subject, reason, options);
+      logger.debug(
+        `${counter.name}: quarantined ${subject.id}: ${reason}${record.detail ? `: ${record.detail}` : ''}`,
+      );
+      sink?.add(record, subject);
+      emit();
+    },
+    created(count = 1) {
+      counter.created += count;
+    },
+    progress(update) {
+      if (update.total !== undefined) counter.total = update.total;
+      if (update.message !== undefined) counter.message = update.message;
+      emit();
+    },
+  };
+}
+
+/** Wraps a stage's output so that unexpected errors name the stage. */
+async function* guard<T>(stream: AsyncIterable<T>, stage: string): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    if (error instanceof GrowsetError) throw error;
+    throw new StageError(stage, undefined, errorMessage(error), { cause: error });
+  }
+}
+
+async function* countIn<T>(
+  stream: AsyncIterable<T>,
+  counter: StageCounter,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
+  counter.startedAt ??= performance.now();
+  for await (const item of stream) {
+    if (signal.aborted) throw abortReason(signal);
+    counter.countIn();
+    yield item;
+  }
+}
+
+async function* countOut<T>(
+  stream: AsyncIterable<T>,
+  counter: StageCounter,
+  signal: AbortSignal | undefined,
+  emit: (counter: StageCounter) => void,
+): AsyncGenerator<T> {
+  counter.startedAt ??= performance.now();
+  const iterator = stream[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      const step = signal ? await raceAbort(iterator.next(), signal) : await iterator.next();
+      if (step.done) {
+        done = true;
+        counter.endedAt = performance.now();
+        return;
+      }
+      counter.out += 1;
+      if ((counter.out & 255) === 0) emit(counter);
+      yield step.value;
+    }
+  } finally {
+    if (!done) await iterator.return?.(undefined);
+  }
+}
+
+function checkAccounting(counters: readonly StageCounter[]): void {
+  for (const c of counters) {
+    const left = c.out + c.filtered + c.quarantined;
+    const entered = c.in + c.created;
+    if (entered !== left) {
+      throw new AccountingError(
+        c.name,
+        `${c.in} in + ${c.created} created = ${entered}, but ${c.out} out + ${c.filtered} filtered + ` +
+          `${c.quarantined} quarantined = ${left}. Every sample must be passed on, filtered or quarantined.`,
+      );
+    }
+  }
+}
