@@ -22,7 +22,10 @@ export interface OptionSpec {
 
 /** Flags every command takes. */
 export const GLOBAL_OPTIONS: { [name: string]: OptionSpec } = {
-  json: { type: 'boolean', description: 'print one JSON object summarizing the run as the last line of stdout' },
+  json: {
+    type: 'boolean',
+    description: 'print one JSON object summarizing the run as the last line of stdout',
+  },
   verbose: { type: 'boolean', short: 'v', description: 'debug logging and stack traces on errors' },
   help: { type: 'boolean', short: 'h', description: 'show help for the command' },
 };
@@ -80,11 +83,23 @@ export function parseCommandArgs(command: CommandDefinition, argv: string[]): Pa
       ...(spec.multiple ? { multiple: true } : {}),
     };
   }
+  // `--seed -4`: join a negative number to its flag so that the value check can name it.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const spec = arg.startsWith('--') ? specs[arg.slice(2)] : undefined;
+    if (spec?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i += 1;
+    } else args.push(arg);
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    const message =
+      error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
     throw new UsageError(`${message}. See \`growset ${command.name} --help\``, { cause: error });
   }
   const values = parsed.values as ParsedCommandArgs['values'];
@@ -107,7 +122,11 @@ function describeCount({ min, max }: { min: number; max: number }): string {
 
 /** Help text for a command. */
 export function commandHelp(command: CommandDefinition): string {
-  const lines = [`growset ${command.name}: ${command.summary}`, '', `Usage: growset ${command.name} ${command.usage}`];
+  const lines = [
+    `growset ${command.name}: ${command.summary}`,
+    '',
+    `Usage: growset ${command.name} ${command.usage}`,
+  ];
   if (command.details) lines.push('', command.details.trim());
   lines.push('', 'Options:');
   const specs = { ...command.options, ...GLOBAL_OPTIONS };

@@ -40,7 +40,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const command = commands.find((c) => c.name === name);
   if (!command) {
     return fail(
-      new UsageError(`Unknown command \`${name}\`. Commands: ${commands.map((c) => c.name).join(', ')}. See \`growset --help\``),
+      new UsageError(
+        `Unknown command \`${name}\`. Commands: ${commands.map((c) => c.name).join(', ')}. See \`growset --help\``,
+      ),
       { stdout, stderr, json, verbose, command: name },
     );
   }
@@ -76,7 +78,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const result = await command.run(args, io);
     renderer.stop();
     const exitCode = result.exitCode ?? 0;
-    if (json) stdout.write(`${JSON.stringify({ ok: exitCode === 0, command: command.name, ...result.summary })}\n`);
+    if (json)
+      stdout.write(`${JSON.stringify({ ok: exitCode === 0, command: command.name, ...result.summary })}\n`);
     else stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
     return exitCode;
   } catch (error) {

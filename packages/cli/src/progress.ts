@@ -99,7 +99,8 @@ function barRenderer(stream: NodeJS.WritableStream): ProgressRenderer {
         break;
       }
       case 'run-end':
-        for (const p of event.stages) update(`${event.run}/${p.stage}`, p.stage, p.in || p.out, p.total ?? (p.in || p.out), stageText(p));
+        for (const p of event.stages)
+          update(`${event.run}/${p.stage}`, p.stage, p.in || p.out, p.total ?? (p.in || p.out), stageText(p));
         break;
       case 'task':
         update(`task/${event.task}`, event.task, event.done, event.total, event.message ?? '');

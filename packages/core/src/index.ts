@@ -22,6 +22,7 @@ export {
   type Metrics,
   sampleCount,
 } from './internals/estimator.ts';
+export { formatRunSummary, formatTable } from './internals/format.ts';
 export {
   AtomicFileWriter,
   type AtomicWriteOptions,
@@ -126,4 +127,3 @@ export {
   type StageContext,
   tapStage,
 } from './internals/stage.ts';
-export { formatRunSummary, formatTable } from './internals/format.ts';

@@ -25,7 +25,9 @@ pipelines/digits. A bare name (digits) is looked up in ./pipelines/.`,
     const definition = await loadPipeline(spec, io.cwd);
     const out = resolve(io.cwd, stringOption(args, 'out') ?? `out/${definition.name}`);
     await mkdir(out, { recursive: true });
-    io.logger.info(`Running pipeline \`${definition.name}\`${quick ? ' (quick)' : ''} with seed ${seed} into ${out}`);
+    io.logger.info(
+      `Running pipeline \`${definition.name}\`${quick ? ' (quick)' : ''} with seed ${seed} into ${out}`,
+    );
     const started = performance.now();
     const result = await definition.run({
       out,
@@ -53,13 +55,17 @@ export async function loadPipeline(spec: string, cwd: string): Promise<PipelineD
   }
   const file = candidates.find((c) => existsSync(c) && statSync(c).isFile());
   if (!file) {
-    throw new UsageError(`Pipeline module not found: \`${spec}\` (no file ${basename(base)}, ${basename(base)}.ts or ${basename(base)}/index.ts under ${cwd})`);
+    throw new UsageError(
+      `Pipeline module not found: \`${spec}\` (no file ${basename(base)}, ${basename(base)}.ts or ${basename(base)}/index.ts under ${cwd})`,
+    );
   }
   let mod: { [name: string]: unknown };
   try {
     mod = (await import(pathToFileURL(file).href)) as { [name: string]: unknown };
   } catch (error) {
-    throw new UsageError(`Cannot load pipeline module \`${spec}\` (${file}): ${errorMessage(error)}`, { cause: error });
+    throw new UsageError(`Cannot load pipeline module \`${spec}\` (${file}): ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   const found = [mod.default, mod.pipeline].find(isPipelineDefinition);
   if (!found) {

@@ -22,7 +22,12 @@ export async function* concurrentMap<I, R>(
   const { concurrency, ordered, signal } = options;
   const iterator = source[Symbol.asyncIterator]();
   let exhausted = false;
-  const next = () => (signal ? raceAbort(iterator.next(), signal) : iterator.next());
+  // Cooperative cancellation: checked before every pull. Work in flight gets the signal itself;
+  // racing every item against the signal would cost more than the work for small items.
+  const next = () => {
+    if (signal?.aborted) throw abortReason(signal);
+    return iterator.next();
+  };
 
   if (concurrency === 1) {
     let current: Promise<R> | undefined;
@@ -34,7 +39,7 @@ export async function* concurrentMap<I, R>(
           return;
         }
         current = fn(step.value);
-        const value = await (signal ? raceAbort(current, signal) : current);
+        const value = await current;
         current = undefined;
         yield value;
       }
@@ -55,7 +60,7 @@ export async function* concurrentMap<I, R>(
         }
         const head = window.shift();
         if (head === undefined) return;
-        yield await (signal ? raceAbort(head, signal) : head);
+        yield await head;
       }
     } finally {
       await Promise.allSettled(window);
@@ -79,8 +84,7 @@ export async function* concurrentMap<I, R>(
         }
       }
       if (inflight.size === 0) return;
-      const race = Promise.race(inflight.values());
-      const [key, value] = await (signal ? raceAbort(race, signal) : race);
+      const [key, value] = await Promise.race(inflight.values());
       inflight.delete(key);
       yield value;
     }
@@ -92,7 +96,10 @@ export async function* concurrentMap<I, R>(
 
 /** Resolves like `promise`, or rejects with an AbortError as soon as `signal` aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  if (signal.aborted) {
+    promise.catch(() => {}); // its outcome no longer matters, but must not surface as unhandled
+    return Promise.reject(abortReason(signal));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,8 +1,14 @@
 import type { RunSummary } from './pipeline.ts';
 
 /** Renders rows as an aligned plain-text table (numbers right-aligned). */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [headers.map(String), ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)))];
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
+  const cells = [
+    headers.map(String),
+    ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c))),
+  ];
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) =>
@@ -10,7 +16,9 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 function formatNumber(n: number): string {
@@ -26,8 +34,10 @@ export function formatRunSummary(summary: RunSummary): string {
   );
   const reasons: string[] = [];
   for (const s of summary.stages) {
-    for (const [reason, n] of Object.entries(s.filteredBy)) reasons.push(`  ${s.stage}: filtered ${n} (${reason})`);
-    for (const [reason, n] of Object.entries(s.quarantinedBy)) reasons.push(`  ${s.stage}: quarantined ${n} (${reason})`);
+    for (const [reason, n] of Object.entries(s.filteredBy))
+      reasons.push(`  ${s.stage}: filtered ${n} (${reason})`);
+    for (const [reason, n] of Object.entries(s.quarantinedBy))
+      reasons.push(`  ${s.stage}: quarantined ${n} (${reason})`);
   }
   return reasons.length > 0 ? `${table}\nReasons:\n${reasons.join('\n')}` : table;
 }

@@ -173,7 +173,6 @@ function uniqueNames(names: readonly string[]): string[] {
 class StageCounter {
   readonly name: string;
   readonly isSource: boolean;
-  #in = 0;
   out = 0;
   created = 0;
   filtered = 0;
@@ -190,13 +189,12 @@ class StageCounter {
     this.isSource = isSource;
   }
 
+  /** The stage feeding this one; everything it emitted was taken in here. */
+  upstream: StageCounter | undefined;
+
   /** Items taken in. A source's input is whatever it read: what it emitted, filtered or quarantined. */
   get in(): number {
-    return this.isSource ? this.out + this.filtered + this.quarantined : this.#in;
-  }
-
-  countIn(): void {
-    this.#in += 1;
+    return this.upstream ? this.upstream.out : this.out + this.filtered + this.quarantined;
   }
 
   snapshot(): StageProgress {
@@ -302,22 +300,24 @@ export class PipelineExecution<O> implements AsyncIterable<O> {
     try {
       if (signal.aborted) throw abortReason(signal);
       let stream: AsyncIterable<unknown> = countOut(
-        guard(this.#source.run(contexts[0]!), names[0]!),
+        this.#source.run(contexts[0]!),
         counters[0]!,
-        options.signal,
+        signal,
         emit,
       );
       this.#stages.forEach((stage, index) => {
         const counter = counters[index + 1]!;
-        const input = countIn(stream, counter, signal);
-        stream = countOut(
-          guard(stage.run(input, contexts[index + 1]!), counter.name),
-          counter,
-          options.signal,
-          emit,
-        );
+        counter.upstream = counters[index]!;
+        stream = countOut(stage.run(stream, contexts[index + 1]!), counter, signal, emit);
       });
-      for await (const item of stream) yield item as O;
+      // Only the consumer-facing end races the signal: an abort is noticed at once even while
+      // a stage is busy; stages see the signal through their context.
+      const final = stream[Symbol.asyncIterator]();
+      for (;;) {
+        const step = options.signal ? await raceAbort(final.next(), options.signal) : await final.next();
+        if (step.done) break;
+        yield step.value as O;
+      }
       for (const counter of counters) counter.endedAt ??= performance.now();
       checkAccounting(counters);
       this.#ok = true;
@@ -410,33 +410,14 @@ function makeContext(
   };
 }
 
-/** Wraps a stage's output so that unexpected errors name the stage. */
-async function* guard<T>(stream: AsyncIterable<T>, stage: string): AsyncGenerator<T> {
-  try {
-    yield* stream;
-  } catch (error) {
-    if (error instanceof GrowsetError) throw error;
-    throw new StageError(stage, undefined, errorMessage(error), { cause: error });
-  }
-}
-
-async function* countIn<T>(
-  stream: AsyncIterable<T>,
-  counter: StageCounter,
-  signal: AbortSignal,
-): AsyncGenerator<T> {
-  counter.startedAt ??= performance.now();
-  for await (const item of stream) {
-    if (signal.aborted) throw abortReason(signal);
-    counter.countIn();
-    yield item;
-  }
-}
-
+/**
+ * Counts a stage's output, checks the signal between items, and wraps unexpected errors so that
+ * they name the stage.
+ */
 async function* countOut<T>(
   stream: AsyncIterable<T>,
   counter: StageCounter,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   emit: (counter: StageCounter) => void,
 ): AsyncGenerator<T> {
   counter.startedAt ??= performance.now();
@@ -444,7 +425,16 @@ async function* countOut<T>(
   let done = false;
   try {
     for (;;) {
-      const step = signal ? await raceAbort(iterator.next(), signal) : await iterator.next();
+      if (signal.aborted) throw abortReason(signal);
+      let step: IteratorResult<T>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        done = true; // a generator that threw is finished
+        if (error instanceof GrowsetError) throw error;
+        if (signal.aborted) throw abortReason(signal);
+        throw new StageError(counter.name, undefined, errorMessage(error), { cause: error });
+      }
       if (step.done) {
         done = true;
         counter.endedAt = performance.now();

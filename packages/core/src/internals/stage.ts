@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concurrentMap } from './concurrency.ts';
+import { abortReason, concurrentMap } from './concurrency.ts';
 import { DataError, errorMessage, StageError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { parseOptions } from './options.ts';
@@ -192,7 +192,32 @@ export function fromIterable<O>(
 
 /** Context handed to per-item functions. */
 export function itemContext(ctx: StageContext, id: string): ItemContext {
-  return { stage: ctx.stage, rng: ctx.rng.fork(id), signal: ctx.signal, logger: ctx.logger };
+  return new LazyItemContext(ctx, id);
+}
+
+/** Forks the per-item generator only when a function asks for it (hashing costs ~1 µs). */
+class LazyItemContext implements ItemContext {
+  readonly #ctx: StageContext;
+  readonly #id: string;
+  #rng: Rng | undefined;
+
+  constructor(ctx: StageContext, id: string) {
+    this.#ctx = ctx;
+    this.#id = id;
+  }
+  get stage(): string {
+    return this.#ctx.stage;
+  }
+  get rng(): Rng {
+    this.#rng ??= this.#ctx.rng.fork(this.#id);
+    return this.#rng;
+  }
+  get signal(): AbortSignal {
+    return this.#ctx.signal;
+  }
+  get logger(): Logger {
+    return this.#ctx.logger;
+  }
 }
 
 type Outcome<O> = { ok: true; items: readonly O[] | Drop } | { ok: false; error: unknown };
@@ -203,32 +228,21 @@ async function* expandItems<I extends Identified, O>(
   opts: z.output<typeof mapOptionsSchema>,
   fn: (item: I, ctx: ItemContext) => MaybePromise<readonly O[] | Drop>,
 ): AsyncGenerator<O> {
-  const work = async (item: I): Promise<[I, Outcome<O>]> => {
-    try {
-      return [item, { ok: true, items: await fn(item, itemContext(ctx, item.id)) }];
-    } catch (error) {
-      return [item, { ok: false, error }];
-    }
-  };
-  for await (const [item, outcome] of concurrentMap(input, work, {
-    concurrency: opts.concurrency,
-    ordered: opts.ordered,
-    signal: ctx.signal,
-  })) {
+  const settle = (item: I, outcome: Outcome<O>): readonly O[] => {
     if (!outcome.ok) {
       const { error } = outcome;
-      if (ctx.signal.aborted) throw ctx.signal.reason ?? error;
+      if (ctx.signal.aborted) throw abortReason(ctx.signal);
       if (error instanceof DataError) {
         ctx.quarantine(item, error.reason, {
           detail: error.message,
           ...(error.source ? { source: error.source } : {}),
           cause: error,
         });
-        continue;
+        return NOTHING;
       }
       if (opts.onError === 'quarantine') {
         ctx.quarantine(item, 'error', { detail: errorMessage(error), cause: error });
-        continue;
+        return NOTHING;
       }
       throw new StageError(ctx.stage, item.id, errorMessage(error), { cause: error });
     }
@@ -242,7 +256,7 @@ async function* expandItems<I extends Identified, O>(
           ...(result.cause === undefined ? {} : { cause: result.cause }),
         });
       }
-      continue;
+      return NOTHING;
     }
     if (result.length === 0) {
       throw new StageError(
@@ -252,9 +266,44 @@ async function* expandItems<I extends Identified, O>(
       );
     }
     if (result.length > 1) ctx.created(result.length - 1);
-    yield* result;
+    return result;
+  };
+
+  if (opts.concurrency === 1) {
+    // Sequential fast path: no promise bookkeeping beyond the awaits themselves.
+    for await (const item of input) {
+      let outcome: Outcome<O>;
+      try {
+        outcome = { ok: true, items: await fn(item, new LazyItemContext(ctx, item.id)) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      const out = settle(item, outcome);
+      if (out.length === 1) yield out[0]!;
+      else for (const o of out) yield o;
+    }
+    return;
+  }
+
+  const work = async (item: I): Promise<[I, Outcome<O>]> => {
+    try {
+      return [item, { ok: true, items: await fn(item, new LazyItemContext(ctx, item.id)) }];
+    } catch (error) {
+      return [item, { ok: false, error }];
+    }
+  };
+  for await (const [item, outcome] of concurrentMap(input, work, {
+    concurrency: opts.concurrency,
+    ordered: opts.ordered,
+    signal: ctx.signal,
+  })) {
+    const out = settle(item, outcome);
+    if (out.length === 1) yield out[0]!;
+    else for (const o of out) yield o;
   }
 }
+
+const NOTHING: readonly never[] = Object.freeze([]);
 
 /** Convenience type: a stage over samples. */
 export type SampleStage<PI, PO = PI> = Stage<Sample<PI>, Sample<PO>>;

@@ -45,11 +45,17 @@ export async function encodeRawAsPng(image: RawImage): Promise<Uint8Array> {
   } else {
     data = image.data as Uint8Array | Uint16Array;
   }
-  const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // sharp infers 16-bit input from a Uint16Array (a Buffer would be read as 8-bit).
+  const input =
+    data instanceof Uint16Array ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const depth = image.dtype === 'uint16' ? 'ushort' : 'uchar';
+  // Keep grey images grey and 16-bit images 16-bit (sharp would otherwise convert to 8-bit sRGB).
+  const colourspace =
+    channels <= 2 ? (depth === 'ushort' ? 'grey16' : 'b-w') : depth === 'ushort' ? 'rgb16' : 'srgb';
   const output = await sharp(input, {
-    raw: { width, height, channels, ...(depth === 'ushort' ? { depth } : {}) },
+    raw: { width, height, channels },
   })
+    .toColourspace(colourspace)
     .png({ compressionLevel: 6 })
     .toBuffer();
   return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);

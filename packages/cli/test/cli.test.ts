@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/index.ts';
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const bin = join(repo, 'packages/cli/bin/growset.js');
+const fixture = (name: string) => join(repo, 'packages/cli/test/fixtures', name);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the real `growset` bin in a child process. */
+function growset(args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `main()` in process with captured streams. */
+async function runMain(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const code = await main(args, { cwd: repo, stdout, stderr, handleSignals: false });
+  return { code, stdout: out, stderr: err };
+}
+
+const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
+
+describe('growset (real process)', () => {
+  it('runs the digits pipeline on real MNIST digits and ends --json output with one summary object', async () => {
+    const out = join(dir, 'digits');
+    const { code, stdout, stderr } = growset([
+      'run',
+      'pipelines/digits',
+      '--quick',
+      '--json',
+      '--out',
+      out,
+      '--seed',
+      '3',
+    ]);
+    expect(stderr).toContain('[digits] done');
+    expect(code).toBe(0);
+    const summary = JSON.parse(lastLine(stdout));
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'run',
+      pipeline: 'digits',
+      seed: 3,
+      quick: true,
+      images: 1000,
+      quarantined: 0,
+    });
+    expect(Object.values(summary.perClass)).toEqual(Array(10).fill(100));
+    const classes = (await readdir(join(out, 'images'))).filter((f) => /^\d$/.test(f));
+    expect(classes).toHaveLength(10);
+    const manifest = (await readFile(join(out, 'images', 'manifest.jsonl'), 'utf8')).trim().split('\n');
+    expect(manifest).toHaveLength(1000);
+    expect(JSON.parse(manifest[0]!)).toMatchObject({
+      id: 'mnist-0-0000',
+      label: '0',
+      file: '0/mnist-0-0000.png',
+    });
+  });
+
+  it('exits 2 with one clear line for a pipeline path that does not exist', () => {
+    const { code, stderr, stdout } = growset(['run', 'pipelines/does-not-exist']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^growset run: Pipeline module not found: `pipelines\/does-not-exist`/),
+    ]);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('growset main()', () => {
+  it('exits 2 naming the module when it exports no pipeline, with a JSON error line', async () => {
+    const { code, stdout, stderr } = await runMain(['run', fixture('no-pipeline.ts'), '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /exports no pipeline: expected `export default definePipeline\(\{\.\.\.\}\)`.*its exports: answer/,
+    );
+    expect(JSON.parse(lastLine(stdout))).toMatchObject({
+      ok: false,
+      command: 'run',
+      error: { code: 'ERR_USAGE' },
+    });
+  });
+
+  it('exits 2 for bad options and unknown flags, naming them', async () => {
+    const badSeed = await runMain(['run', fixture('tiny-pipeline.ts'), '--seed', '-4']);
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr.trim()).toBe(
+      'growset run: Expected `--seed` to be an integer from 0 to 2147483647, got `-4`',
+    );
+    const unknown = await runMain(['run', fixture('tiny-pipeline.ts'), '--sed', '4']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--sed'/);
+    const missing = await runMain(['run']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/expects 1 argument, got 0: usage: growset run <pipeline-module>/);
+    const command = await runMain(['frobnicate']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/Unknown command `frobnicate`/);
+  });
+
+  it('runs a pipeline exported as `pipeline`, printing its text, and writes its output', async () => {
+    const out = join(dir, 'tiny');
+    const { code, stdout, stderr } = await runMain(['run', fixture('tiny-pipeline.ts'), '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^kept 5\n\nPipeline `tiny` finished in [\d.]+ s; output in /);
+    expect(stderr).toContain('[pipeline] even: in 10, out 5, filtered 5');
+    expect((await readFile(join(out, 'even.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(5);
+  });
+
+  it('exits 1 on a failure while running, without a stack trace unless --verbose', async () => {
+    const quiet = await runMain(['run', fixture('failing-pipeline.ts'), '--out', join(dir, 'f')]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toContain(
+      'growset run: the disk is full (simulated)\n(run with --verbose for details)',
+    );
+    expect(quiet.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await runMain([
+      'run',
+      fixture('failing-pipeline.ts'),
+      '--out',
+      join(dir, 'f'),
+      '--verbose',
+    ]);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('prints general and per-command help', async () => {
+    const general = await runMain(['--help']);
+    expect(general.code).toBe(0);
+    expect(general.stdout).toMatch(/Usage: growset <command> \[options\]/);
+    expect(general.stdout).toMatch(/^\s+run\s+run a pipeline module/m);
+    const run = await runMain(['run', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /Usage: growset run <pipeline-module> \[--out DIR\] \[--seed N\] \[--quick\] \[--json\]/,
+    );
+    expect(run.stdout).toMatch(/--seed N\s+seed of every random choice \(default: 0\)/);
+  });
+});
