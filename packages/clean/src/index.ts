@@ -1,1 +1,1 @@
-export {};
+export { type CsvInput, type CsvReport, type ReadCsvOptions, readCsv, readCsvHeader } from './internals/csv/read-csv.ts';

@@ -1,0 +1,413 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  type Cell,
+  GrowsetError,
+  type Identified,
+  OptionsError,
+  parseOptions,
+  type Source,
+  type StageContext,
+  type TabularSample,
+} from '@growset/core';
+import { z } from 'zod';
+import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
+import { bump, type CleaningReport } from '../summary/reporting.ts';
+import { type CsvEvent, CsvRecordReader, type EngineOptions, type ErrorEvent } from './engine.ts';
+import { defaultColumns, normalizeHeader } from './header.ts';
+
+const optionsSchema = z.strictObject({
+  header: z.boolean().default(true),
+  columns: z.array(z.string().min(1)).min(1).optional(),
+  delimiter: z.string().min(1).max(8).default(','),
+  quote: z.union([z.string().length(1), z.literal(false)]).default('"'),
+  escape: z.string().length(1).optional(),
+  comment: z.string().min(1).max(8).optional(),
+  encoding: z.enum(['utf8', 'utf16le', 'latin1', 'ascii']).default('utf8'),
+  bom: z.boolean().default(true),
+  label: z.string().min(1).optional(),
+  id: z.string().min(1).optional(),
+  idPrefix: z.string().optional(),
+  naValues: z.array(z.string()).optional(),
+  trim: z.boolean().default(true),
+  missingLabel: z.enum(['quarantine', 'keep']).default('quarantine'),
+  maxRecordBytes: z.int().min(64).default(1 << 20),
+  chunkBytes: z
+    .int()
+    .min(16)
+    .max(64 << 20)
+    .default(64 << 10),
+  file: z.string().min(1).optional(),
+  name: z.string().min(1).default('read-csv'),
+});
+
+/** Options of {@link readCsv}. */
+export interface ReadCsvOptions {
+  /** The first record holds the column names. @default true */
+  header?: boolean;
+  /** Column names: replace the header's (with `header: true`) or name the columns of a headerless file. @default the header, or `column1..N` */
+  columns?: string[];
+  /** Field separator (1 to 8 characters), e.g. `;` or `\t`. @default ',' */
+  delimiter?: string;
+  /** Quote character, or `false` for none. @default '"' */
+  quote?: string | false;
+  /** Escape character inside quotes. @default the quote character (RFC 4180 `""`) */
+  escape?: string;
+  /** Lines starting with this text are comments, counted and skipped. @default none */
+  comment?: string;
+  /** Text encoding of the bytes. A UTF-8 or UTF-16LE byte order mark overrides it. @default 'utf8' */
+  encoding?: 'utf8' | 'utf16le' | 'latin1' | 'ascii';
+  /** Strip a byte order mark at the start. @default true */
+  bom?: boolean;
+  /** Column holding the class label; it becomes `sample.label` and leaves `values`. @default none */
+  label?: string;
+  /** Column holding a unique row id; it becomes `sample.id` and leaves `values`. @default `<file name>#<row>` */
+  id?: string;
+  /** Prefix of generated ids. @default `<file name>#` */
+  idPrefix?: string;
+  /** Cell texts (after trimming) read as missing (`null`). @default DEFAULT_NA_VALUES (pandas' list) */
+  naValues?: string[];
+  /** Trim spaces around every cell. @default true */
+  trim?: boolean;
+  /** A row whose label cell is missing: quarantine it, or keep it unlabeled. @default 'quarantine' */
+  missingLabel?: 'quarantine' | 'keep';
+  /** A record longer than this (an unterminated quote, a runaway line) is rejected. @default 1048576 */
+  maxRecordBytes?: number;
+  /** Bytes read at a time from a file. @default 65536 */
+  chunkBytes?: number;
+  /** Name of the input in ids and quarantine records (for a stream input). @default the path, or `stream` */
+  file?: string;
+  /** Stage name. @default 'read-csv' */
+  name?: string;
+}
+
+/** What a CSV source saw, beyond the samples it emitted. */
+export interface CsvReport extends CleaningReport {
+  kind: 'csv';
+  file: string;
+  columns: string[];
+  /** Header names that were changed (empty or repeated). */
+  renamedColumns: { [original: string]: string };
+  label: string | null;
+  /** Data records read (good and bad), header excluded. */
+  rows: number;
+  /** Physical lines read. */
+  lines: number;
+  blankLines: number;
+  commentLines: number;
+  /** Missing cells per column among emitted rows. */
+  missing: { [column: string]: number };
+}
+
+/** Input of {@link readCsv}: a file path, a Node.js readable stream or any async iterable of bytes. */
+export type CsvInput = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
+
+type Options = z.output<typeof optionsSchema>;
+
+/**
+ * A streaming CSV source on csv-parse. Each data row becomes a tabular sample (cells are strings,
+ * missing cells `null`) with its file, line and row number as `source`; the `label` column
+ * becomes the sample's label.
+ *
+ * Nothing bad stops the run or disappears: a ragged row, bad or unterminated quoting, invalid
+ * UTF-8, a runaway record or a missing label is quarantined with its line number and the raw
+ * text, and reading resumes on the next line. Blank and comment lines are counted in the report.
+ * Memory stays flat whatever the file size.
+ */
+export function readCsv(input: CsvInput, options: ReadCsvOptions = {}): Source<TabularSample> & {
+  report(): CsvReport;
+} {
+  const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
+  checkInput(input);
+  const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
+  let report = emptyReport(opts, file);
+  return {
+    name: opts.name,
+    report: () => report,
+    async *run(ctx) {
+      report = emptyReport(opts, file);
+      const rows = new CsvRows(opts, file, ctx, report);
+      const reader = new CsvRecordReader(engineOptions(opts));
+      const stream =
+        typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
+      try {
+        for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+          for (const sample of rows.handle(reader.write(toBuffer(chunk, opts.encoding)))) yield sample;
+        }
+        for (const sample of rows.handle(reader.end())) yield sample;
+      } finally {
+        if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
+          (stream as { destroy(): void }).destroy();
+        }
+      }
+      report.lines = reader.stats.lines;
+      report.blankLines += reader.stats.blankLines;
+      report.commentLines = reader.stats.commentLines;
+    },
+  };
+}
+
+/**
+ * Reads only the header of a CSV file (stopping at the first record) and returns its normalized
+ * column names, without the `label` and `id` columns. Throws if the file has no header record.
+ */
+export async function readCsvHeader(
+  input: CsvInput,
+  options: Omit<ReadCsvOptions, 'name'> = {},
+): Promise<string[]> {
+  const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
+  const reader = new CsvRecordReader(engineOptions(opts));
+  const stream =
+    typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
+  const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
+  let first: CsvEvent | undefined;
+  try {
+    for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+      first = reader.write(toBuffer(chunk, opts.encoding))[0];
+      if (first) break;
+    }
+    first ??= reader.end()[0];
+  } finally {
+    if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
+      (stream as { destroy(): void }).destroy();
+    }
+  }
+  if (first === undefined) throw new GrowsetError(`${file}: the file is empty (no header)`, { code: 'ERR_CSV' });
+  if (first.kind === 'error') {
+    throw new GrowsetError(`${file} line ${first.line}: the header cannot be read (${first.reason})`, {
+      code: 'ERR_CSV',
+    });
+  }
+  const columns = opts.header
+    ? (opts.columns ?? normalizeHeader(first.fields).columns)
+    : (opts.columns ?? defaultColumns(first.fields.length));
+  return columns.filter((c) => c !== opts.label && c !== opts.id);
+}
+
+/** Turns reader events into samples and quarantine records. */
+class CsvRows {
+  readonly #opts: Options;
+  readonly #file: string;
+  readonly #ctx: StageContext;
+  readonly #report: CsvReport;
+  readonly #na: Set<string>;
+  readonly #prefix: string;
+  #header: string[] | undefined;
+  #headerError: ErrorEvent | undefined;
+  #labelIndex = -1;
+  #idIndex = -1;
+  #row = 0;
+  readonly #ids: Set<string> | undefined;
+
+  constructor(opts: Options, file: string, ctx: StageContext, report: CsvReport) {
+    this.#opts = opts;
+    this.#file = file;
+    this.#ctx = ctx;
+    this.#report = report;
+    this.#na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
+    this.#prefix = opts.idPrefix ?? `${basename(file)}#`;
+    this.#ids = opts.id === undefined ? undefined : new Set();
+    if (!opts.header) {
+      if (opts.columns) this.#setHeader(opts.columns, 0);
+    }
+  }
+
+  *handle(events: readonly CsvEvent[]): Generator<TabularSample> {
+    for (const event of events) {
+      if (this.#opts.header && this.#header === undefined && this.#headerError === undefined) {
+        if (event.kind === 'record') {
+          const named = normalizeHeader(event.fields);
+          this.#report.renamedColumns = named.renamed;
+          this.#setHeader(this.#opts.columns ?? named.columns, event.line);
+        } else {
+          this.#headerError = event;
+          this.#quarantine(`${this.#prefix}header`, 'bad header', event, event.detail);
+        }
+        continue;
+      }
+      this.#row += 1;
+      this.#report.rows += 1;
+      if (this.#headerError) {
+        this.#quarantine(
+          this.#rowId(),
+          'bad header',
+          event,
+          `the header (line ${this.#headerError.line}) could not be read (${this.#headerError.reason}), so this row cannot be mapped to columns`,
+        );
+        continue;
+      }
+      if (event.kind === 'error') {
+        const span = event.endLine > event.line ? ` (lines ${event.line}-${event.endLine})` : '';
+        this.#quarantine(this.#rowId(), event.reason, event, `${event.detail}${span}`, event.field);
+        continue;
+      }
+      if (this.#header === undefined) this.#setHeader(defaultColumns(event.fields.length), 0);
+      const sample = this.#toSample(event.fields, event.line, event.endLine);
+      if (sample) yield sample;
+    }
+  }
+
+  #setHeader(columns: string[], line: number): void {
+    const o = this.#opts;
+    this.#header = columns;
+    this.#report.columns = columns.filter((c) => c !== o.label && c !== o.id);
+    for (const [option, column] of [
+      ['label', o.label],
+      ['id', o.id],
+    ] as const) {
+      if (column !== undefined && !columns.includes(column)) {
+        throw new GrowsetError(
+          `${this.#file}${line > 0 ? ` line ${line}` : ''}: the ${option} column \`${column}\` is not in the header (columns: ${columns.map((c) => `\`${c}\``).join(', ')})`,
+          { code: 'ERR_CSV_COLUMN' },
+        );
+      }
+    }
+    this.#labelIndex = o.label === undefined ? -1 : columns.indexOf(o.label);
+    this.#idIndex = o.id === undefined ? -1 : columns.indexOf(o.id);
+  }
+
+  #rowId(): string {
+    return `${this.#prefix}${this.#row}`;
+  }
+
+  #toSample(fields: readonly string[], line: number, endLine: number): TabularSample | undefined {
+    const header = this.#header!;
+    if (fields.length !== header.length) {
+      if (fields.length === 1 && header.length > 1 && fields[0]!.trim() === '') {
+        // A line of spaces: as good as blank.
+        this.#row -= 1;
+        this.#report.rows -= 1;
+        this.#report.blankLines += 1;
+        return undefined;
+      }
+      const span = endLine > line ? ` (lines ${line}-${endLine})` : '';
+      this.#quarantine(
+        this.#rowId(),
+        'ragged row',
+        { line, raw: fields.join(this.#opts.delimiter) },
+        `expected ${header.length} fields as in the header, got ${fields.length}${span}`,
+      );
+      return undefined;
+    }
+    const values: { [column: string]: Cell } = {};
+    let label: string | null = null;
+    let id: string | null = null;
+    const trim = this.#opts.trim;
+    const na = this.#na;
+    const missing = this.#report.missing;
+    for (let i = 0; i < fields.length; i++) {
+      const text = trim ? fields[i]!.trim() : fields[i]!;
+      const cell = na.has(text) ? null : text;
+      if (i === this.#labelIndex) label = cell;
+      else if (i === this.#idIndex) id = cell;
+      else {
+        values[header[i]!] = cell;
+        if (cell === null) bump(missing, header[i]!);
+      }
+    }
+    const source = { file: this.#file, line, row: this.#row };
+    const sampleId = id ?? this.#rowId();
+    if (this.#ids) {
+      if (id === null) {
+        this.#quarantineRow(sampleId, 'missing id', source, `the id column \`${this.#opts.id}\` is empty`);
+        return undefined;
+      }
+      if (this.#ids.has(id)) {
+        this.#quarantineRow(sampleId, 'duplicate id', source, `id ${JSON.stringify(id)} was already used`);
+        return undefined;
+      }
+      this.#ids.add(id);
+    }
+    if (this.#labelIndex >= 0 && label === null && this.#opts.missingLabel === 'quarantine') {
+      this.#quarantineRow(sampleId, 'missing label', source, `the label column \`${this.#opts.label}\` is empty`);
+      return undefined;
+    }
+    return {
+      id: sampleId,
+      ...(label === null ? {} : { label }),
+      payload: { kind: 'tabular', values },
+      source: { ...source },
+      lineage: [],
+    };
+  }
+
+  #quarantineRow(
+    id: string,
+    reason: string,
+    source: { file: string; line: number; row: number },
+    detail: string,
+  ): void {
+    const column = reason === 'missing label' ? this.#opts.label : this.#opts.id;
+    this.#ctx.quarantine({ id } as Identified, reason, {
+      detail,
+      source: { ...source, ...(column === undefined ? {} : { column }) },
+    });
+  }
+
+  #quarantine(
+    id: string,
+    reason: string,
+    event: { line: number; raw: string },
+    detail: string,
+    field?: number,
+  ): void {
+    const column = field === undefined ? undefined : this.#header?.[field];
+    const subject = { id, payload: event.raw } as Identified;
+    this.#ctx.quarantine(subject, reason, {
+      detail,
+      source: {
+        file: this.#file,
+        line: event.line,
+        ...(reason === 'bad header' && id.endsWith('header') ? {} : { row: this.#row }),
+        ...(column === undefined ? {} : { column }),
+      },
+    });
+  }
+}
+
+function engineOptions(opts: Options): EngineOptions {
+  return {
+    delimiter: opts.delimiter,
+    quote: opts.quote === false ? null : opts.quote,
+    escape: opts.quote === false ? null : (opts.escape ?? opts.quote),
+    comment: opts.comment ?? null,
+    encoding: opts.encoding,
+    bom: opts.bom,
+    maxRecordBytes: opts.maxRecordBytes,
+  };
+}
+
+function emptyReport(opts: Options, file: string): CsvReport {
+  return {
+    kind: 'csv',
+    stage: opts.name,
+    file,
+    columns: [],
+    renamedColumns: {},
+    label: opts.label ?? null,
+    rows: 0,
+    lines: 0,
+    blankLines: 0,
+    commentLines: 0,
+    missing: {},
+  };
+}
+
+function toBuffer(chunk: Uint8Array | string, encoding: BufferEncoding): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, encoding);
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function checkInput(input: unknown): void {
+  const ok =
+    (typeof input === 'string' && input.length > 0) ||
+    (typeof input === 'object' && input !== null && Symbol.asyncIterator in input);
+  if (!ok) {
+    throw new OptionsError({
+      optionsType: 'readCsv',
+      field: 'input',
+      expected: 'a file path or a readable stream of bytes',
+      received: input,
+    });
+  }
+}

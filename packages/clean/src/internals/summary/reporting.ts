@@ -1,0 +1,30 @@
+import type { JsonObject, Stage } from '@growset/core';
+
+/**
+ * A stage that keeps counts beyond the pipeline's own (missing values per column, duplicate
+ * groups, conversions) and hands them to {@link cleaningSummary}. The report covers the stage's
+ * latest run; it starts afresh each time the stage runs.
+ */
+export interface CleaningStage<I, O, R extends CleaningReport = CleaningReport> extends Stage<I, O> {
+  report(): R;
+}
+
+/** What every stage report has: its kind, used to place it in the cleaning summary. */
+export interface CleaningReport extends JsonObject {
+  kind: string;
+  stage: string;
+}
+
+/** Whether `value` has a `report()` method (a {@link CleaningStage}). */
+export function hasReport(value: unknown): value is { report(): CleaningReport } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { report?: unknown }).report === 'function'
+  );
+}
+
+/** Increments `map[key]` (a plain counting object). */
+export function bump(map: { [key: string]: number }, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
