@@ -1,0 +1,146 @@
+import type { Rng } from '@growset/core';
+
+/** Indices grouped by class, in input order. */
+function byClass(labels: readonly string[], indices: readonly number[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const i of indices) {
+    const label = labels[i]!;
+    let list = groups.get(label);
+    if (!list) {
+      list = [];
+      groups.set(label, list);
+    }
+    list.push(i);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Allocates `total` slots across classes in proportion to their sizes (largest remainder), at
+ * least one per class that has two or more members when `total` allows.
+ */
+export function allocate(sizes: readonly number[], total: number): number[] {
+  const sum = sizes.reduce((a, b) => a + b, 0);
+  if (sum === 0) return sizes.map(() => 0);
+  const exact = sizes.map((s) => (s * total) / sum);
+  const out = exact.map((x) => Math.floor(x));
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact
+    .map((x, i) => [x - Math.floor(x), i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    if (out[i]! < sizes[i]!) {
+      out[i]! += 1;
+      left -= 1;
+    }
+  }
+  // Give each class with >= 2 members at least one slot, taking from the largest allocations.
+  for (let i = 0; i < sizes.length; i++) {
+    if (out[i] === 0 && sizes[i]! >= 2 && total >= sizes.filter((s) => s >= 2).length) {
+      const donor = out.indexOf(Math.max(...out));
+      if (donor >= 0 && out[donor]! > 1) {
+        out[donor]! -= 1;
+        out[i] = 1;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Chooses a stratified test set of `testSize` originals (a fraction in (0, 1) or a count).
+ * Returns sorted indices of test and training pool.
+ */
+export function stratifiedHoldout(
+  labels: readonly string[],
+  testSize: number,
+  rng: Rng,
+): { test: number[]; pool: number[] } {
+  const all = labels.map((_, i) => i);
+  const count = testSize < 1 ? Math.round(testSize * labels.length) : Math.round(testSize);
+  if (count < 1 || count >= labels.length) {
+    throw new RangeError(`A test set of ${count} leaves no room in ${labels.length} originals`);
+  }
+  const groups = byClass(labels, all);
+  const quotas = allocate(
+    [...groups.values()].map((g) => g.length),
+    count,
+  );
+  const test: number[] = [];
+  [...groups.entries()].forEach(([label, members], k) => {
+    const shuffled = rng.fork(`test:${label}`).shuffle(members);
+    test.push(...shuffled.slice(0, quotas[k]));
+  });
+  const inTest = new Set(test);
+  return { test: test.sort((a, b) => a - b), pool: all.filter((i) => !inTest.has(i)) };
+}
+
+/**
+ * A random order of the pool in which every prefix is as close to stratified as possible, so
+ * that training subsets are nested (each size contains the smaller ones) and balanced.
+ */
+export function nestedStratifiedOrder(
+  labels: readonly string[],
+  pool: readonly number[],
+  rng: Rng,
+): number[] {
+  const groups = [...byClass(labels, pool).entries()].map(([label, members]) => ({
+    queue: rng.fork(`order:${label}`).shuffle(members),
+    share: members.length / pool.length,
+    taken: 0,
+  }));
+  const order: number[] = [];
+  for (let t = 1; order.length < pool.length; t++) {
+    // The class furthest behind its share of the first t items goes next.
+    let best = -1;
+    let bestDeficit = Number.NEGATIVE_INFINITY;
+    groups.forEach((g, k) => {
+      if (g.taken >= g.queue.length) return;
+      const deficit = g.share * t - g.taken;
+      if (deficit > bestDeficit + 1e-12) {
+        bestDeficit = deficit;
+        best = k;
+      }
+    });
+    const g = groups[best]!;
+    order.push(g.queue[g.taken]!);
+    g.taken += 1;
+  }
+  return order;
+}
+
+/** Carves a stratified validation set out of a training subset. */
+export function carveValidation(
+  labels: readonly string[],
+  subset: readonly number[],
+  fraction: number,
+  rng: Rng,
+): { fit: number[]; validation: number[] } {
+  const count = Math.round(subset.length * fraction);
+  if (fraction <= 0 || count < 2) return { fit: [...subset], validation: [] };
+  const groups = byClass(labels, subset);
+  const quotas = allocate(
+    [...groups.values()].map((g) => g.length),
+    count,
+  );
+  const validation = new Set<number>();
+  [...groups.entries()].forEach(([label, members], k) => {
+    // Never take a class's last member: it must still be trained on.
+    const quota = Math.min(quotas[k]!, members.length - 1);
+    for (const i of rng.fork(`validation:${label}`).shuffle(members).slice(0, Math.max(0, quota)))
+      validation.add(i);
+  });
+  return {
+    fit: subset.filter((i) => !validation.has(i)),
+    validation: subset.filter((i) => validation.has(i)),
+  };
+}
+
+/** Log-spaced training sizes between `min` and `max` (inclusive), rounded and distinct. */
+export function logSpacedSizes(min: number, max: number, count: number): number[] {
+  if (max <= min || count <= 1) return [Math.max(1, Math.round(max))];
+  const out = new Set<number>();
+  for (let i = 0; i < count; i++) out.add(Math.round(min * (max / min) ** (i / (count - 1))));
+  return [...out].sort((a, b) => a - b);
+}

@@ -1,0 +1,291 @@
+import type { Rng } from '@growset/core';
+import { bootstrapPowerLaw, powerLawError, sizeForError } from './curve.ts';
+import { spread } from './stats.ts';
+import type {
+  CurveFit,
+  DataEquivalent,
+  FitVerdict,
+  SizeSummary,
+  TrialRecord,
+  VariantSpec,
+  VariantSummary,
+} from './types.ts';
+
+/** Thresholds behind the plain-words verdicts (documented in the README). */
+export const VERDICT_THRESHOLDS = {
+  /** Train minus test accuracy above which a model overfits. */
+  overfitGap: 0.1,
+  /** Train accuracy below which a model with a small gap underfits. */
+  underfitTrainAccuracy: 0.85,
+  /** A gap below this counts as small. */
+  smallGap: 0.05,
+};
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} points`;
+const size = (n: number) => (n >= 10_000 ? `${Math.round(n).toLocaleString('en')}` : String(Math.round(n)));
+
+/** Overfitting verdict for mean train and test accuracy, in words. */
+export function fitVerdict(
+  train: number,
+  test: number,
+  n: number,
+): { verdict: FitVerdict; explanation: string } {
+  if (!Number.isFinite(train) || !Number.isFinite(test))
+    return { verdict: 'unknown', explanation: 'no successful trial' };
+  const gap = train - test;
+  if (gap > VERDICT_THRESHOLDS.overfitGap) {
+    return {
+      verdict: 'overfits',
+      explanation: `overfits at n=${n}: train ${pct(train)} vs test ${pct(test)} (gap ${(100 * gap).toFixed(1)} points)`,
+    };
+  }
+  if (train < VERDICT_THRESHOLDS.underfitTrainAccuracy && gap < VERDICT_THRESHOLDS.smallGap) {
+    return {
+      verdict: 'underfits',
+      explanation: `underfits at n=${n}: even training accuracy is only ${pct(train)} (test ${pct(test)})`,
+    };
+  }
+  return { verdict: 'fits', explanation: `fits at n=${n}: train ${pct(train)}, test ${pct(test)}` };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | number): Map<string | number, T[]> {
+  const map = new Map<string | number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+export interface SummarizeOptions {
+  variants: readonly VariantSpec[];
+  trainSizes: readonly number[];
+  targetAccuracy: number | null;
+  rng: Rng;
+  bootstrapRounds?: number;
+}
+
+/** Per-variant summaries: spread per size, verdicts, curve fit, data equivalents, projections. */
+export function summarize(trials: readonly TrialRecord[], options: SummarizeOptions): VariantSummary[] {
+  const baseline = options.variants.find((v) => v.baseline) ?? options.variants[0];
+  const maxSize = Math.max(...options.trainSizes);
+  const predictAt = [2, 4, 10].map((f) => f * maxSize);
+  const byVariant = groupBy(trials, (t) => t.variant);
+  const curves = new Map<string, CurveFit | null>();
+  const summaries: VariantSummary[] = options.variants.map((variant) => {
+    const records = byVariant.get(variant.name) ?? [];
+    const bySize = groupBy(records, (t) => t.trainSize);
+    const sizes: SizeSummary[] = [...options.trainSizes]
+      .sort((a, b) => a - b)
+      .map((n) => {
+        const all = bySize.get(n) ?? [];
+        const ok = all.filter((t) => t.ok && t.test && t.train);
+        const test = ok.map((t) => t.test!.accuracy);
+        const train = ok.map((t) => t.train!.accuracy);
+        const testSpread = spread(test);
+        const trainSpread = spread(train);
+        const { verdict, explanation } = fitVerdict(trainSpread.mean, testSpread.mean, n);
+        return {
+          variant: variant.name,
+          trainSize: n,
+          testAccuracy: testSpread,
+          trainAccuracy: trainSpread,
+          gap: spread(ok.map((t) => t.train!.accuracy - t.test!.accuracy)),
+          verdict,
+          explanation,
+          failedTrials: all.length - ok.length,
+        };
+      });
+    const accuracyBySize = new Map<number, number[]>();
+    for (const s of sizes) {
+      const values = (bySize.get(s.trainSize) ?? [])
+        .filter((t) => t.ok && t.test)
+        .map((t) => t.test!.accuracy);
+      if (values.length > 0) accuracyBySize.set(s.trainSize, values);
+    }
+    const boot = bootstrapPowerLaw(accuracyBySize, options.rng.fork(`curve:${variant.name}`), {
+      rounds: options.bootstrapRounds ?? 200,
+      predictAt,
+    });
+    const curve: CurveFit | null = boot
+      ? { ...boot.fit, interval: boot.interval, extrapolation: boot.predictions }
+      : null;
+    curves.set(variant.name, curve);
+    const target = options.targetAccuracy;
+    const projected = curve && target !== null ? sizeForError(curve, 1 - target) : null;
+    return {
+      variant: variant.name,
+      ...(variant.description ? { description: variant.description } : {}),
+      sizes,
+      curve,
+      dataEquivalents: [],
+      projectedSizeForTarget: projected === null ? null : Math.ceil(projected),
+    };
+  });
+  const baseCurve = baseline ? curves.get(baseline.name) : null;
+  for (const summary of summaries) {
+    if (!baseline || summary.variant === baseline.name) continue;
+    summary.dataEquivalents = summary.sizes
+      .filter((s) => s.testAccuracy.n > 0)
+      .map((s) =>
+        dataEquivalent(
+          summary.variant,
+          baseline.name,
+          s.trainSize,
+          s.testAccuracy.mean,
+          baseCurve ?? null,
+          maxSize,
+        ),
+      );
+  }
+  return summaries;
+}
+
+/** What `variant` at `n` with test accuracy `accuracy` is worth in baseline data. */
+export function dataEquivalent(
+  variant: string,
+  baselineName: string,
+  n: number,
+  accuracy: number,
+  baseCurve: CurveFit | null,
+  maxObserved: number,
+): DataEquivalent {
+  if (!baseCurve) {
+    return {
+      variant,
+      trainSize: n,
+      equivalentBaselineSize: null,
+      worth: null,
+      sentence: `${variant} at n=${n}: no curve could be fitted to ${baselineName} (needs 3 or more sizes)`,
+    };
+  }
+  const equivalent = sizeForError(baseCurve, 1 - accuracy);
+  if (equivalent === null) {
+    const better = accuracy > 1 - baseCurve.c;
+    return {
+      variant,
+      trainSize: n,
+      equivalentBaselineSize: null,
+      worth: null,
+      sentence: better
+        ? `${variant} at n=${n} reaches ${pct(accuracy)}, beyond what ${baselineName}'s curve ever reaches (${pct(1 - baseCurve.c)}): worth more data than any amount`
+        : `${variant} at n=${n} (${pct(accuracy)}) is below ${baselineName}'s curve everywhere`,
+    };
+  }
+  const worth = equivalent / n;
+  const beyond = equivalent > maxObserved * 10 ? ' (far beyond the sizes measured: an extrapolation)' : '';
+  const verb = worth >= 1 ? 'matches' : 'only matches';
+  const judgement =
+    worth >= 1.05
+      ? `worth ${worth.toFixed(1)}x data`
+      : worth > 0.95
+        ? 'worth about as much as no treatment'
+        : `worth ${worth.toFixed(2)}x data: it hurts`;
+  return {
+    variant,
+    trainSize: n,
+    equivalentBaselineSize: Math.round(equivalent),
+    worth,
+    sentence: `${variant} at n=${n} ${verb} ${baselineName} at n=${size(equivalent)}: ${judgement}${beyond}`,
+  };
+}
+
+/** The study's conclusions in plain words, most important first. */
+export function verdicts(
+  summaries: readonly VariantSummary[],
+  options: { baseline: string; targetAccuracy: number | null },
+): string[] {
+  const out: string[] = [];
+  const base = summaries.find((s) => s.variant === options.baseline);
+  const measured = (s: VariantSummary) => s.sizes.filter((z) => z.testAccuracy.n > 0);
+  if (base) {
+    const sizes = measured(base);
+    const first = sizes[0];
+    const last = sizes[sizes.length - 1];
+    if (first && last && first !== last) {
+      let sentence = `More data: ${base.variant} test accuracy goes from ${pct(first.testAccuracy.mean)} at n=${first.trainSize} to ${pct(last.testAccuracy.mean)} at n=${last.trainSize}`;
+      if (base.curve) {
+        const next = base.curve.extrapolation[0];
+        if (next)
+          sentence += `; the fitted curve err(n) = ${base.curve.a.toFixed(2)}·n^-${base.curve.b.toFixed(2)} + ${base.curve.c.toFixed(3)} projects ${pct(next.accuracy)} (95% band ${pct(next.low)} to ${pct(next.high)}) at n=${size(next.trainSize)}`;
+      }
+      out.push(`${sentence}.`);
+    }
+  }
+  // Best treatment at the smallest and the largest measured size.
+  const allSizes = [...new Set(summaries.flatMap((s) => measured(s).map((z) => z.trainSize)))].sort(
+    (a, b) => a - b,
+  );
+  for (const n of [allSizes[0], allSizes[allSizes.length - 1]]) {
+    if (n === undefined || !base) continue;
+    const baseAt = base.sizes.find((z) => z.trainSize === n);
+    if (!baseAt || baseAt.testAccuracy.n === 0) continue;
+    let best: { variant: string; acc: number } | undefined;
+    for (const s of summaries) {
+      const at = s.sizes.find((z) => z.trainSize === n);
+      if (!at || at.testAccuracy.n === 0 || s.variant === base.variant) continue;
+      if (!best || at.testAccuracy.mean > best.acc) best = { variant: s.variant, acc: at.testAccuracy.mean };
+    }
+    if (!best) continue;
+    const delta = best.acc - baseAt.testAccuracy.mean;
+    const eq = summaries
+      .find((s) => s.variant === best.variant)
+      ?.dataEquivalents.find((d) => d.trainSize === n);
+    if (delta > 0) {
+      out.push(
+        `Best treatment at n=${n}: ${best.variant}, ${points(delta)} over ${base.variant} (${pct(best.acc)} vs ${pct(baseAt.testAccuracy.mean)})${eq ? `; ${eq.sentence}` : ''}.`,
+      );
+    } else {
+      out.push(
+        `At n=${n} no treatment beats ${base.variant} (${pct(baseAt.testAccuracy.mean)}); the best, ${best.variant}, scores ${pct(best.acc)}.`,
+      );
+    }
+    if (allSizes.length === 1) break;
+  }
+  // Overfitting.
+  for (const s of summaries) {
+    const over = measured(s).filter((z) => z.verdict === 'overfits');
+    if (over.length === 0) continue;
+    const worst = over.reduce((a, b) => (b.gap.mean > a.gap.mean ? b : a));
+    const upTo = Math.max(...over.map((z) => z.trainSize));
+    out.push(
+      `${s.variant} overfits up to n=${upTo}: at n=${worst.trainSize} train ${pct(worst.trainAccuracy.mean)} vs test ${pct(worst.testAccuracy.mean)}.`,
+    );
+  }
+  const under = summaries.filter((s) => measured(s).some((z) => z.verdict === 'underfits'));
+  for (const s of under) {
+    const z = measured(s).find((x) => x.verdict === 'underfits')!;
+    out.push(`${s.variant} ${z.explanation}.`);
+  }
+  // Data-equivalents: the largest worth per treatment.
+  for (const s of summaries) {
+    const best = s.dataEquivalents.filter((d) => d.worth !== null).sort((a, b) => b.worth! - a.worth!)[0];
+    if (best && best.worth! >= 1.2) out.push(`${best.sentence}.`);
+  }
+  if (options.targetAccuracy !== null) {
+    const reach = summaries
+      .filter((s) => s.projectedSizeForTarget !== null)
+      .sort((a, b) => a.projectedSizeForTarget! - b.projectedSizeForTarget!);
+    const best = reach[0];
+    if (best) {
+      const versus =
+        base?.projectedSizeForTarget && best.variant !== base.variant
+          ? ` (vs n≈${size(base.projectedSizeForTarget)} with ${base.variant})`
+          : '';
+      out.push(
+        `To reach ${pct(options.targetAccuracy)} test accuracy the curves project n≈${size(best.projectedSizeForTarget!)} with ${best.variant}${versus}.`,
+      );
+    } else
+      out.push(
+        `No variant's curve reaches ${pct(options.targetAccuracy)} test accuracy: more data alone will not get there with these models.`,
+      );
+  }
+  const failed = summaries.reduce((a, s) => a + s.sizes.reduce((b, z) => b + z.failedTrials, 0), 0);
+  if (failed > 0) out.push(`${failed} trial(s) failed; see the trials table for their errors.`);
+  return out;
+}
+
+export { powerLawError };

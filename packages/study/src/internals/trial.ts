@@ -1,0 +1,298 @@
+import {
+  derive,
+  type Estimator,
+  errorMessage,
+  type JsonObject,
+  type LabeledData,
+  type Metrics,
+  type RawImage,
+  Rng,
+  rootIds,
+  type Sample,
+  type SoftLabel,
+  type TabularPayload,
+} from '@growset/core';
+import type { StudyData } from './dataset.ts';
+import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
+import {
+  type EstimatorFactory,
+  type ImageAugmenter,
+  loadExport,
+  type StudyPlugins,
+  type TabularAugmenter,
+} from './plugins.ts';
+import { carveValidation } from './split.ts';
+import type { SplitMetrics, TrialRecord, VariantSpec } from './types.ts';
+
+/** Fixed per study: the data, the held-out test set and each seed's nested training order. */
+export interface StudyPlan {
+  studySeed: number;
+  testIndices: number[];
+  /** Per seed, the pool in nested stratified order (a training subset of size n is its first n). */
+  orders: { [seed: string]: number[] };
+  validationFraction: number;
+}
+
+export interface TrialTask {
+  variant: VariantSpec;
+  trainSize: number;
+  seed: number;
+}
+
+export function trialKey(
+  task: Pick<TrialTask, 'trainSize' | 'seed'> & { variant: { name: string } | string },
+): string {
+  const name = typeof task.variant === 'string' ? task.variant : task.variant.name;
+  return `${name}/${task.trainSize}/${task.seed}`;
+}
+
+export interface LoadedPlugins {
+  estimator: EstimatorFactory;
+  imageAugmenter: ImageAugmenter | undefined;
+  tabularAugmenter: TabularAugmenter | undefined;
+}
+
+/** Loads the plugins a set of variants needs. */
+export async function loadPlugins(
+  plugins: StudyPlugins,
+  variants: readonly VariantSpec[],
+): Promise<LoadedPlugins> {
+  const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
+  return {
+    estimator: await loadExport<EstimatorFactory>(plugins.estimator),
+    imageAugmenter: needs('image') ? await loadExport<ImageAugmenter>(plugins.imageAugmenter) : undefined,
+    tabularAugmenter: needs('tabular')
+      ? await loadExport<TabularAugmenter>(plugins.tabularAugmenter)
+      : undefined,
+  };
+}
+
+/** One training example as fitted: its features come from an image or a row. */
+interface FitItem {
+  sample: Sample<RawImage | TabularPayload>;
+}
+
+const pick = (m: Metrics): SplitMetrics => ({
+  accuracy: m.accuracy,
+  balancedAccuracy: m.balancedAccuracy,
+  macroF1: m.macroF1,
+  logLoss: m.logLoss,
+});
+
+/**
+ * Runs one trial: takes the seed's first `trainSize` originals, carves validation originals for
+ * early stopping, augments only the rest, fits a fresh estimator and scores it on the training
+ * originals and on the fixed test set. Failures are returned as a record with `ok: false`.
+ */
+export async function runTrial(
+  data: StudyData,
+  plan: StudyPlan,
+  plugins: LoadedPlugins,
+  task: TrialTask,
+): Promise<TrialRecord> {
+  const started = performance.now();
+  const key = trialKey(task);
+  const base = { key, variant: task.variant.name, trainSize: task.trainSize, seed: task.seed };
+  let estimator: Estimator | undefined;
+  try {
+    const order = plan.orders[String(task.seed)];
+    if (!order) throw new Error(`no training order for seed ${task.seed}`);
+    if (task.trainSize > order.length) {
+      throw new Error(
+        `training size ${task.trainSize} exceeds the ${order.length} originals outside the test set`,
+      );
+    }
+    const root = Rng.create(plan.studySeed);
+    // The split depends on size and seed only, so every variant sees the same originals.
+    const splitRng = root.fork(`split:${task.trainSize}:${task.seed}`);
+    const trialRng = root.fork(`trial:${key}`);
+    const subset = order.slice(0, task.trainSize);
+    const { fit, validation } = carveValidation(data.labels, subset, plan.validationFraction, splitRng);
+
+    const originals = fit.map((i) => originalSample(data, i));
+    const fitted = await augment(data, originals, task.variant, plugins, trialRng.fork('augment'));
+    const classIndex = new Map(data.classes.map((c, k) => [c, k]));
+    const encoder =
+      data.task === 'tabular'
+        ? TabularEncoder.fit(
+            data.table!.columns,
+            fit.map((i) => data.table!.rows[i]!),
+          )
+        : undefined;
+    const encode = (items: readonly FitItem[]): LabeledData =>
+      toLabeledData(data, items, classIndex, encoder);
+
+    estimator = plugins.estimator(task.variant.model);
+    const validationData =
+      validation.length > 0
+        ? encode(validation.map((i) => ({ sample: originalSample(data, i) })))
+        : undefined;
+    const trainData = encode(fitted.map((sample) => ({ sample })));
+    const result = await estimator.fit(trainData, {
+      rng: trialRng.fork('fit'),
+      ...(validationData ? { validation: validationData } : {}),
+    });
+    const trainMetrics = await estimator.score(encode(originals.map((sample) => ({ sample }))));
+    const testMetrics = await estimator.score(
+      encode(plan.testIndices.map((i) => ({ sample: originalSample(data, i) }))),
+    );
+    const roots = new Set<string>();
+    for (const s of fitted) for (const r of rootIds(s)) roots.add(r);
+    return {
+      ...base,
+      ok: true,
+      train: pick(trainMetrics),
+      test: pick(testMetrics),
+      fittedSamples: fitted.length,
+      validationSize: validation.length,
+      epochs: result.epochs,
+      stoppedEarly: result.stoppedEarly,
+      history: result.history,
+      wallTimeMs: Math.round(performance.now() - started),
+      ...(result.samplesPerSecond === undefined
+        ? {}
+        : { samplesPerSecond: Math.round(result.samplesPerSecond) }),
+      ...(result.backend === undefined ? {} : { backend: result.backend }),
+      trainRoots: [...roots].sort(),
+    };
+  } catch (error) {
+    return {
+      ...base,
+      ok: false,
+      wallTimeMs: Math.round(performance.now() - started),
+      error: errorMessage(error),
+    };
+  } finally {
+    estimator?.dispose();
+  }
+}
+
+function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
+  const id = data.ids[index]!;
+  const label = data.labels[index]!;
+  if (data.task === 'image') return { id, label, payload: originalImage(data, index), lineage: [] };
+  const columns = data.table!.columns;
+  const row = data.table!.rows[index]!;
+  const values: { [column: string]: (typeof row)[number] } = {};
+  columns.forEach((c, k) => {
+    values[c.name] = row[k]!;
+  });
+  return { id, label, payload: { kind: 'tabular', values }, lineage: [] };
+}
+
+async function augment(
+  data: StudyData,
+  originals: Sample<RawImage | TabularPayload>[],
+  variant: VariantSpec,
+  plugins: LoadedPlugins,
+  rng: Rng,
+): Promise<Sample<RawImage | TabularPayload>[]> {
+  const spec = variant.augment;
+  if (!spec) return originals;
+  if (spec.kind === 'image') {
+    if (data.task !== 'image') throw new Error(`variant ${variant.name}: image augmentation on a table`);
+    const augmenter = plugins.imageAugmenter!;
+    const out: Sample<RawImage | TabularPayload>[] = [...originals];
+    for (const original of originals) {
+      for (let k = 0; k < spec.copies; k++) {
+        const result = await augmenter(
+          spec.recipe,
+          original.payload as RawImage,
+          rng.fork(`${original.id}:${k}`),
+        );
+        const image = 'kind' in result ? result : result.image;
+        const params = 'kind' in result ? undefined : result.params;
+        out.push(
+          derive(original, {
+            id: `${original.id}~aug${k}`,
+            op: 'augment-image',
+            ...(params === undefined ? {} : { params }),
+            payload: image,
+          }),
+        );
+      }
+    }
+    return out;
+  }
+  if (data.task !== 'tabular') throw new Error(`variant ${variant.name}: tabular augmentation on images`);
+  const result = await plugins.tabularAugmenter!(
+    originals as Sample<TabularPayload>[],
+    { method: spec.method, ...(spec.options ?? {}) } as JsonObject,
+    rng,
+  );
+  return [
+    ...(Array.isArray(result) ? result : (result as { samples: readonly Sample<TabularPayload>[] }).samples),
+  ];
+}
+
+function toLabeledData(
+  data: StudyData,
+  items: readonly FitItem[],
+  classIndex: ReadonlyMap<string, number>,
+  encoder: TabularEncoder | undefined,
+): LabeledData {
+  const n = items.length;
+  const k = data.classes.length;
+  const y = new Int32Array(n);
+  let yProb: Float32Array | undefined;
+  items.forEach(({ sample }, i) => {
+    const label = sample.label;
+    if (typeof label === 'string') {
+      const index = classIndex.get(label);
+      if (index === undefined)
+        throw new Error(`sample ${sample.id} has label ${JSON.stringify(label)}, unknown to the study`);
+      y[i] = index;
+      if (yProb) yProb[i * k + index] = 1;
+    } else if (label !== undefined) {
+      yProb ??= oneHot(y.subarray(0, i), k, n);
+      let best = 0;
+      let bestWeight = Number.NEGATIVE_INFINITY;
+      for (const [name, weight] of Object.entries(label as SoftLabel)) {
+        const index = classIndex.get(name);
+        if (index === undefined) continue;
+        yProb[i * k + index] = weight;
+        if (weight > bestWeight) {
+          bestWeight = weight;
+          best = index;
+        }
+      }
+      y[i] = best;
+    } else throw new Error(`sample ${sample.id} has no label`);
+  });
+  if (data.task === 'image') {
+    const { width, height, channels } = data.image!;
+    const size = width * height * channels;
+    const x = new Float32Array(n * size);
+    items.forEach(({ sample }, i) => {
+      const image = sample.payload as RawImage;
+      if (image.width !== width || image.height !== height || image.channels !== channels) {
+        throw new Error(
+          `sample ${sample.id} is ${image.width}x${image.height}x${image.channels}, expected ${width}x${height}x${channels}`,
+        );
+      }
+      writeImageFeatures(image, x, i * size);
+    });
+    return {
+      x,
+      featureShape: [height, width, channels],
+      y,
+      classes: data.classes,
+      ...(yProb ? { yProb } : {}),
+    };
+  }
+  const columns = data.table!.columns;
+  const rows = items.map(({ sample }) => {
+    const values = (sample.payload as TabularPayload).values;
+    return columns.map((c) => values[c.name] ?? null);
+  });
+  const x = encoder!.transform(rows);
+  return { x, featureShape: [encoder!.width], y, classes: data.classes, ...(yProb ? { yProb } : {}) };
+}
+
+function oneHot(y: Int32Array, k: number, n: number): Float32Array {
+  const out = new Float32Array(n * k);
+  y.forEach((c, i) => {
+    out[i * k + c] = 1;
+  });
+  return out;
+}

@@ -1,0 +1,39 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { StudyData } from './dataset.ts';
+import type { StudyPlugins } from './plugins.ts';
+import { loadPlugins, runTrial, type StudyPlan, type TrialTask } from './trial.ts';
+import type { VariantSpec } from './types.ts';
+
+/** What every worker receives once. */
+export interface WorkerSetup {
+  data: StudyData;
+  plan: StudyPlan;
+  plugins: StudyPlugins;
+  variants: VariantSpec[];
+  compiled?: boolean;
+}
+
+export type WorkerRequest = { type: 'trial'; id: number; task: TrialTask };
+export type WorkerResponse =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; record: import('./types.ts').TrialRecord }
+  | { type: 'fatal'; error: string };
+
+const port = parentPort;
+if (port) {
+  const setup = workerData as WorkerSetup;
+  try {
+    const plugins = await loadPlugins(setup.plugins, setup.variants);
+    port.on('message', async (message: WorkerRequest) => {
+      if (message.type !== 'trial') return;
+      const record = await runTrial(setup.data, setup.plan, plugins, message.task);
+      port.postMessage({ type: 'result', id: message.id, record } satisfies WorkerResponse);
+    });
+    port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+  } catch (error) {
+    port.postMessage({
+      type: 'fatal',
+      error: error instanceof Error ? error.message : String(error),
+    } satisfies WorkerResponse);
+  }
+}

@@ -1,0 +1,136 @@
+import { Rng } from '@growset/core';
+import { describe, expect, it } from 'vitest';
+import {
+  allocate,
+  bootstrapPowerLaw,
+  carveValidation,
+  dataEquivalent,
+  fitPowerLaw,
+  fitVerdict,
+  logSpacedSizes,
+  powerLawError,
+  sizeForError,
+  spread,
+} from '../src/index.ts';
+
+describe('power-law learning curves', () => {
+  it('recovers a, b and c from exact points of err(n) = a n^-b + c', () => {
+    const truth = { a: 2.5, b: 0.6, c: 0.04 };
+    const sizes = [50, 100, 200, 400, 800, 1600];
+    const fit = fitPowerLaw(
+      sizes,
+      sizes.map((n) => powerLawError(truth, n)),
+    )!;
+    expect(fit.a).toBeCloseTo(truth.a, 2);
+    expect(fit.b).toBeCloseTo(truth.b, 3);
+    expect(fit.c).toBeCloseTo(truth.c, 4);
+    expect(fit.rmse).toBeLessThan(1e-5);
+  });
+
+  it('needs three distinct sizes and keeps c within [0, min error]', () => {
+    expect(fitPowerLaw([10, 20], [0.5, 0.4])).toBeNull();
+    const fit = fitPowerLaw([10, 20, 40], [0.3, 0.2, 0.15])!;
+    expect(fit.c).toBeGreaterThanOrEqual(0);
+    expect(fit.c).toBeLessThanOrEqual(0.15);
+    expect(fit.a).toBeGreaterThanOrEqual(0);
+  });
+
+  it('inverts the curve: the size that reaches an error, or null below the asymptote', () => {
+    const p = { a: 2, b: 0.5, c: 0.05 };
+    expect(sizeForError(p, powerLawError(p, 900))).toBeCloseTo(900, 6);
+    expect(sizeForError(p, 0.05)).toBeNull();
+    expect(sizeForError(p, 0.01)).toBeNull();
+  });
+
+  it('gives bootstrap intervals that contain the truth for noisy seeds', () => {
+    const rng = Rng.create('curve');
+    const truth = { a: 1.5, b: 0.5, c: 0.05 };
+    const bySize = new Map<number, number[]>();
+    for (const n of [25, 50, 100, 200, 400, 800]) {
+      bySize.set(
+        n,
+        Array.from({ length: 5 }, () => 1 - powerLawError(truth, n) + rng.normal(0, 0.005)),
+      );
+    }
+    const boot = bootstrapPowerLaw(bySize, rng.fork('boot'), { rounds: 300, predictAt: [1600, 3200] })!;
+    expect(boot.interval.b[0]).toBeLessThan(truth.b);
+    expect(boot.interval.b[1]).toBeGreaterThan(truth.b);
+    for (const p of boot.predictions) {
+      const expected = 1 - powerLawError(truth, p.trainSize);
+      expect(p.low).toBeLessThanOrEqual(p.accuracy);
+      expect(p.high).toBeGreaterThanOrEqual(p.accuracy);
+      expect(Math.abs(p.accuracy - expected)).toBeLessThan(0.02);
+    }
+  });
+});
+
+describe('data equivalents and verdicts', () => {
+  const curve = {
+    a: 2,
+    b: 0.5,
+    c: 0.02,
+    rmse: 0,
+    interval: {
+      a: [2, 2] as [number, number],
+      b: [0.5, 0.5] as [number, number],
+      c: [0.02, 0.02] as [number, number],
+    },
+    extrapolation: [],
+  };
+  it('says what a treatment is worth in baseline data', () => {
+    const accAt900 = 1 - powerLawError(curve, 900);
+    const d = dataEquivalent('dropout', 'baseline', 500, accAt900, curve, 1000);
+    expect(d.equivalentBaselineSize).toBe(900);
+    expect(d.worth).toBeCloseTo(1.8, 6);
+    expect(d.sentence).toBe('dropout at n=500 matches baseline at n=900: worth 1.8x data');
+    const hurts = dataEquivalent('l1', 'baseline', 500, 1 - powerLawError(curve, 250), curve, 1000);
+    expect(hurts.sentence).toBe('l1 at n=500 only matches baseline at n=250: worth 0.50x data: it hurts');
+    const beyond = dataEquivalent('augment', 'baseline', 500, 0.99, curve, 1000);
+    expect(beyond.worth).toBeNull();
+    expect(beyond.sentence).toMatch(/beyond what baseline's curve ever reaches \(98\.0%\)/);
+  });
+
+  it('calls overfitting and underfitting in plain words', () => {
+    expect(fitVerdict(1, 0.72, 100)).toEqual({
+      verdict: 'overfits',
+      explanation: 'overfits at n=100: train 100.0% vs test 72.0% (gap 28.0 points)',
+    });
+    expect(fitVerdict(0.6, 0.58, 100).verdict).toBe('underfits');
+    expect(fitVerdict(0.97, 0.94, 100).verdict).toBe('fits');
+  });
+
+  it('computes the mean, spread and a Student-t 95% interval over seeds', () => {
+    const s = spread([0.8, 0.82, 0.84]);
+    expect(s.mean).toBeCloseTo(0.82, 10);
+    expect(s.std).toBeCloseTo(0.02, 10);
+    // t(0.975, 2) = 4.303
+    expect(s.ci95[1] - s.mean).toBeCloseTo((4.303 * 0.02) / Math.sqrt(3), 6);
+    expect(spread([0.5])).toEqual({ mean: 0.5, std: 0, ci95: [0.5, 0.5], n: 1 });
+  });
+});
+
+describe('splits', () => {
+  it('allocates proportionally with at least one slot per class', () => {
+    expect(allocate([50, 30, 20], 10)).toEqual([5, 3, 2]);
+    expect(allocate([98, 2], 10)).toEqual([9, 1]);
+    expect(allocate([5, 5], 0)).toEqual([0, 0]);
+  });
+
+  it('carves a stratified validation set and never takes the last member of a class', () => {
+    const labels = ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c'];
+    const subset = labels.map((_, i) => i);
+    const { fit, validation } = carveValidation(labels, subset, 0.3, Rng.create(1));
+    expect(validation).toHaveLength(3);
+    expect(new Set(validation.map((i) => labels[i])).size).toBe(3);
+    expect(fit.length + validation.length).toBe(10);
+    expect(carveValidation(labels, subset.slice(0, 5), 0.15, Rng.create(1)).validation).toEqual([]);
+  });
+
+  it('spaces training sizes logarithmically', () => {
+    const sizes = logSpacedSizes(100, 8000, 7);
+    expect(sizes).toHaveLength(7);
+    expect([sizes[0], sizes[6]]).toEqual([100, 8000]);
+    for (let i = 1; i < sizes.length; i++) expect(sizes[i]! / sizes[i - 1]!).toBeCloseTo(80 ** (1 / 6), 2);
+    expect(logSpacedSizes(10, 12, 6)).toEqual([10, 11, 12]);
+  });
+});

@@ -1,0 +1,195 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '@growset/fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  runStudy,
+  type StudyData,
+  type StudyOptions,
+  studyDataFromSamples,
+  type TrialRecord,
+  type VariantSpec,
+} from '../src/index.ts';
+
+const support = (file: string) => fileURLToPath(new URL(`./support/${file}`, import.meta.url));
+const plugins = {
+  estimator: `${support('centroid.ts')}#createCentroid`,
+  imageAugmenter: `${support('flip.ts')}#shiftAugment`,
+};
+
+let dir: string;
+let digits: StudyData;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-study-'));
+  ({ data: digits } = await studyDataFromSamples(await loadMnist({ perClass: 40 }), { name: 'mnist-400' }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const baseOptions = (overrides: Partial<StudyOptions> = {}): StudyOptions => ({
+  name: 'digits',
+  testSize: 100,
+  trainSizes: [20, 60, 150],
+  seeds: 2,
+  variants: [
+    { name: 'baseline', model: { temperature: 10 }, baseline: true },
+    { name: 'shrink', model: { temperature: 10, shrink: 0.3 } },
+    {
+      name: 'augment',
+      model: { temperature: 10 },
+      augment: { kind: 'image', recipe: { type: 'shift' }, copies: 2 },
+    },
+  ],
+  workers: 0,
+  plugins,
+  bootstrapRounds: 50,
+  ...overrides,
+});
+
+const comparable = (t: TrialRecord) => {
+  const { wallTimeMs: _w, samplesPerSecond: _s, history: _h, ...rest } = t;
+  return rest;
+};
+
+describe('runStudy on real MNIST digits', () => {
+  it('never trains on a root of the test set, augmented children included', async () => {
+    const results = await runStudy(digits, baseOptions());
+    const test = new Set(results.testIds);
+    expect(test.size).toBe(100);
+    expect(results.trials).toHaveLength(3 * 3 * 2);
+    for (const trial of results.trials) {
+      expect(trial.ok).toBe(true);
+      for (const root of trial.trainRoots!) expect(test.has(root)).toBe(false);
+    }
+    const augmented = results.trials.filter((t) => t.variant === 'augment');
+    for (const t of augmented) {
+      // Every fitted original has two augmented children, whose roots are that original.
+      expect(t.fittedSamples).toBe(3 * (t.trainSize - t.validationSize!));
+      expect(t.trainRoots).toHaveLength(t.trainSize - t.validationSize!);
+    }
+  });
+
+  it('holds out a stratified test set and trains on nested, stratified subsets per seed', async () => {
+    const results = await runStudy(
+      digits,
+      baseOptions({ validationFraction: 0, variants: [{ name: 'baseline', model: {} }] }),
+    );
+    const perClass = new Map<string, number>();
+    for (const id of results.testIds) {
+      const label = id.split('-')[1]!;
+      perClass.set(label, (perClass.get(label) ?? 0) + 1);
+    }
+    expect([...perClass.values()]).toEqual(Array(10).fill(10));
+    for (const seed of [0, 1]) {
+      const bySize = results.trials.filter((t) => t.seed === seed).sort((a, b) => a.trainSize - b.trainSize);
+      for (let i = 1; i < bySize.length; i++) {
+        const smaller = new Set(bySize[i - 1]!.trainRoots);
+        const larger = new Set(bySize[i]!.trainRoots);
+        for (const id of smaller) expect(larger.has(id)).toBe(true);
+      }
+      const small = bySize[0]!.trainRoots!;
+      expect(small).toHaveLength(20);
+      expect(new Set(small.map((id) => id.split('-')[1])).size).toBe(10); // two of each digit
+    }
+    const seed0 = results.trials.find((t) => t.seed === 0 && t.trainSize === 20)!.trainRoots;
+    const seed1 = results.trials.find((t) => t.seed === 1 && t.trainSize === 20)!.trainRoots;
+    expect(seed0).not.toEqual(seed1);
+  });
+
+  it('gives the same trials with 0 and 2 worker threads', async () => {
+    const inProcess = await runStudy(digits, baseOptions());
+    const threaded = await runStudy(digits, baseOptions({ workers: 2 }));
+    expect(threaded.config.workers).toBe(2);
+    expect(threaded.trials.map(comparable)).toEqual(inProcess.trials.map(comparable));
+    expect(threaded.summaries).toEqual(inProcess.summaries);
+  });
+
+  it('summarizes each variant: spread over seeds, verdicts, a fitted curve and data equivalents', async () => {
+    const results = await runStudy(digits, baseOptions({ targetAccuracy: 0.9 }));
+    const baseline = results.summaries.find((s) => s.variant === 'baseline')!;
+    expect(baseline.sizes.map((s) => s.trainSize)).toEqual([20, 60, 150]);
+    for (const s of baseline.sizes) {
+      expect(s.testAccuracy.n).toBe(2);
+      expect(s.testAccuracy.ci95[0]).toBeLessThanOrEqual(s.testAccuracy.mean);
+      expect(s.testAccuracy.ci95[1]).toBeGreaterThanOrEqual(s.testAccuracy.mean);
+      expect(s.gap.mean).toBeCloseTo(s.trainAccuracy.mean - s.testAccuracy.mean, 10);
+      expect(['overfits', 'underfits', 'fits']).toContain(s.verdict);
+    }
+    // More real digits help a nearest-centroid model.
+    expect(baseline.sizes[2]!.testAccuracy.mean).toBeGreaterThan(baseline.sizes[0]!.testAccuracy.mean);
+    expect(baseline.curve).not.toBeNull();
+    expect(baseline.curve!.b).toBeGreaterThan(0);
+    expect(baseline.curve!.extrapolation.map((e) => e.trainSize)).toEqual([300, 600, 1500]);
+    const shrink = results.summaries.find((s) => s.variant === 'shrink')!;
+    expect(shrink.dataEquivalents).toHaveLength(3);
+    for (const d of shrink.dataEquivalents) expect(d.sentence).toMatch(/^shrink at n=\d+ /);
+    expect(results.verdicts[0]).toMatch(
+      /^More data: baseline test accuracy goes from [\d.]+% at n=20 to [\d.]+% at n=150/,
+    );
+    expect(results.verdicts.some((v) => v.includes('90.0% test accuracy'))).toBe(true);
+  });
+
+  it('records a failed trial with its error, or stops the study when onTrialError is raise', async () => {
+    const variants: VariantSpec[] = [
+      { name: 'baseline', model: {} },
+      { name: 'broken', model: { fail: true } },
+    ];
+    const recorded = await runStudy(digits, baseOptions({ variants, trainSizes: [30], seeds: 1 }));
+    const broken = recorded.trials.find((t) => t.variant === 'broken')!;
+    expect(broken).toMatchObject({ ok: false, error: 'centroid told to fail', trainSize: 30, seed: 0 });
+    expect(recorded.summaries.find((s) => s.variant === 'broken')!.sizes[0]!.failedTrials).toBe(1);
+    expect(recorded.verdicts.at(-1)).toBe('1 trial(s) failed; see the trials table for their errors.');
+    await expect(
+      runStudy(digits, baseOptions({ variants, trainSizes: [30], seeds: 1, onTrialError: 'raise' })),
+    ).rejects.toThrow('Trial broken/30/0 failed: centroid told to fail');
+  });
+
+  it('resumes a study killed midway from its completed trials', async () => {
+    const out = join(dir, 'resume');
+    const full = await runStudy(digits, baseOptions({ out }));
+    const journal = join(out, 'trials.jsonl');
+    const lines = (await readFile(journal, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1 + 18);
+    // As if killed after 7 trials, in the middle of writing the 8th line.
+    await writeFile(journal, `${lines.slice(0, 8).join('\n')}\n${lines[8]!.slice(0, 25)}`);
+    let ran = 0;
+    const resumed = await runStudy(digits, baseOptions({ out }), {
+      onProgress: (e) => {
+        if (e.type === 'task' && e.message?.includes(': test ')) ran += 1;
+      },
+    });
+    expect(ran).toBe(11);
+    expect(resumed.trials.map(comparable)).toEqual(full.trials.map(comparable));
+    // A different configuration starts over instead of mixing results.
+    let rerun = 0;
+    await runStudy(digits, baseOptions({ out, seeds: 1 }), {
+      onProgress: (e) => {
+        if (e.type === 'task' && e.message?.includes(': test ')) rerun += 1;
+      },
+    });
+    expect(rerun).toBe(9);
+  });
+
+  it('rejects bad options naming the field', async () => {
+    await expect(runStudy(digits, baseOptions({ seeds: 0 }))).rejects.toThrow(
+      'Invalid option `seeds` in StudyOptions: expected a number >= 1, got `0` (number)',
+    );
+    await expect(runStudy(digits, baseOptions({ trainSizes: [5000] }))).rejects.toThrow(
+      /Training size 5000 is out of range: 300 originals remain outside the test set/,
+    );
+    await expect(
+      runStudy(
+        digits,
+        baseOptions({
+          variants: [
+            { name: 'a', model: {} },
+            { name: 'a', model: {} },
+          ],
+        }),
+      ),
+    ).rejects.toThrow('Two variants are named `a`');
+  });
+});
