@@ -1,0 +1,195 @@
+import { DataError, isTabular, type Rng, type TabularSample } from '@growset/core';
+import { adasyn } from './methods/adasyn.ts';
+import { bootstrap } from './methods/bootstrap.ts';
+import { borderlineSmote } from './methods/borderline.ts';
+import type { MethodContext, MethodResult } from './methods/common.ts';
+import { mixup } from './methods/mixup.ts';
+import { gaussianNoise } from './methods/noise.ts';
+import { randomOverSample } from './methods/over.ts';
+import { smote } from './methods/smote.ts';
+import { smoteNC } from './methods/smote-nc.ts';
+import { randomUnderSample } from './methods/under.ts';
+import {
+  defaultStrategy,
+  type MethodName,
+  type ParsedOptions,
+  parseResampleOptions,
+  type ResampleOptions,
+  type SamplingStrategy,
+} from './options.ts';
+import { type Direction, targetCounts } from './strategy.ts';
+import { synthesize } from './synthesize.ts';
+import { checkRow, problemSource } from './table/check.ts';
+import { encodeTable } from './table/encode.ts';
+import { inferSchema } from './table/schema.ts';
+
+/** What a resampling did, per class. */
+export interface ResampleReport {
+  method: MethodName;
+  strategy: SamplingStrategy;
+  /** Class names, sorted. */
+  classes: string[];
+  /** Rows per class before and after. */
+  before: { [className: string]: number };
+  after: { [className: string]: number };
+  /** Synthetic rows added. */
+  created: number;
+  /** Original rows left out (under-sampling, rows the bootstrap did not draw). */
+  removed: number;
+  columns: {
+    numeric: string[];
+    categorical: string[];
+    /** Columns not used as features (empty in rows mixing several parents). */
+    ignored: string[];
+    /** A column that repeats the label, if one was found. */
+    label?: string;
+  };
+  /** Neighbours used per class by neighbour methods (lower than `k` for small classes). */
+  neighbors?: { [className: string]: number };
+  /** Fallbacks taken: small classes, no sample in danger... */
+  warnings: string[];
+}
+
+export interface ResampleResult {
+  /** Kept originals in input order, then the synthetic rows (class by class). */
+  samples: TabularSample[];
+  /** Originals left out, in input order. */
+  removed: TabularSample[];
+  report: ResampleReport;
+}
+
+/** Methods that compute with numeric values (so those must be present and numeric). */
+export function needsValues(options: ParsedOptions): boolean {
+  switch (options.method) {
+    case 'randomUnderSample':
+    case 'bootstrap':
+      return false;
+    case 'randomOverSample':
+      return options.shrinkage > 0;
+    default:
+      return true;
+  }
+}
+
+function direction(method: MethodName): Direction {
+  if (method === 'randomUnderSample') return 'under';
+  if (method === 'bootstrap') return 'any';
+  return 'over';
+}
+
+/**
+ * Resamples a table, like imbalanced-learn's `fit_resample(X, y)`: returns the originals that
+ * are kept plus synthetic rows, each with lineage (parents, method, parameters). The class of a
+ * sample is its (hard) label. All randomness comes from `rng`, forked per method and class: the
+ * same generator key gives the same rows.
+ *
+ * Apply it to a training split only: resampling before the split leaks synthetic copies of test
+ * rows into training (imbalanced-learn's documentation shows the inflated scores).
+ *
+ * Throws an {@link OptionsError} for bad options (also those that depend on the data, such as a
+ * strategy naming a class that has no samples) and a {@link DataError} naming the sample, row and
+ * column for bad input (a missing label, a missing or non-numeric value in a numeric column).
+ */
+export function resample(
+  samples: readonly TabularSample[],
+  options: ResampleOptions,
+  rng: Rng,
+): ResampleResult {
+  const parsed = parseResampleOptions(options);
+  return resampleParsed(samples, parsed, rng);
+}
+
+/** {@link resample} with options already validated (the stage validates at construction). */
+export function resampleParsed(
+  samples: readonly TabularSample[],
+  options: ParsedOptions,
+  rng: Rng,
+): ResampleResult {
+  const optionsType = `ResampleOptions (method \`${options.method}\`)`;
+  samples.forEach((sample, i) => {
+    if (!isTabular(sample.payload)) {
+      throw new DataError('not tabular', `sample ${i} (\`${sample.id}\`) has no tabular payload`);
+    }
+  });
+  const schema = inferSchema(samples, options, optionsType);
+  const needs = needsValues(options);
+  let firstProblem: { sample: TabularSample; problem: NonNullable<ReturnType<typeof checkRow>> } | undefined;
+  let problems = 0;
+  for (const sample of samples) {
+    const problem = checkRow(sample, schema, needs);
+    if (!problem) continue;
+    problems += 1;
+    firstProblem ??= { sample, problem };
+  }
+  if (firstProblem) {
+    const { sample, problem } = firstProblem;
+    const more = problems > 1 ? ` (${problems} rows have problems)` : '';
+    const source = problemSource(sample, problem);
+    throw new DataError(problem.reason, `${problem.detail}${more}`, source ? { source } : {});
+  }
+
+  const table = encodeTable(samples, schema);
+  const strategy = options.strategy ?? defaultStrategy(options.method);
+  const counts = table.members.map((m) => m.length);
+  const targets =
+    table.classes.length === 0 && !(typeof strategy === 'object' && 'counts' in strategy)
+      ? []
+      : targetCounts(table.classes, counts, strategy, direction(options.method), optionsType);
+  const warnings: string[] = [];
+  const ctx = { table, targets, rng: rng.fork(`resample:${options.method}`), options, warnings };
+  const result = runMethod(ctx as MethodContext<MethodName>, optionsType);
+
+  const synthetic = synthesize(samples, table, result.synthetic, options.method, options.roundIntegers);
+  const kept: TabularSample[] = [];
+  const removed: TabularSample[] = [];
+  samples.forEach((sample, i) => {
+    (result.keep[i] ? kept : removed).push(sample);
+  });
+
+  const after = new Int32Array(table.classes.length);
+  for (let i = 0; i < table.n; i++) if (result.keep[i]) after[table.classOf[i]!]! += 1;
+  for (const row of result.synthetic) after[row.cls]! += 1;
+  const featureSet = new Set([...schema.numeric, ...schema.categorical]);
+  const report: ResampleReport = {
+    method: options.method,
+    strategy,
+    classes: [...table.classes],
+    before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
+    after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
+    created: synthetic.length,
+    removed: removed.length,
+    columns: {
+      numeric: [...schema.numeric],
+      categorical: [...schema.categorical],
+      ignored: schema.columns.filter((c) => !featureSet.has(c) && c !== schema.labelColumn),
+      ...(schema.labelColumn === undefined ? {} : { label: schema.labelColumn }),
+    },
+    ...(result.neighbors ? { neighbors: result.neighbors } : {}),
+    warnings,
+  };
+  return { samples: [...kept, ...synthetic], removed, report };
+}
+
+function runMethod(ctx: MethodContext<MethodName>, optionsType: string): MethodResult {
+  // Each branch narrows the context to its method's options.
+  switch (ctx.options.method) {
+    case 'gaussianNoise':
+      return gaussianNoise(ctx as MethodContext<'gaussianNoise'>);
+    case 'randomOverSample':
+      return randomOverSample(ctx as MethodContext<'randomOverSample'>);
+    case 'randomUnderSample':
+      return randomUnderSample(ctx as MethodContext<'randomUnderSample'>);
+    case 'smote':
+      return smote(ctx as MethodContext<'smote'>, optionsType);
+    case 'smoteNC':
+      return smoteNC(ctx as MethodContext<'smoteNC'>, optionsType);
+    case 'borderlineSmote':
+      return borderlineSmote(ctx as MethodContext<'borderlineSmote'>, optionsType);
+    case 'adasyn':
+      return adasyn(ctx as MethodContext<'adasyn'>, optionsType);
+    case 'mixup':
+      return mixup(ctx as MethodContext<'mixup'>);
+    case 'bootstrap':
+      return bootstrap(ctx as MethodContext<'bootstrap'>, optionsType);
+  }
+}
