@@ -21,4 +21,5 @@ export {
 export { formatClassCounts } from './internals/report.ts';
 export { type ResampleReport, type ResampleResult, resample } from './internals/resample.ts';
 export { type AugmentTableOptions, augmentTable } from './internals/stage.ts';
+export { parseStrategyText } from './internals/strategy-text.ts';
 export { LINEAGE_VERSION } from './internals/synthesize.ts';
