@@ -1,1 +1,83 @@
-export {};
+export {
+  BACKENDS,
+  type BackendInfo,
+  type BackendName,
+  type BackendOptions,
+  describeBackend,
+  initBackend,
+} from './internals/backend/init.ts';
+export { registerWasmKernels } from './internals/backend/kernels/register.ts';
+export {
+  formatKernelProfile,
+  type KernelProfile,
+  type KernelTiming,
+  profileKernels,
+} from './internals/backend/profile.ts';
+export {
+  type LoadDatasetOptions,
+  type LoadedDataset,
+  loadDataset,
+  standardizer,
+} from './internals/cli/dataset.ts';
+export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
+export { subset, withWeights } from './internals/data/subset.ts';
+export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
+export {
+  AdaBoostEstimator,
+  type AdaBoostFitResult,
+  type AdaBoostOptions,
+  adaBoost,
+} from './internals/ensembles/adaboost.ts';
+export {
+  BaggingEstimator,
+  type BaggingFitResult,
+  type BaggingOptions,
+  bagging,
+} from './internals/ensembles/bagging.ts';
+export { StackingEstimator, type StackingOptions, stacking } from './internals/ensembles/stacking.ts';
+export { VotingEstimator, type VotingOptions, voting } from './internals/ensembles/voting.ts';
+export { BaseEstimator, fitRng } from './internals/estimators/base.ts';
+export {
+  createEstimator,
+  type EstimatorSpec,
+  MODELS,
+  type ModelName,
+} from './internals/estimators/factory.ts';
+export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
+export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
+export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
+export type { TrainResult } from './internals/loop/fit.ts';
+export {
+  accuracy,
+  argmaxRows,
+  balancedAccuracy,
+  classificationMetrics,
+  confusionMatrix,
+  logLoss,
+  macroF1,
+} from './internals/metrics.ts';
+export { toLayersModel } from './internals/models/layers-model.ts';
+export type {
+  Activation,
+  CnnOptions,
+  ConvLayerOptions,
+  LogisticOptions,
+  MlpOptions,
+  OptimizerName,
+  TrainingOptions,
+} from './internals/models/spec.ts';
+export {
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  crossValidate,
+  SEARCH_METRICS,
+  type SearchMetric,
+} from './internals/tuning/cross-validate.ts';
+export {
+  type SearchOptions,
+  type SearchResult,
+  type SearchRunOptions,
+  search,
+  type TrialRecord,
+} from './internals/tuning/search.ts';
+export type { Dimension, SearchSpace } from './internals/tuning/space.ts';

@@ -1,0 +1,38 @@
+import { type Estimator, type JsonObject, OptionsError } from '@growset/core';
+import { z } from 'zod';
+import { createEstimator } from '../estimators/factory.ts';
+
+/** A JSON estimator spec inside an ensemble's options (validated when the member is built). */
+export const memberSpecSchema = z.custom<JsonObject & { model: string }>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { model?: unknown }).model === 'string',
+  { message: 'an estimator spec object with a `model` name, e.g. { "model": "mlp" }' },
+);
+
+/** Builds a member from its spec; its option errors become errors on the ensemble's field. */
+export function buildMember(spec: JsonObject, field: string, optionsType: string): Estimator {
+  try {
+    return createEstimator(spec);
+  } catch (error) {
+    if (error instanceof OptionsError) {
+      throw new OptionsError(
+        {
+          optionsType,
+          field: error.field ? `${field}.${error.field}` : field,
+          expected: error.expected,
+          received: error.received,
+        },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** `kind(a,b)` for tables. */
+export function ensembleName(kind: string, members: readonly Estimator[]): string {
+  return `${kind}(${[...new Set(members.map((m) => m.name))].join(',')})`;
+}

@@ -1,0 +1,166 @@
+import {
+  type Estimator,
+  type Features,
+  type FitOptions,
+  type FitResult,
+  type JsonObject,
+  type LabeledData,
+  parseOptions,
+} from '@growset/core';
+import { z } from 'zod';
+import { foldIndices, stratifiedFolds } from '../data/split.ts';
+import { subset } from '../data/subset.ts';
+import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import { NeuralEstimator } from '../estimators/neural.ts';
+import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
+
+const metaSchema = z.strictObject({
+  l2: z.number().min(0).default(1e-3),
+  epochs: z.int().min(1).default(100),
+  learningRate: z.number().positive().default(0.05),
+  batchSize: z.int().min(1).default(64),
+});
+
+const schema = z.strictObject({
+  model: z.literal('stacking').default('stacking'),
+  estimators: z.array(memberSpecSchema).min(1),
+  folds: z.int().min(2).max(20).default(5),
+  meta: metaSchema.default({ l2: 1e-3, epochs: 100, learningRate: 0.05, batchSize: 64 }),
+  passthrough: z.boolean().default(false),
+});
+
+export type StackingParams = z.output<typeof schema>;
+
+export interface StackingOptions {
+  /** Specs of the first-level estimators. */
+  estimators: JsonObject[];
+  /** Folds for the out-of-fold predictions the meta-learner trains on. @default 5 */
+  folds?: number;
+  /** The logistic-regression meta-learner's options. @default { l2: 1e-3, epochs: 100, learningRate: 0.05, batchSize: 64 } */
+  meta?: { l2?: number; epochs?: number; learningRate?: number; batchSize?: number };
+  /** Also give the meta-learner the original features. @default false */
+  passthrough?: boolean;
+}
+
+/**
+ * Stacked generalization: each first-level estimator predicts every training sample from a model
+ * that did not see it (stratified k-fold), a logistic regression learns from those out-of-fold
+ * probabilities, and the first-level estimators are refitted on all the data for prediction.
+ */
+export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject> {
+  readonly name: string;
+  readonly supportsSampleWeight: boolean;
+  #members: Estimator[] = [];
+  #meta: NeuralEstimator | undefined;
+
+  constructor(options: StackingOptions | JsonObject) {
+    const params = parseOptions(schema, { model: 'stacking', ...options }, 'StackingOptions');
+    super(params as StackingParams & JsonObject);
+    const probes = params.estimators.map((spec, i) =>
+      buildMember(spec, `estimators[${i}]`, 'StackingOptions'),
+    );
+    this.name = ensembleName('stacking', probes);
+    this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
+    for (const p of probes) p.dispose();
+  }
+
+  clone(): StackingEstimator {
+    return new StackingEstimator(this.getParams());
+  }
+
+  protected async fitChecked(data: LabeledData, options: FitOptions): Promise<FitResult> {
+    const started = performance.now();
+    const params = this.getParams();
+    const rng = fitRng(options, this.name);
+    this.#disposeAll();
+    const n = data.y.length;
+    const k = data.classes.length;
+    const e = params.estimators.length;
+    const fold = stratifiedFolds(data.y, k, params.folds, rng.fork('folds'));
+    const oof = new Float32Array(n * e * k);
+    const signal = options.signal ? { signal: options.signal } : {};
+    let backend: string | undefined;
+    for (let m = 0; m < e; m++) {
+      for (let f = 0; f < params.folds; f++) {
+        const { train, test } = foldIndices(fold, f);
+        if (test.length === 0) continue;
+        const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
+        try {
+          const result = await member.fit(subset(data, train), { rng: rng.fork(`oof-${m}-${f}`), ...signal });
+          backend ??= result.backend;
+          const proba = await member.predictProba(subset(data, test));
+          test.forEach((row, j) => {
+            oof.set(proba.subarray(j * k, (j + 1) * k), (row * e + m) * k);
+          });
+        } finally {
+          member.dispose();
+        }
+      }
+      const full = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
+      this.#members.push(full);
+      await full.fit(data, { rng: rng.fork(`full-${m}`), ...signal });
+    }
+    const meta = new NeuralEstimator({ model: 'logistic', ...params.meta });
+    this.#meta = meta;
+    await meta.fit(this.#metaFeatures(oof, data, n) as LabeledData & { y: Int32Array }, {
+      rng: rng.fork('meta'),
+      ...signal,
+    });
+    return {
+      epochs: 1,
+      history: [],
+      stoppedEarly: false,
+      wallTimeMs: performance.now() - started,
+      ...(backend ? { backend } : {}),
+    };
+  }
+
+  #metaFeatures(
+    probas: Float32Array,
+    data: Features & Partial<LabeledData>,
+    n: number,
+  ): Features & Partial<LabeledData> {
+    const width = probas.length / n;
+    let x = probas;
+    let featureShape = [width];
+    if (this.getParams().passthrough) {
+      const extra = data.featureShape.reduce((a, b) => a * b, 1);
+      x = new Float32Array(n * (width + extra));
+      for (let i = 0; i < n; i++) {
+        x.set(probas.subarray(i * width, (i + 1) * width), i * (width + extra));
+        x.set(data.x.subarray(i * extra, (i + 1) * extra), i * (width + extra) + width);
+      }
+      featureShape = [width + extra];
+    }
+    const { x: _x, featureShape: _shape, ...labels } = data;
+    return { ...labels, x, featureShape };
+  }
+
+  protected async probaChecked(features: Features, n: number): Promise<Float32Array> {
+    const k = this.fitted!.classes.length;
+    const e = this.#members.length;
+    const stacked = new Float32Array(n * e * k);
+    for (let m = 0; m < e; m++) {
+      const proba = await this.#members[m]!.predictProba(features);
+      for (let i = 0; i < n; i++) stacked.set(proba.subarray(i * k, (i + 1) * k), (i * e + m) * k);
+    }
+    return this.#meta!.predictProba(this.#metaFeatures(stacked, features, n));
+  }
+
+  #disposeAll(): void {
+    for (const member of this.#members) member.dispose();
+    this.#members = [];
+    this.#meta?.dispose();
+    this.#meta = undefined;
+  }
+
+  override dispose(): void {
+    this.#disposeAll();
+    super.dispose();
+  }
+}
+
+/** Stacking with a logistic-regression meta-learner. */
+export function stacking(options: StackingOptions): StackingEstimator {
+  return new StackingEstimator(options);
+}

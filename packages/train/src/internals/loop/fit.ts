@@ -1,0 +1,196 @@
+import { AbortError, type EpochLog, type FitResult, type LabeledData, type Rng } from '@growset/core';
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '../models/network.ts';
+import { disposeSnapshot } from '../models/network.ts';
+import type { EarlyStopping, OptimizerName } from '../models/spec.ts';
+import { Optimizer } from './optimizer.ts';
+import { lossWeights, targetMatrix } from './weights.ts';
+
+/** What the loop needs from a spec. */
+export interface LoopSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: OptimizerName;
+  earlyStopping: false | EarlyStopping;
+  classWeight?: 'balanced' | number[] | undefined;
+  l1: number;
+  l2: number;
+}
+
+export interface LoopOptions {
+  rng: Rng;
+  validation?: LabeledData | undefined;
+  signal?: AbortSignal | undefined;
+  onEpochEnd?: ((log: EpochLog) => void) | undefined;
+}
+
+/** A fit's outcome; `error` is set when training stopped on a non-finite loss. */
+export interface TrainResult extends FitResult {
+  /** Why training stopped early on a failure (a NaN or infinite loss), with the epoch. */
+  error?: string;
+  /** Epoch whose weights the model holds (restore-best or last finite epoch). */
+  bestEpoch?: number;
+}
+
+const EVAL_BATCH = 1024;
+
+/**
+ * The training loop. Data is uploaded once; each step gathers its batch by index on the device,
+ * runs the network's hand-written forward and backward pass and one fused optimizer step per
+ * parameter, and adds the batch loss to a device scalar: nothing is read back until the epoch
+ * ends (one read per epoch, plus validation). Every tensor it creates is disposed.
+ */
+export async function trainNetwork(
+  net: Network,
+  data: LabeledData,
+  settings: LoopSettings,
+  options: LoopOptions,
+): Promise<TrainResult> {
+  const started = performance.now();
+  const n = data.y.length;
+  const k = data.classes.length;
+  const batchSize = Math.min(settings.batchSize, n);
+  const x = tf.tensor(data.x, [n, ...data.featureShape], 'float32');
+  const targets = tf.tensor2d(targetMatrix(data), [n, k]);
+  const weights = tf.tensor1d(lossWeights(data, settings.classWeight));
+  const val = options.validation ? uploadValidation(options.validation) : undefined;
+  const optimizer = new Optimizer(
+    { name: settings.optimizer, learningRate: settings.learningRate, l1: settings.l1, l2: settings.l2 },
+    net.params,
+    net.regularized,
+  );
+  const history: EpochLog[] = [];
+  const stopping = settings.earlyStopping;
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = 0;
+  let bestSnapshot: tf.Tensor[][] | undefined;
+  let lastGood: tf.Tensor[][] | undefined;
+  let waited = 0;
+  let stoppedEarly = false;
+  let error: string | undefined;
+  let trainMs = 0;
+  let epochsRun = 0;
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      if (options.signal?.aborted)
+        throw new AbortError('Training was aborted', { cause: options.signal.reason });
+      const epochStart = performance.now();
+      const epochRng = options.rng.fork(`epoch-${epoch}`);
+      const order = new Int32Array(epochRng.permutation(n).buffer);
+      let lossSum: tf.Tensor = tf.scalar(0);
+      for (let start = 0, step = 0; start < n; start += batchSize, step++) {
+        const end = Math.min(n, start + batchSize);
+        const grads = tf.tidy(() => {
+          const index = tf.tensor1d(order.subarray(start, end), 'int32');
+          const result = net.step(
+            tf.gather(x, index),
+            tf.gather(targets, index),
+            tf.gather(weights, index),
+            epochRng.fork(`step-${step}`),
+          );
+          const total = tf.keep(tf.add(lossSum, result.lossSum));
+          lossSum.dispose();
+          lossSum = total;
+          return result.grads;
+        });
+        net.params = optimizer.apply(net.params, grads);
+      }
+      const loss = (await lossSum.data())[0]! / n;
+      lossSum.dispose();
+      trainMs += performance.now() - epochStart;
+      epochsRun = epoch;
+      const log: EpochLog = { epoch, loss };
+      if (val) Object.assign(log, evaluate(net, val));
+      history.push(log);
+      options.onEpochEnd?.(log);
+      const monitored = log.valLoss ?? loss;
+      if (!Number.isFinite(loss) || !Number.isFinite(monitored)) {
+        const which = Number.isFinite(loss) ? 'validation loss' : 'loss';
+        error = `Training stopped at epoch ${epoch}: the ${which} became ${Number.isNaN(Number.isFinite(loss) ? monitored : loss) ? 'NaN' : 'infinite'} (try a lower learning rate or standardized features)`;
+        const restore = bestSnapshot ?? lastGood;
+        if (restore) {
+          net.restore(restore);
+          error += `; weights restored to epoch ${bestSnapshot ? bestEpoch : epoch - 1}`;
+          if (!bestSnapshot) bestEpoch = epoch - 1;
+        }
+        break;
+      }
+      if (!stopping) {
+        if (lastGood) disposeSnapshot(lastGood);
+        lastGood = net.snapshot();
+        bestEpoch = epoch;
+        continue;
+      }
+      if (monitored < best - stopping.minDelta) {
+        best = monitored;
+        bestEpoch = epoch;
+        waited = 0;
+        if (bestSnapshot) disposeSnapshot(bestSnapshot);
+        bestSnapshot = net.snapshot();
+      } else if (++waited >= stopping.patience) {
+        stoppedEarly = epoch < settings.epochs;
+        break;
+      }
+    }
+    const restoreBest = stopping !== false && stopping.restoreBest;
+    if (restoreBest && bestSnapshot && !error && bestEpoch !== epochsRun) net.restore(bestSnapshot);
+  } finally {
+    x.dispose();
+    targets.dispose();
+    weights.dispose();
+    if (val) {
+      val.x.dispose();
+      val.targets.dispose();
+    }
+    optimizer.dispose();
+    if (bestSnapshot) disposeSnapshot(bestSnapshot);
+    if (lastGood) disposeSnapshot(lastGood);
+  }
+  const wallTimeMs = performance.now() - started;
+  return {
+    epochs: epochsRun,
+    history,
+    stoppedEarly,
+    wallTimeMs,
+    samplesPerSecond: trainMs > 0 ? (n * epochsRun * 1000) / trainMs : 0,
+    backend: tf.getBackend(),
+    ...(bestEpoch > 0 ? { bestEpoch } : {}),
+    ...(error ? { error } : {}),
+  };
+}
+
+interface DeviceValidation {
+  x: tf.Tensor;
+  targets: tf.Tensor;
+  n: number;
+}
+
+function uploadValidation(data: LabeledData): DeviceValidation {
+  const n = data.y.length;
+  return {
+    x: tf.tensor(data.x, [n, ...data.featureShape], 'float32'),
+    targets: tf.tensor2d(targetMatrix(data), [n, data.classes.length]),
+    n,
+  };
+}
+
+/** Validation loss (mean cross-entropy) and accuracy, in eval mode. */
+function evaluate(net: Network, val: DeviceValidation): { valLoss: number; valAccuracy: number } {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < val.n; start += EVAL_BATCH) {
+    const size = Math.min(EVAL_BATCH, val.n - start);
+    const [loss, hits] = tf.tidy(() => {
+      const xb = tf.slice(val.x, start, size);
+      const tb = tf.slice(val.targets, start, size);
+      const logP = tf.logSoftmax(net.logits(xb));
+      const l = tf.neg(tf.sum(tf.mul(tb, logP)));
+      const h = tf.sum(tf.cast(tf.equal(tf.argMax(logP, 1), tf.argMax(tb, 1)), 'float32'));
+      return [l.dataSync()[0]!, h.dataSync()[0]!];
+    });
+    lossSum += loss;
+    correct += hits;
+  }
+  return { valLoss: lossSum / val.n, valAccuracy: correct / val.n };
+}

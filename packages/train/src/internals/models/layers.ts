@@ -1,0 +1,406 @@
+import type { Rng } from '@growset/core';
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from './spec.ts';
+
+/** A trainable parameter of a layer. */
+export interface ParamSpec {
+  shape: number[];
+  init: 'glorot' | 'zeros' | 'ones';
+  fanIn: number;
+  fanOut: number;
+  /** Whether the L1/L2 penalties apply (weights yes, biases and batch-norm scales no). */
+  regularized: boolean;
+}
+
+/** Per-step context: training mode and the random source for dropout. */
+export interface StepContext {
+  training: boolean;
+  rng?: Rng;
+}
+
+export interface LayerOutput {
+  y: tf.Tensor;
+  /** Whatever backward needs (tensors live until the step's tidy ends). */
+  cache: tf.Tensor[];
+}
+
+export interface LayerGradients {
+  dx: tf.Tensor | null;
+  grads: tf.Tensor[];
+}
+
+/**
+ * A layer with a hand-written backward pass. Training runs forward and backward as plain kernel
+ * calls, with no autograd tape: fused forward kernels (MatMul + bias + activation, Conv2D + bias +
+ * activation) and activation derivatives taken from the outputs.
+ */
+export interface Layer {
+  readonly name: string;
+  readonly params: ParamSpec[];
+  /** Per-sample output shape. */
+  readonly outputShape: number[];
+  forward(x: tf.Tensor, params: tf.Tensor[], ctx: StepContext): LayerOutput;
+  backward(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    out: LayerOutput,
+    params: tf.Tensor[],
+    needDx: boolean,
+  ): LayerGradients;
+  /** Non-trainable state (batch-norm moving statistics), for snapshots. */
+  getState?(): tf.Tensor[];
+  setState?(state: tf.Tensor[]): void;
+  dispose?(): void;
+}
+
+type FusedActivation = 'relu' | 'sigmoid' | 'elu' | 'linear';
+
+function fusable(activation: Activation): FusedActivation | undefined {
+  return activation === 'tanh' ? undefined : activation;
+}
+
+/** Applies an activation that could not be fused. */
+function activate(z: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(z);
+    case 'tanh':
+      return tf.tanh(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+    case 'elu':
+      return tf.elu(z);
+    default:
+      return z;
+  }
+}
+
+/** `dy * f'(z)` written with the output `a = f(z)`. */
+export function activationGrad(dy: tf.Tensor, a: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.mul(dy, tf.step(a));
+    case 'tanh':
+      return tf.mul(dy, tf.sub(1, tf.square(a)));
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(a, tf.sub(1, a)));
+    case 'elu':
+      return tf.mul(dy, tf.where(tf.greater(a, 0), tf.onesLike(a), tf.add(a, 1)));
+    default:
+      return dy;
+  }
+}
+
+/** An activation on its own (after batch normalization). */
+export class ActivationLayer implements Layer {
+  readonly name = 'activation';
+  readonly params: ParamSpec[] = [];
+  readonly outputShape: number[];
+
+  constructor(
+    units: number,
+    readonly activation: Activation,
+  ) {
+    this.outputShape = [units];
+  }
+
+  forward(x: tf.Tensor): LayerOutput {
+    return { y: activate(x, this.activation), cache: [] };
+  }
+
+  backward(dy: tf.Tensor, _x: tf.Tensor, out: LayerOutput): LayerGradients {
+    return { dx: activationGrad(dy, out.y, this.activation), grads: [] };
+  }
+}
+
+/** Fully connected layer `f(x W + b)`. */
+export class DenseLayer implements Layer {
+  readonly name = 'dense';
+  readonly params: ParamSpec[];
+  readonly outputShape: number[];
+
+  constructor(
+    readonly inputs: number,
+    readonly units: number,
+    readonly activation: Activation,
+    readonly useBias = true,
+  ) {
+    this.params = [
+      { shape: [inputs, units], init: 'glorot', fanIn: inputs, fanOut: units, regularized: true },
+    ];
+    if (useBias)
+      this.params.push({ shape: [units], init: 'zeros', fanIn: inputs, fanOut: units, regularized: false });
+    this.outputShape = [units];
+  }
+
+  forward(x: tf.Tensor, params: tf.Tensor[]): LayerOutput {
+    const fused = fusable(this.activation);
+    const z = tf.fused.matMul({
+      a: x as tf.Tensor2D,
+      b: params[0] as tf.Tensor2D,
+      ...(this.useBias ? { bias: params[1] } : {}),
+      activation: fused ?? 'linear',
+    });
+    return { y: fused === undefined ? activate(z, this.activation) : z, cache: [] };
+  }
+
+  backward(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    out: LayerOutput,
+    params: tf.Tensor[],
+    needDx: boolean,
+  ): LayerGradients {
+    const dz = activationGrad(dy, out.y, this.activation) as tf.Tensor2D;
+    const grads: tf.Tensor[] = [tf.matMul(x as tf.Tensor2D, dz, true, false)];
+    if (this.useBias) grads.push(tf.sum(dz, 0));
+    const dx = needDx ? tf.matMul(dz, params[0] as tf.Tensor2D, false, true) : null;
+    return { dx, grads };
+  }
+}
+
+/** Inverted dropout: masks drawn from the step's Rng, so a seed fixes them. */
+export class DropoutLayer implements Layer {
+  readonly name = 'dropout';
+  readonly params: ParamSpec[] = [];
+
+  constructor(
+    readonly rate: number,
+    readonly outputShape: number[],
+  ) {}
+
+  forward(x: tf.Tensor, _params: tf.Tensor[], ctx: StepContext): LayerOutput {
+    if (!ctx.training || this.rate === 0 || !ctx.rng) return { y: x, cache: [] };
+    const mask = new Float32Array(x.size);
+    const keep = 1 - this.rate;
+    const threshold = Math.floor(this.rate * 0x100000000);
+    const scale = 1 / keep;
+    const rng = ctx.rng;
+    for (let i = 0; i < mask.length; i++) mask[i] = rng.nextUint32() < threshold ? 0 : scale;
+    const m = tf.tensor(mask, x.shape);
+    return { y: tf.mul(x, m), cache: [m] };
+  }
+
+  backward(dy: tf.Tensor, _x: tf.Tensor, out: LayerOutput): LayerGradients {
+    const mask = out.cache[0];
+    return { dx: mask ? tf.mul(dy, mask) : dy, grads: [] };
+  }
+}
+
+/** Batch normalization over the batch axis (features last), with moving statistics for inference. */
+export class BatchNormLayer implements Layer {
+  readonly name = 'batchNorm';
+  readonly params: ParamSpec[];
+  readonly outputShape: number[];
+  #movingMean: tf.Tensor;
+  #movingVar: tf.Tensor;
+
+  constructor(
+    readonly features: number,
+    readonly momentum = 0.99,
+    readonly epsilon = 1e-3,
+  ) {
+    this.params = [
+      { shape: [features], init: 'ones', fanIn: features, fanOut: features, regularized: false },
+      { shape: [features], init: 'zeros', fanIn: features, fanOut: features, regularized: false },
+    ];
+    this.outputShape = [features];
+    this.#movingMean = tf.keep(tf.zeros([features]));
+    this.#movingVar = tf.keep(tf.ones([features]));
+  }
+
+  forward(x: tf.Tensor, params: tf.Tensor[], ctx: StepContext): LayerOutput {
+    const [gamma, beta] = params as [tf.Tensor, tf.Tensor];
+    if (!ctx.training) {
+      const y = tf.batchNorm(x, this.#movingMean, this.#movingVar, beta, gamma, this.epsilon);
+      return { y, cache: [] };
+    }
+    const { mean, variance } = tf.moments(x, 0);
+    const invStd = tf.rsqrt(tf.add(variance, this.epsilon));
+    const xHat = tf.mul(tf.sub(x, mean), invStd);
+    const y = tf.add(tf.mul(xHat, gamma), beta);
+    const n = x.shape[0] ?? 1;
+    const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+    const nextMean = tf.keep(
+      tf.add(tf.mul(this.#movingMean, this.momentum), tf.mul(mean, 1 - this.momentum)),
+    );
+    const nextVar = tf.keep(
+      tf.add(tf.mul(this.#movingVar, this.momentum), tf.mul(unbiased, 1 - this.momentum)),
+    );
+    this.#movingMean.dispose();
+    this.#movingVar.dispose();
+    this.#movingMean = nextMean;
+    this.#movingVar = nextVar;
+    return { y, cache: [xHat, invStd] };
+  }
+
+  backward(
+    dy: tf.Tensor,
+    _x: tf.Tensor,
+    out: LayerOutput,
+    params: tf.Tensor[],
+    needDx: boolean,
+  ): LayerGradients {
+    const [xHat, invStd] = out.cache as [tf.Tensor, tf.Tensor];
+    const gamma = params[0] as tf.Tensor;
+    const dGamma = tf.sum(tf.mul(dy, xHat), 0);
+    const dBeta = tf.sum(dy, 0);
+    if (!needDx) return { dx: null, grads: [dGamma, dBeta] };
+    const n = dy.shape[0] ?? 1;
+    // dx = gamma * invStd / n * (n * dy - sum(dy) - xHat * sum(dy * xHat))
+    const inner = tf.sub(tf.sub(tf.mul(dy, n), dBeta), tf.mul(xHat, dGamma));
+    const dx = tf.mul(inner, tf.mul(gamma, tf.div(invStd, n)));
+    return { dx, grads: [dGamma, dBeta] };
+  }
+
+  getState(): tf.Tensor[] {
+    return [this.#movingMean, this.#movingVar];
+  }
+
+  setState(state: tf.Tensor[]): void {
+    const [mean, variance] = state as [tf.Tensor, tf.Tensor];
+    this.#movingMean.dispose();
+    this.#movingVar.dispose();
+    this.#movingMean = tf.keep(mean.clone());
+    this.#movingVar = tf.keep(variance.clone());
+  }
+
+  dispose(): void {
+    this.#movingMean.dispose();
+    this.#movingVar.dispose();
+  }
+}
+
+/** 2-D convolution (NHWC) with bias and activation fused into the forward kernel. */
+export class ConvLayer implements Layer {
+  readonly name = 'conv';
+  readonly params: ParamSpec[];
+  readonly outputShape: number[];
+
+  constructor(
+    readonly inputShape: [number, number, number],
+    readonly filters: number,
+    readonly kernel: number,
+    readonly stride: number,
+    readonly padding: 'valid' | 'same',
+    readonly activation: Activation,
+  ) {
+    const [h, w, c] = inputShape;
+    const fanIn = kernel * kernel * c;
+    const fanOut = kernel * kernel * filters;
+    this.params = [
+      { shape: [kernel, kernel, c, filters], init: 'glorot', fanIn, fanOut, regularized: true },
+      { shape: [filters], init: 'zeros', fanIn, fanOut, regularized: false },
+    ];
+    const out = (size: number) =>
+      padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+    this.outputShape = [out(h), out(w), filters];
+    if (this.outputShape[0]! < 1 || this.outputShape[1]! < 1) {
+      throw new RangeError(`A ${kernel}x${kernel} convolution does not fit an input of ${h}x${w}`);
+    }
+  }
+
+  forward(x: tf.Tensor, params: tf.Tensor[]): LayerOutput {
+    const fused = fusable(this.activation);
+    const z = tf.fused.conv2d({
+      x: x as tf.Tensor4D,
+      filter: params[0] as tf.Tensor4D,
+      strides: this.stride,
+      pad: this.padding,
+      bias: params[1],
+      activation: fused ?? 'linear',
+    });
+    return { y: fused === undefined ? activate(z, this.activation) : z, cache: [] };
+  }
+
+  backward(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    out: LayerOutput,
+    params: tf.Tensor[],
+    needDx: boolean,
+  ): LayerGradients {
+    const dz = activationGrad(dy, out.y, this.activation) as tf.Tensor4D;
+    const filter = params[0] as tf.Tensor4D;
+    const attrs = {
+      strides: [this.stride, this.stride],
+      pad: this.padding,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    };
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
+      ...attrs,
+      filterShape: filter.shape,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const db = tf.sum(dz, [0, 1, 2]);
+    const dx = needDx
+      ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, {
+          ...attrs,
+          inputShape: x.shape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor)
+      : null;
+    return { dx, grads: [dW, db] };
+  }
+}
+
+/** Max or average pooling (NHWC), window = stride = `size`, valid padding. */
+export class PoolLayer implements Layer {
+  readonly name = 'pool';
+  readonly params: ParamSpec[] = [];
+  readonly outputShape: number[];
+
+  constructor(
+    readonly inputShape: [number, number, number],
+    readonly kind: 'max' | 'avg',
+    readonly size: number,
+  ) {
+    const [h, w, c] = inputShape;
+    this.outputShape = [Math.floor(h / size), Math.floor(w / size), c];
+    if (this.outputShape[0]! < 1 || this.outputShape[1]! < 1) {
+      throw new RangeError(`A ${size}x${size} pooling does not fit an input of ${h}x${w}`);
+    }
+  }
+
+  forward(x: tf.Tensor): LayerOutput {
+    const y =
+      this.kind === 'max'
+        ? tf.maxPool(x as tf.Tensor4D, this.size, this.size, 'valid')
+        : tf.avgPool(x as tf.Tensor4D, this.size, this.size, 'valid');
+    return { y, cache: [] };
+  }
+
+  backward(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    out: LayerOutput,
+    _params: tf.Tensor[],
+    needDx: boolean,
+  ): LayerGradients {
+    if (!needDx) return { dx: null, grads: [] };
+    const attrs = { filterSize: this.size, strides: this.size, pad: 'valid' } as unknown as tf.NamedAttrMap;
+    const dx =
+      this.kind === 'max'
+        ? (tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: out.y }, attrs) as tf.Tensor)
+        : (tf.engine().runKernel('AvgPoolGrad', { dy, input: x }, attrs) as tf.Tensor);
+    return { dx, grads: [] };
+  }
+}
+
+/** Flattens per-sample features to a vector. */
+export class FlattenLayer implements Layer {
+  readonly name = 'flatten';
+  readonly params: ParamSpec[] = [];
+  readonly outputShape: number[];
+
+  constructor(readonly inputShape: number[]) {
+    this.outputShape = [inputShape.reduce((a, b) => a * b, 1)];
+  }
+
+  forward(x: tf.Tensor): LayerOutput {
+    return { y: tf.reshape(x, [x.shape[0] ?? -1, this.outputShape[0]!]), cache: [] };
+  }
+
+  backward(dy: tf.Tensor, x: tf.Tensor): LayerGradients {
+    return { dx: tf.reshape(dy, x.shape), grads: [] };
+  }
+}

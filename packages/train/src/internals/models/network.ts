@@ -1,0 +1,213 @@
+import type { Rng } from '@growset/core';
+import * as tf from '@tensorflow/tfjs';
+import {
+  ActivationLayer,
+  BatchNormLayer,
+  ConvLayer,
+  DenseLayer,
+  DropoutLayer,
+  FlattenLayer,
+  type Layer,
+  type LayerOutput,
+  PoolLayer,
+  type StepContext,
+} from './layers.ts';
+import type { NetworkSpec } from './spec.ts';
+
+/** Builds the layer list of a spec for a per-sample input shape and a class count. */
+export function buildLayers(spec: NetworkSpec, featureShape: readonly number[], classes: number): Layer[] {
+  const layers: Layer[] = [];
+  let shape = [...featureShape];
+  const flatten = () => {
+    if (shape.length > 1) {
+      const layer = new FlattenLayer(shape);
+      layers.push(layer);
+      shape = layer.outputShape;
+    }
+  };
+  const push = (layer: Layer) => {
+    layers.push(layer);
+    shape = layer.outputShape;
+  };
+  if (spec.model === 'cnn') {
+    if (shape.length !== 3) {
+      throw new RangeError(
+        `A cnn needs image features shaped [height, width, channels], got [${shape.join(', ')}]`,
+      );
+    }
+    for (const entry of spec.conv) {
+      const conv =
+        typeof entry === 'number'
+          ? { filters: entry, kernel: 3, stride: 1, padding: 'valid' as const }
+          : entry;
+      push(
+        new ConvLayer(
+          shape as [number, number, number],
+          conv.filters,
+          conv.kernel,
+          conv.stride,
+          conv.padding,
+          spec.activation,
+        ),
+      );
+      if (spec.pool !== 'none' && spec.poolSize > 1)
+        push(new PoolLayer(shape as [number, number, number], spec.pool, spec.poolSize));
+    }
+    flatten();
+    for (const units of spec.dense) {
+      if (spec.dropout > 0) push(new DropoutLayer(spec.dropout, shape));
+      push(new DenseLayer(shape[0]!, units, spec.activation));
+    }
+    if (spec.dropout > 0) push(new DropoutLayer(spec.dropout, shape));
+  } else {
+    flatten();
+    if (spec.model === 'mlp') {
+      for (const units of spec.hidden) {
+        if (spec.batchNorm) {
+          push(new DenseLayer(shape[0]!, units, 'linear', false));
+          push(new BatchNormLayer(units));
+          if (spec.activation !== 'linear') push(new ActivationLayer(units, spec.activation));
+        } else {
+          push(new DenseLayer(shape[0]!, units, spec.activation));
+        }
+        if (spec.dropout > 0) push(new DropoutLayer(spec.dropout, shape));
+      }
+    }
+  }
+  push(new DenseLayer(shape[0]!, classes, 'linear'));
+  return layers;
+}
+
+/** Glorot-uniform (weights), zeros or ones, drawn from `rng` on the host. */
+function initialValues(spec: Layer['params'][number], rng: Rng): Float32Array {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  if (spec.init === 'ones') values.fill(1);
+  else if (spec.init === 'glorot') {
+    const limit = Math.sqrt(6 / (spec.fanIn + spec.fanOut));
+    for (let i = 0; i < size; i++) values[i] = (rng.float() * 2 - 1) * limit;
+  }
+  return values;
+}
+
+/** The result of a forward and backward pass on one batch. */
+export interface StepResult {
+  /** Sum over the batch of `weight * cross-entropy` (scalar). */
+  lossSum: tf.Tensor;
+  grads: tf.Tensor[];
+}
+
+/**
+ * A feed-forward network: its layers, parameter tensors (owned, replaced by each optimizer step)
+ * and a hand-written training step (forward, softmax cross-entropy, backward).
+ */
+export class Network {
+  readonly layers: Layer[];
+  params: tf.Tensor[];
+  /** Index of each layer's first parameter in `params`. */
+  readonly #offsets: number[];
+
+  constructor(layers: Layer[], rng: Rng) {
+    this.layers = layers;
+    this.#offsets = [];
+    const params: tf.Tensor[] = [];
+    layers.forEach((layer, i) => {
+      this.#offsets.push(params.length);
+      layer.params.forEach((p, j) => {
+        params.push(
+          tf.keep(tf.tensor(initialValues(p, rng.fork(`layer-${i}-param-${j}`)), p.shape, 'float32')),
+        );
+      });
+    });
+    this.params = params;
+  }
+
+  /** Which parameters take the L1/L2 penalties. */
+  get regularized(): boolean[] {
+    return this.layers.flatMap((layer) => layer.params.map((p) => p.regularized));
+  }
+
+  get parameterCount(): number {
+    return this.params.reduce((sum, p) => sum + p.size, 0);
+  }
+
+  #layerParams(i: number): tf.Tensor[] {
+    const start = this.#offsets[i]!;
+    return this.params.slice(start, start + this.layers[i]!.params.length);
+  }
+
+  /** Logits for a batch (call inside tf.tidy). */
+  logits(x: tf.Tensor, ctx: StepContext = { training: false }): tf.Tensor {
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      h = layer.forward(h, this.#layerParams(i), ctx).y;
+    });
+    return h;
+  }
+
+  /**
+   * Forward and backward pass (call inside tf.tidy). `targets` are class probabilities
+   * (`[batch, classes]`), `weights` per-sample loss weights (`[batch]`); the loss is
+   * `sum(weights * CE) / batch`, and the gradients are of that loss.
+   */
+  step(x: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, rng: Rng): StepResult {
+    const ctx: StepContext = { training: true, rng };
+    const inputs: tf.Tensor[] = [];
+    const outputs: LayerOutput[] = [];
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      inputs.push(h);
+      const out = layer.forward(h, this.#layerParams(i), ctx);
+      outputs.push(out);
+      h = out.y;
+    });
+    const n = x.shape[0] ?? 1;
+    const logP = tf.logSoftmax(h);
+    const w = tf.reshape(weights, [n, 1]);
+    const lossSum = tf.neg(tf.sum(tf.mul(tf.mul(targets, logP), w)));
+    // d(loss)/d(logits) for softmax cross-entropy: (p - t) * w / n
+    let dy: tf.Tensor | null = tf.mul(tf.sub(tf.exp(logP), targets), tf.div(w, n));
+    const grads: tf.Tensor[] = new Array(this.params.length);
+    for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
+      const layer = this.layers[i]!;
+      const result = layer.backward(dy, inputs[i]!, outputs[i]!, this.#layerParams(i), i > 0);
+      result.grads.forEach((g, j) => {
+        grads[this.#offsets[i]! + j] = g;
+      });
+      dy = result.dx;
+    }
+    return { lossSum, grads };
+  }
+
+  /** Copies of the parameters and layer state, for restore-best. */
+  snapshot(): tf.Tensor[][] {
+    return [
+      this.params.map((p) => tf.keep(p.clone())),
+      this.layers.flatMap((l) => (l.getState?.() ?? []).map((s) => tf.keep(s.clone()))),
+    ];
+  }
+
+  restore(snapshot: tf.Tensor[][]): void {
+    const [params, state] = snapshot as [tf.Tensor[], tf.Tensor[]];
+    for (const p of this.params) p.dispose();
+    this.params = params.map((p) => tf.keep(p.clone()));
+    let k = 0;
+    for (const layer of this.layers) {
+      const current = layer.getState?.();
+      if (!current || !layer.setState) continue;
+      layer.setState(state.slice(k, k + current.length));
+      k += current.length;
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.params) p.dispose();
+    this.params = [];
+    for (const layer of this.layers) layer.dispose?.();
+  }
+}
+
+/** Frees a snapshot. */
+export function disposeSnapshot(snapshot: tf.Tensor[][]): void {
+  for (const group of snapshot) for (const t of group) t.dispose();
+}

@@ -1,0 +1,77 @@
+import type { FitOptions, JsonObject, LabeledData, Metrics, Rng } from '@growset/core';
+import { foldIndices, stratifiedFolds } from '../data/split.ts';
+import { subset } from '../data/subset.ts';
+import { createEstimator } from '../estimators/factory.ts';
+
+/** Metrics a search can rank by; `logLoss` is minimized, the others maximized. */
+export const SEARCH_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const;
+export type SearchMetric = (typeof SEARCH_METRICS)[number];
+
+export interface CrossValidationOptions {
+  /** Stratified folds. @default 5 */
+  folds?: number;
+  rng: Rng;
+  signal?: AbortSignal;
+  /** Use only this many training rows per fold (successive halving's sample budget). */
+  maxTrainSamples?: number;
+}
+
+export interface CrossValidationResult {
+  /** Test-fold metrics, one per fold (confusion matrices dropped). */
+  folds: Metrics[];
+  /** Mean of each metric over the folds. */
+  mean: { accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number };
+  fitTimeMs: number;
+  backend?: string;
+}
+
+/** Fits a fresh estimator per stratified fold from `spec` and scores it on the held-out fold. */
+export async function crossValidate(
+  spec: JsonObject,
+  data: LabeledData,
+  options: CrossValidationOptions,
+): Promise<CrossValidationResult> {
+  const k = options.folds ?? 5;
+  const fold = stratifiedFolds(data.y, data.classes.length, k, options.rng.fork('folds'));
+  const metrics: Metrics[] = [];
+  let fitTimeMs = 0;
+  let backend: string | undefined;
+  for (let f = 0; f < k; f++) {
+    let { train, test } = foldIndices(fold, f);
+    if (test.length === 0) continue;
+    if (options.maxTrainSamples !== undefined && train.length > options.maxTrainSamples) {
+      // Keep a stratified-ish prefix: rows are already in a class-shuffled fold order.
+      train = options.rng
+        .fork(`subsample-${f}`)
+        .sample(train, options.maxTrainSamples)
+        .sort((a, b) => a - b);
+    }
+    const estimator = createEstimator(spec);
+    try {
+      const fitOptions: FitOptions = {
+        rng: options.rng.fork(`fold-${f}`),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      const result = await estimator.fit(subset(data, train), fitOptions);
+      fitTimeMs += result.wallTimeMs;
+      backend ??= result.backend;
+      const { confusion: _confusion, ...scores } = await estimator.score(subset(data, test));
+      metrics.push(scores as Metrics);
+    } finally {
+      estimator.dispose();
+    }
+  }
+  const mean = (key: SearchMetric) =>
+    metrics.reduce((s, m) => s + (m[key] as number), 0) / Math.max(1, metrics.length);
+  return {
+    folds: metrics,
+    mean: {
+      accuracy: mean('accuracy'),
+      balancedAccuracy: mean('balancedAccuracy'),
+      macroF1: mean('macroF1'),
+      logLoss: mean('logLoss'),
+    },
+    fitTimeMs,
+    ...(backend ? { backend } : {}),
+  };
+}
