@@ -1,1 +1,100 @@
-export { type CsvInput, type CsvReport, type ReadCsvOptions, readCsv, readCsvHeader } from './internals/csv/read-csv.ts';
+export {
+  type CsvInput,
+  type CsvReport,
+  type ReadCsvOptions,
+  readCsv,
+  readCsvHeader,
+} from './internals/csv/read-csv.ts';
+export { BkTree, type Hash64, hamming, hashToHex, hexToHash } from './internals/dedupe/bk-tree.ts';
+export { bytesHash, rowHash } from './internals/dedupe/content-hash.ts';
+export { type DedupeImagesOptions, dedupeImages } from './internals/dedupe/dedupe-images.ts';
+export { type DedupeRowsOptions, dedupeRows } from './internals/dedupe/dedupe-rows.ts';
+export type { DedupeReport, DuplicateEntry, DuplicateGroup } from './internals/dedupe/groups.ts';
+export {
+  dhashFromPixels,
+  type PerceptualHashKind,
+  perceptualHash,
+  phashFromPixels,
+} from './internals/dedupe/perceptual-hash.ts';
+export { type CheckImagesOptions, checkImages, type ImagesReport } from './internals/images/check-images.ts';
+export {
+  type ConfidentJoint,
+  type FindLabelIssuesOptions,
+  findLabelIssues,
+  type LabelIssue,
+  type LabelIssueInput,
+  type LabelIssues,
+} from './internals/labels/confident-learning.ts';
+export {
+  type LabelsReport,
+  type NormalizeLabelsOptions,
+  normalizeLabels,
+} from './internals/labels/normalize-labels.ts';
+export {
+  filterRareClasses,
+  type RareClassesOptions,
+  type RareClassesReport,
+} from './internals/labels/rare-classes.ts';
+export {
+  flagSuspiciousLabels,
+  type SuspiciousLabelsOptions,
+  type SuspiciousLabelsReport,
+} from './internals/labels/suspicious-labels.ts';
+export {
+  type DropMissingOptions,
+  type DropMissingReport,
+  dropMissing,
+} from './internals/missing/drop-missing.ts';
+export {
+  type ApplyImputerOptions,
+  type ColumnFill,
+  type ColumnImputation,
+  fitImputer,
+  type ImputeOptions,
+  type ImputeReport,
+  type Imputer,
+  type ImputeStrategy,
+  impute,
+} from './internals/missing/imputer.ts';
+export {
+  type Bounds,
+  fitOutliers,
+  type OutlierBounds,
+  type OutlierDetector,
+  type OutlierOptions,
+  type OutliersReport,
+  removeOutliers,
+} from './internals/outliers/outliers.ts';
+export { DEFAULT_NA_VALUES, isMissing } from './internals/rows/cells.ts';
+export {
+  type FromRowsOptions,
+  fromRows,
+  type ReadJsonRowsOptions,
+  type RowsReport,
+  readJsonRows,
+} from './internals/rows/from-rows.ts';
+export { parseBoolean, parseIsoDate, parseNumber } from './internals/schema/coerce.ts';
+export {
+  type InferredColumn,
+  type InferredSchema,
+  type InferredType,
+  type InferSchemaOptions,
+  inferSchema,
+  type RowLike,
+} from './internals/schema/infer.ts';
+export { schemaToTypeScript, type TypeScriptOptions } from './internals/schema/typescript.ts';
+export {
+  type ColumnFailures,
+  type ValidateOptions,
+  type ValidateReport,
+  validate,
+} from './internals/schema/validate.ts';
+export {
+  type CleaningStageCounts,
+  type CleaningSummary,
+  type ColumnHealth,
+  cleaningSummary,
+  formatCleaningSummary,
+  summaryToJson,
+} from './internals/summary/cleaning-summary.ts';
+export type { CleaningReport, CleaningStage } from './internals/summary/reporting.ts';

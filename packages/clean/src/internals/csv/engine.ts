@@ -256,11 +256,7 @@ export class CsvRecordReader {
    * bytes to feed that parser, or `undefined` when the rest of the bad line has not arrived yet
    * (or the input ended).
    */
-  #recover(
-    code: string,
-    error: (Error & { lines?: number }) | undefined,
-    end: boolean,
-  ): Buffer | undefined {
+  #recover(code: string, error: (Error & { lines?: number }) | undefined, end: boolean): Buffer | undefined {
     this.#syncEncoding();
     const buf = this.#slice(this.#recStart, this.#read);
     const lines = splitLines(buf, this.#unit);
@@ -305,7 +301,8 @@ export class CsvRecordReader {
 
   /** Starts a new parser at `offset` of `buf` (which begins at `#recStart`); returns what to feed it. */
   #resume(offset: number, lineBefore: number, end: boolean, buf: Buffer): Buffer | undefined {
-    if (!end && offset === buf.length && offset > 0 && endsWithCr(buf, this.#unit)) this.#dropLeadingLf = true;
+    if (!end && offset === buf.length && offset > 0 && endsWithCr(buf, this.#unit))
+      this.#dropLeadingLf = true;
     this.#recStart += offset;
     this.#newParser(this.#recStart, lineBefore, false);
     if (offset < buf.length) return buf.subarray(offset);
@@ -397,7 +394,10 @@ function describe(
   }
   const reason = QUOTE_CODES[code] ?? 'csv error';
   // csv-parse counts lines from where its parser started: make them lines of the file.
-  const message = (error?.message ?? code).replace(/\bline (\d+)/g, (_, n: string) => `line ${baseLine + Number(n)}`);
+  const message = (error?.message ?? code).replace(
+    /\bline (\d+)/g,
+    (_, n: string) => `line ${baseLine + Number(n)}`,
+  );
   if (code === 'CSV_QUOTE_NOT_CLOSED') {
     return {
       reason,

@@ -31,7 +31,10 @@ const optionsSchema = z.strictObject({
   naValues: z.array(z.string()).optional(),
   trim: z.boolean().default(true),
   missingLabel: z.enum(['quarantine', 'keep']).default('quarantine'),
-  maxRecordBytes: z.int().min(64).default(1 << 20),
+  maxRecordBytes: z
+    .int()
+    .min(64)
+    .default(1 << 20),
   chunkBytes: z
     .int()
     .min(16)
@@ -114,7 +117,10 @@ type Options = z.output<typeof optionsSchema>;
  * text, and reading resumes on the next line. Blank and comment lines are counted in the report.
  * Memory stays flat whatever the file size.
  */
-export function readCsv(input: CsvInput, options: ReadCsvOptions = {}): Source<TabularSample> & {
+export function readCsv(
+  input: CsvInput,
+  options: ReadCsvOptions = {},
+): Source<TabularSample> & {
   report(): CsvReport;
 } {
   const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
@@ -172,7 +178,8 @@ export async function readCsvHeader(
       (stream as { destroy(): void }).destroy();
     }
   }
-  if (first === undefined) throw new GrowsetError(`${file}: the file is empty (no header)`, { code: 'ERR_CSV' });
+  if (first === undefined)
+    throw new GrowsetError(`${file}: the file is empty (no header)`, { code: 'ERR_CSV' });
   if (first.kind === 'error') {
     throw new GrowsetError(`${file} line ${first.line}: the header cannot be read (${first.reason})`, {
       code: 'ERR_CSV',
@@ -228,10 +235,11 @@ class CsvRows {
       this.#row += 1;
       this.#report.rows += 1;
       if (this.#headerError) {
+        const raw = event.kind === 'record' ? event.fields.join(this.#opts.delimiter) : event.raw;
         this.#quarantine(
           this.#rowId(),
           'bad header',
-          event,
+          { line: event.line, raw },
           `the header (line ${this.#headerError.line}) could not be read (${this.#headerError.reason}), so this row cannot be mapped to columns`,
         );
         continue;
@@ -319,7 +327,12 @@ class CsvRows {
       this.#ids.add(id);
     }
     if (this.#labelIndex >= 0 && label === null && this.#opts.missingLabel === 'quarantine') {
-      this.#quarantineRow(sampleId, 'missing label', source, `the label column \`${this.#opts.label}\` is empty`);
+      this.#quarantineRow(
+        sampleId,
+        'missing label',
+        source,
+        `the label column \`${this.#opts.label}\` is empty`,
+      );
       return undefined;
     }
     return {

@@ -1,4 +1,4 @@
-import type { JsonObject, Stage } from '@growset/core';
+import type { Stage } from '@growset/core';
 
 /**
  * A stage that keeps counts beyond the pipeline's own (missing values per column, duplicate
@@ -9,8 +9,11 @@ export interface CleaningStage<I, O, R extends CleaningReport = CleaningReport> 
   report(): R;
 }
 
-/** What every stage report has: its kind, used to place it in the cleaning summary. */
-export interface CleaningReport extends JsonObject {
+/**
+ * What every stage report has: its kind, used to place it in the cleaning summary. Reports hold
+ * only JSON values (numbers, text, arrays, plain objects).
+ */
+export interface CleaningReport {
   kind: string;
   stage: string;
 }
