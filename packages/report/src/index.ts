@@ -1,1 +1,40 @@
-export {};
+export { findChromium } from './internals/browser/find-chromium.ts';
+export {
+  BrowserUnavailableError,
+  CHROMIUM_ARGS,
+  launchChromium,
+  type ScreenshotOptions,
+  type ScreenshotResult,
+  screenshotReport,
+} from './internals/browser/screenshot.ts';
+export {
+  type BuiltReport,
+  buildReport,
+  type ChartOutcome,
+  type ReportOptions,
+  renderReport,
+  type WrittenReport,
+  writeReport,
+} from './internals/report/build.ts';
+export { SUMMARY_COLUMNS, TRIAL_COLUMNS } from './internals/results/csv.ts';
+export {
+  parseResults,
+  ResultsFileError,
+  type ResultsFileErrorDetails,
+  readResults,
+} from './internals/results/read.ts';
+export { studyResultsSchema } from './internals/results/schema.ts';
+export type {
+  AugmentSpec,
+  CurveFit,
+  DataEquivalent,
+  FitVerdict,
+  SizeSummary,
+  SplitMetrics,
+  Spread,
+  StudyResults,
+  TrialRecord,
+  VariantSpec,
+  VariantSummary,
+} from './internals/results/types.ts';
+export { type WrittenResults, writeResults } from './internals/results/write.ts';

@@ -1,0 +1,150 @@
+// A verbatim mirror of `StudyResults` and friends from `packages/study/src/internals/types.ts`,
+// the fixed results schema. It lives here until `@growset/study` exports those types; then this
+// file becomes `export type { ... } from '@growset/study'` and nothing else in the package changes.
+// `schema.ts` is typed against these interfaces, so the validator cannot drift from them.
+import type { EpochLog, JsonObject, Metrics } from '@growset/core';
+
+/**
+ * How training data is augmented inside a trial (never the test set, never validation).
+ * `image`: a recipe for `@growset/augment-image` applied to raw images, `copies` augmented copies
+ * per training original (the originals are kept).
+ * `tabular`: a resampling method of `@growset/augment-tabular` (smote, gaussianNoise, mixup...).
+ */
+export type AugmentSpec =
+  | { kind: 'image'; recipe: JsonObject; copies: number }
+  | { kind: 'tabular'; method: string; options?: JsonObject };
+
+/** One treatment, applied to the base model. JSON only: workers rebuild everything from it. */
+export interface VariantSpec {
+  /** Unique short name: `baseline`, `l2`, `dropout`, `augment`, `bagging`... */
+  name: string;
+  /** What it is, in words, for the report. */
+  description?: string;
+  /** The estimator spec, as understood by the study's estimator factory. */
+  model: JsonObject;
+  augment?: AugmentSpec;
+  /** Whether this variant is the reference the others are compared with. */
+  baseline?: boolean;
+}
+
+/** Metrics of one trial on one split. */
+export type SplitMetrics = Pick<Metrics, 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'logLoss'>;
+
+/** One fit of one variant on one training subset for one seed. */
+export interface TrialRecord {
+  /** `variant/size/seed`. */
+  key: string;
+  variant: string;
+  /** Training originals in the subset (validation originals included). */
+  trainSize: number;
+  seed: number;
+  ok: boolean;
+  /** Present when `ok`. */
+  train?: SplitMetrics;
+  test?: SplitMetrics;
+  /** Samples the model was fitted on, augmented copies included. */
+  fittedSamples?: number;
+  /** Originals held out from the subset for early stopping. */
+  validationSize?: number;
+  epochs?: number;
+  stoppedEarly?: boolean;
+  history?: EpochLog[];
+  wallTimeMs: number;
+  samplesPerSecond?: number;
+  backend?: string;
+  /** Root ids of every sample fitted (from lineage, so augmented children count), sorted. */
+  trainRoots?: string[];
+  /** Why the trial failed, when it did. */
+  error?: string;
+}
+
+/** Mean, spread and 95% interval over seeds. */
+export interface Spread {
+  mean: number;
+  std: number;
+  /** 95% confidence interval of the mean (Student t over seeds). */
+  ci95: [number, number];
+  n: number;
+}
+
+export type FitVerdict = 'overfits' | 'underfits' | 'fits' | 'unknown';
+
+/** Per variant and training size. */
+export interface SizeSummary {
+  variant: string;
+  trainSize: number;
+  testAccuracy: Spread;
+  trainAccuracy: Spread;
+  /** Train minus test accuracy. */
+  gap: Spread;
+  verdict: FitVerdict;
+  /** The verdict in words. */
+  explanation: string;
+  failedTrials: number;
+}
+
+/** err(n) = a * n^(-b) + c, fitted to a variant's mean test error per size. */
+export interface CurveFit {
+  a: number;
+  b: number;
+  c: number;
+  /** Root mean squared error of the fit on the means. */
+  rmse: number;
+  /** 2.5% and 97.5% bootstrap percentiles of each parameter. */
+  interval: { a: [number, number]; b: [number, number]; c: [number, number] };
+  /** Predicted test accuracy at sizes beyond the data (extrapolation) with bootstrap bands. */
+  extrapolation: { trainSize: number; accuracy: number; low: number; high: number }[];
+}
+
+/** What a treatment is worth in data, against the baseline, at one size. */
+export interface DataEquivalent {
+  variant: string;
+  trainSize: number;
+  /** Baseline size with the same expected test accuracy (from the baseline's curve). */
+  equivalentBaselineSize: number | null;
+  /** equivalentBaselineSize / trainSize. `null` when beyond the baseline curve's reach. */
+  worth: number | null;
+  sentence: string;
+}
+
+export interface VariantSummary {
+  variant: string;
+  description?: string;
+  sizes: SizeSummary[];
+  curve: CurveFit | null;
+  dataEquivalents: DataEquivalent[];
+  /** Training size projected to reach the study's target accuracy, if reachable. */
+  projectedSizeForTarget: number | null;
+}
+
+/** Everything a study produced: the source of truth for reports. */
+export interface StudyResults {
+  schemaVersion: 1;
+  name: string;
+  createdBy: string;
+  config: {
+    dataset: string;
+    task: 'image' | 'tabular';
+    classes: string[];
+    originals: number;
+    testSize: number;
+    trainSizes: number[];
+    seeds: number[];
+    studySeed: number;
+    targetAccuracy: number | null;
+    validationFraction: number;
+    variants: VariantSpec[];
+    workers: number;
+  };
+  versions: { [name: string]: string };
+  backend: string;
+  /** Ids of the held-out test originals. */
+  testIds: string[];
+  trials: TrialRecord[];
+  summaries: VariantSummary[];
+  /** Plain-words conclusions, most important first. */
+  verdicts: string[];
+  /** Optional context for the report: cleaning summaries, quarantine counts, scrape stats. */
+  context?: JsonObject;
+  wallTimeMs: number;
+}

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeResults } from '../src/index.ts';
+import { syntheticStudy } from './helpers/study-results.ts';
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const bin = join(repo, 'packages/cli/bin/growset.js');
+
+let dir: string;
+let resultsJson: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-report-cli-'));
+  const study = await syntheticStudy({ galleryDir: dir });
+  resultsJson = (await writeResults(study, dir)).json;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the real `growset` bin in a child process. */
+function growset(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const lastJson = (stdout: string) =>
+  JSON.parse(stdout.trim().split('\n').at(-1)!) as { [key: string]: unknown };
+
+describe('growset report', () => {
+  it('rebuilds the report from results.json and ends --json output with a summary', async () => {
+    const out = join(dir, 'site', 'report.html');
+    const { code, stdout, stderr } = await growset(['report', resultsJson, '--out', out, '--json']);
+    expect(stderr).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const summary = lastJson(stdout);
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'report',
+      results: resultsJson,
+      out,
+      charts: 5,
+      chartsSkipped: [],
+      galleryImages: 8,
+      trials: 60,
+      failedTrials: 1,
+      variants: 4,
+      warnings: [],
+    });
+    expect((await stat(out)).size).toBe(summary.bytes);
+    const html = await readFile(out, 'utf8');
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(5);
+    // Gallery paths resolve against results.json's folder, not the report's.
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(8);
+  });
+
+  it('writes report.html beside results.json by default and prints what it did', async () => {
+    const { code, stdout } = await growset(['report', 'results.json']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Report for `digits-test`: 60 trials (1 failed), 4 variants');
+    expect(stdout).toContain('Wrote report.html');
+    expect((await stat(join(dir, 'report.html'))).size).toBeGreaterThan(50_000);
+  });
+
+  it('exits 2 with one line naming the file when results.json is missing', async () => {
+    const { code, stdout, stderr } = await growset(['report', 'missing.json', '--json']);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      `growset report: Results file ${join(dir, 'missing.json')}: file not found`,
+    ]);
+    expect(lastJson(stdout)).toMatchObject({ ok: false, command: 'report', error: { code: 'ERR_USAGE' } });
+  });
+
+  it('exits 2 with one line naming the bad field when results.json is invalid', async () => {
+    const bad = JSON.parse(await readFile(resultsJson, 'utf8')) as { trials: { seed: unknown }[] };
+    bad.trials[2]!.seed = 'two';
+    const file = join(dir, 'bad.json');
+    await writeFile(file, JSON.stringify(bad));
+    const { code, stderr } = await growset(['report', file]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      `growset report: Invalid results file ${file}: field \`trials[2].seed\`: expected a number, got \`"two"\` (string)`,
+    ]);
+  });
+});
