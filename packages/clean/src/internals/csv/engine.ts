@@ -276,15 +276,25 @@ export class CsvRecordReader {
       this.#nextLine = line;
       return this.#resume(buf.length, line - 1, end, buf);
     }
-    const runaway = code === 'runaway quote' || code === 'too large' || code === 'CSV_QUOTE_NOT_CLOSED';
     const errorLine = error?.lines === undefined ? line : this.#baseLine + error.lines;
+    // A quote error found on a later line than the record's first means a quote opened on the
+    // first line ran over line breaks (a stray quote, closed by chance by a later one): only
+    // that first line is bad.
+    const spilled = QUOTE_CODES[code] !== undefined && errorLine > line;
+    const runaway =
+      code === 'runaway quote' || code === 'too large' || code === 'CSV_QUOTE_NOT_CLOSED' || spilled;
     const endLine = runaway ? line : Math.max(line, Math.min(errorLine, line + lines.length - 1 - i));
     const last = lines[i + (endLine - line)]!;
     const rawEnd = Math.min(last.end, start.start + RAW_LIMIT);
     const raw = buf.subarray(start.start, rawEnd).toString(this.#encoding) + (rawEnd < last.end ? '...' : '');
     this.#out.push({
       kind: 'error',
-      ...describe(code, error, this.#options.maxRecordBytes, this.#baseLine),
+      ...(spilled
+        ? {
+            reason: 'unterminated quote',
+            detail: `a quote opened on line ${line} runs over line breaks and ends badly on line ${errorLine} (${relines(error?.message ?? code, this.#baseLine)}); only line ${line} is rejected and reading resumes on the next line`,
+          }
+        : describe(code, error, this.#options.maxRecordBytes, this.#baseLine)),
       line,
       endLine,
       raw,
@@ -405,4 +415,9 @@ function describe(
     };
   }
   return { reason, detail: message };
+}
+
+/** csv-parse counts lines from where its parser started: make them lines of the file. */
+function relines(message: string, baseLine: number): string {
+  return message.replace(/\bline (\d+)/g, (_, n: string) => `line ${baseLine + Number(n)}`);
 }

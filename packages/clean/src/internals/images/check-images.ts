@@ -153,7 +153,8 @@ async function checkOne(sample: Sample<ImagePayload>, opts: Options, limits: Dec
   const sniffed = sniffImageFormat(payload.data);
   let metadata: Metadata;
   try {
-    metadata = await sharpFor(payload, limits).metadata();
+    // The header alone: no pixel limit yet, so an oversized image is reported with its size.
+    metadata = await sharpFor(payload, { ...limits, maxPixels: Number.MAX_SAFE_INTEGER }).metadata();
   } catch (error) {
     if (sniffed === undefined) {
       return quarantined('not an image', { detail: describeSignature(payload.data, sample.source?.file) });

@@ -28,7 +28,7 @@ export function sharpFor(payload: ImagePayload, limits: DecodeLimits): Sharp {
   }
   return sharp(payload.data, {
     failOn: limits.failOn,
-    limitInputPixels: limits.maxPixels,
+    limitInputPixels: limits.maxPixels >= Number.MAX_SAFE_INTEGER ? false : limits.maxPixels,
     pages: 1,
   });
 }
