@@ -1,7 +1,15 @@
 import type { CommandDefinition } from '../command.ts';
 import { augmentTableCommand } from './augment-table.ts';
+import { cleanCsvCommand } from './clean-csv.ts';
+import { cleanImagesCommand } from './clean-images.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `growset` command, in help order. Packages add theirs here. */
-export const commands: readonly CommandDefinition[] = [runCommand, augmentTableCommand, reportCommand];
+export const commands: readonly CommandDefinition[] = [
+  runCommand,
+  augmentTableCommand,
+  cleanCsvCommand,
+  cleanImagesCommand,
+  reportCommand,
+];
