@@ -1,0 +1,633 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DataError,
+  type EncodedImage,
+  type Identified,
+  type JsonObject,
+  type JsonValue,
+  type Logger,
+  type ProgressListener,
+  type QuarantineRecord,
+  type Rng,
+  type Sample,
+  type SourceRef,
+  ThrottledProgress,
+} from '@growset/core';
+import { load } from 'cheerio/slim';
+import { assetFetcher } from './asset-fetcher.ts';
+import type { Channel } from './channel.ts';
+import { imageFieldOf, type ResolvedCrawlConfig } from './config.ts';
+import type { PageEngine } from './engines/engine.ts';
+import { FetchError } from './errors.ts';
+import { baseUrlOf, canonicalOf, extractItems, type ItemOutcome, linksOf, validateItem } from './extract.ts';
+import type { HttpClient } from './http-client.ts';
+import { itemIdForKey, pageIdForUrl } from './ids.ts';
+import type { Journal, JournalState } from './journal.ts';
+import { backoffDelay } from './retry.ts';
+import type { RobotsCache, RobotsResult } from './robots-cache.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { Scope } from './scope.ts';
+import { normalizeUrl } from './url.ts';
+
+/** Counts of a crawl, over all its runs when resumed. */
+export interface CrawlStats {
+  /** HTML pages loaded. */
+  pagesFetched: number;
+  /** Pages that failed for good (after retries), by reason. */
+  pagesFailed: number;
+  /** Retries of pages and assets. */
+  retries: number;
+  /** Image assets fetched. */
+  assetsFetched: number;
+  /** Discovered URLs not visited, by reason (`robots.txt`, `off-host`, `max depth`, `max pages`...). */
+  skipped: { [reason: string]: number };
+  /** Failures (pages and assets) by reason (`http 404`, `timeout`...), including retried ones. */
+  failures: { [reason: string]: number };
+  /** Host pauses honouring Retry-After. */
+  retryAfterPauses: number;
+  /** Pages queued (counts against `maxPages`). */
+  pagesQueued: number;
+}
+
+/** What the crawler reports to the pipeline stage that runs it. */
+export interface CrawlerSink {
+  filter(subject: Identified, reason: string, detail?: string): void;
+  quarantine(
+    subject: Identified,
+    reason: string,
+    options: { detail?: string; source?: SourceRef; cause?: unknown },
+  ): void;
+}
+
+export interface CrawlerOptions {
+  config: ResolvedCrawlConfig;
+  engine: PageEngine;
+  client: HttpClient;
+  scheduler: Scheduler;
+  scope: Scope;
+  robots: RobotsCache;
+  rng: Rng;
+  logger: Logger;
+  signal: AbortSignal;
+  journal?: Journal;
+  /** State of earlier runs (resume). */
+  state?: JournalState;
+  /** Folder the earlier runs' images were written to (to replay them). */
+  imagesDir?: string;
+  /** Wait for `confirmWritten` before a page counts as done (journaled crawls). */
+  confirmWrites: boolean;
+  onProgress?: ProgressListener;
+}
+
+interface PageWork {
+  url: string;
+  depth: number;
+  /** Items of this page not yet settled (written, filtered or quarantined). */
+  pending: number;
+  ok: boolean;
+  admissions: Promise<void>[];
+}
+
+/**
+ * The crawl loop: admits URLs into the frontier (normalization, dedupe, scope, depth, page
+ * budget, robots.txt), loads pages through the engine under the scheduler's limits, retries
+ * what may succeed later, extracts and validates items, fetches and verifies their images, and
+ * pushes samples into a channel. Every item and failed page is either pushed, filtered or
+ * quarantined; every decision is journaled when a journal is given.
+ */
+export class Crawler {
+  readonly stats: CrawlStats;
+  readonly #o: CrawlerOptions;
+  readonly #seen = new Set<string>();
+  /** Item keys taken, with the URL that took them. */
+  readonly #claimed = new Map<string, string>();
+  /** Keys written by earlier runs. */
+  readonly #previous: Set<string>;
+  readonly #pages = new Map<string, PageWork>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #imageField: string;
+  readonly #include: RegExp[];
+  readonly #exclude: RegExp[];
+  readonly #itemPattern: RegExp | undefined;
+  readonly #progress: ThrottledProgress | undefined;
+  readonly #fetchAsset: ReturnType<typeof assetFetcher>;
+  #active = 0;
+  #output: Channel<Sample<EncodedImage>> | undefined;
+  #sink: CrawlerSink | undefined;
+  #finished: (() => void) | undefined;
+  #failed: ((error: unknown) => void) | undefined;
+  #lastUrl = '';
+  /** Items already collected before this run (replayed) and new this run. */
+  resumedItems = 0;
+  newItems = 0;
+  alreadyCollected = 0;
+
+  constructor(options: CrawlerOptions) {
+    this.#o = options;
+    const { config, state } = options;
+    this.#imageField = imageFieldOf(config.item);
+    this.#include = config.include.map((p) => new RegExp(p));
+    this.#exclude = config.exclude.map((p) => new RegExp(p));
+    this.#itemPattern = config.item.urlPattern === undefined ? undefined : new RegExp(config.item.urlPattern);
+    this.#progress = options.onProgress ? new ThrottledProgress(options.onProgress, 250) : undefined;
+    this.#previous = new Set(state?.claimed ?? []);
+    const counts = state?.counts ?? new Map<string, number>();
+    const byPrefix = (prefix: string) => {
+      const out: { [reason: string]: number } = {};
+      for (const [name, value] of counts) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = value;
+      return out;
+    };
+    this.stats = {
+      pagesFetched: counts.get('pagesFetched') ?? 0,
+      pagesFailed: counts.get('pagesFailed') ?? 0,
+      retries: counts.get('retries') ?? 0,
+      assetsFetched: counts.get('assetsFetched') ?? 0,
+      retryAfterPauses: counts.get('retryAfterPauses') ?? 0,
+      failures: byPrefix('failure:'),
+      skipped: {},
+      pagesQueued: state?.queued.size ?? 0,
+    };
+    if (state) {
+      for (const url of state.queued.keys()) this.#seen.add(url);
+      for (const [url, reason] of state.skipped) {
+        this.#seen.add(url);
+        this.stats.skipped[reason] = (this.stats.skipped[reason] ?? 0) + 1;
+      }
+      for (const key of state.claimed) this.#claimed.set(key, '(an earlier run)');
+    }
+    this.#fetchAsset = assetFetcher({
+      config,
+      client: options.client,
+      scheduler: options.scheduler,
+      scope: options.scope,
+      prepareHost: (url) => this.#prepareHost(url),
+      rng: options.rng,
+      signal: options.signal,
+      onRetry: (reason, pausedMs) => {
+        this.#count('retries');
+        this.#countFailure(reason);
+        if (pausedMs !== undefined) this.#count('retryAfterPauses');
+      },
+      onFetched: () => this.#count('assetsFetched'),
+    });
+  }
+
+  /**
+   * Runs the crawl, pushing samples into `output`; resolves when every admitted page is done.
+   * Earlier runs' items and quarantine records are replayed first.
+   */
+  async run(output: Channel<Sample<EncodedImage>>, sink: CrawlerSink): Promise<void> {
+    this.#output = output;
+    this.#sink = sink;
+    const { signal } = this.#o;
+    const done = new Promise<void>((resolve, reject) => {
+      this.#finished = resolve;
+      this.#failed = reject;
+    });
+    const onAbort = () => this.#failed?.(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#active += 1; // held while seeding, so the crawl cannot look finished before it starts
+    try {
+      await this.#replay();
+      const state = this.#o.state;
+      if (state) {
+        for (const [url, depth] of state.queued) {
+          if (!state.done.has(url)) this.#schedule(this.#newPage(url, depth), 0);
+        }
+      }
+      for (const start of this.#o.config.start) this.#discover(start, 0, undefined);
+    } finally {
+      this.#release();
+    }
+    try {
+      await done;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      for (const timer of this.#timers) clearTimeout(timer);
+      this.#o.scheduler.clear();
+      this.#progress?.flush();
+    }
+  }
+
+  /** Called by the writer stage once a sample's file is on disk (journaled crawls). */
+  confirmWritten(sample: Sample<unknown>): void {
+    const meta = sample.meta ?? {};
+    const key = String(meta.key);
+    const page = String(meta.page);
+    const { file, ...rest } = meta;
+    if (meta.resumed === true) return; // replayed from an earlier run: already journaled
+    this.#o.journal?.append({
+      t: 'item',
+      k: key,
+      id: sample.id,
+      label: String(sample.label),
+      file: String(file),
+      u: page,
+      meta: rest,
+    });
+    this.#settleItem(page);
+  }
+
+  async #replay(): Promise<void> {
+    const state = this.#o.state;
+    if (!state) return;
+    for (const record of state.quarantine) {
+      this.#sink!.quarantine({ id: record.id }, record.reason, {
+        ...(record.detail === undefined ? {} : { detail: record.detail }),
+        ...(record.source === undefined ? {} : { source: record.source }),
+      });
+    }
+    for (const entry of state.items.values()) {
+      let data: Uint8Array;
+      try {
+        data = new Uint8Array(await readFile(join(this.#o.imagesDir ?? '.', entry.file)));
+      } catch {
+        // The file of an earlier run is gone: forget the item and visit its page again.
+        this.#claimed.delete(entry.k);
+        this.#previous.delete(entry.k);
+        this.#o.state!.done.delete(entry.u);
+        continue;
+      }
+      await this.#output!.ready();
+      this.resumedItems += 1;
+      const format = entry.file.split('.').pop();
+      this.#output!.push({
+        id: entry.id,
+        label: entry.label,
+        payload: { kind: 'encoded', data, ...(format ? { format: format === 'jpg' ? 'jpeg' : format } : {}) },
+        source: { url: entry.u },
+        lineage: [],
+        meta: { ...(entry.meta ?? {}), resumed: true },
+      });
+    }
+  }
+
+  #newPage(url: string, depth: number): PageWork {
+    const page: PageWork = { url, depth, pending: 0, ok: true, admissions: [] };
+    this.#pages.set(url, page);
+    this.#active += 1;
+    return page;
+  }
+
+  #release(): void {
+    this.#active -= 1;
+    if (this.#active === 0) this.#finished?.();
+  }
+
+  #count(name: 'pagesFetched' | 'pagesFailed' | 'retries' | 'assetsFetched' | 'retryAfterPauses'): void {
+    this.stats[name] += 1;
+    this.#o.journal?.append({ t: 'count', n: name, v: 1 });
+  }
+
+  #countFailure(reason: string): void {
+    this.stats.failures[reason] = (this.stats.failures[reason] ?? 0) + 1;
+    this.#o.journal?.append({ t: 'count', n: `failure:${reason}`, v: 1 });
+  }
+
+  #skip(url: string, reason: string): void {
+    this.stats.skipped[reason] = (this.stats.skipped[reason] ?? 0) + 1;
+    this.#o.journal?.append({ t: 'skip', u: url, r: reason });
+  }
+
+  /** A link found on a page (or a start URL): decides whether it becomes a page to visit. */
+  #discover(raw: string, depth: number, from: PageWork | undefined): void {
+    const { config, scope } = this.#o;
+    const url = normalizeUrl(raw, undefined, { trackingParams: config.trackingParams });
+    if (url === undefined) return;
+    if (this.#seen.has(url)) return;
+    this.#seen.add(url);
+    if (from !== undefined) {
+      if (this.#include.length > 0 && !this.#include.some((r) => r.test(url))) {
+        this.#skip(url, 'not included');
+        return;
+      }
+      if (this.#exclude.some((r) => r.test(url))) {
+        this.#skip(url, 'excluded');
+        return;
+      }
+    }
+    const verdict = scope.check(url);
+    if (verdict !== undefined) {
+      this.#skip(url, verdict);
+      return;
+    }
+    if (config.maxDepth !== undefined && depth > config.maxDepth) {
+      this.#skip(url, 'max depth');
+      return;
+    }
+    this.#active += 1;
+    const admission = this.#prepareHost(url)
+      .then((robots) => {
+        if (!robots.rules.isAllowed(url))
+          return this.#skip(url, robots.status === 'unreachable' ? 'robots.txt unreachable' : 'robots.txt');
+        if (this.stats.pagesQueued >= config.maxPages) return this.#skip(url, 'max pages');
+        this.stats.pagesQueued += 1;
+        this.#o.journal?.append({ t: 'queue', u: url, d: depth });
+        this.#schedule(this.#newPage(url, depth), 0);
+      })
+      .catch((error: unknown) => this.#failed?.(error))
+      .finally(() => this.#release());
+    from?.admissions.push(admission);
+  }
+
+  /** robots.txt of the URL's origin, with the host's politeness delay set from it. */
+  async #prepareHost(url: string): Promise<RobotsResult> {
+    const robots = await this.#o.robots.get(new URL(url).origin);
+    this.#applyCrawlDelay(url, robots.rules.crawlDelayMs);
+    return robots;
+  }
+
+  #applyCrawlDelay(url: string, crawlDelayMs: number | undefined): void {
+    const { config, scheduler, logger } = this.#o;
+    const host = new URL(url).host;
+    let delay = config.delayMs;
+    if (crawlDelayMs !== undefined) {
+      if (crawlDelayMs > config.maxCrawlDelayMs && scheduler.delayOf(host) !== config.maxCrawlDelayMs) {
+        logger.warn(
+          `${host} asks for Crawl-delay ${crawlDelayMs} ms; capped at maxCrawlDelayMs ${config.maxCrawlDelayMs} ms`,
+        );
+      }
+      delay = Math.max(delay, Math.min(crawlDelayMs, config.maxCrawlDelayMs));
+    }
+    if (scheduler.delayOf(host) !== delay) scheduler.setDelay(host, delay);
+  }
+
+  #schedule(page: PageWork, attempt: number): void {
+    const host = new URL(page.url).host;
+    this.#o.scheduler
+      .run(host, () => this.#load(page), page.depth)
+      .then(
+        (result) => this.#afterLoad(page, attempt, result),
+        (error: unknown) => this.#afterLoad(page, attempt, { error }),
+      )
+      .catch((error: unknown) => this.#failed?.(error));
+  }
+
+  async #load(page: PageWork): Promise<LoadResult> {
+    await this.#output!.ready();
+    if (this.#o.signal.aborted)
+      return { error: new FetchError(page.url, 'aborted', 'the crawl was stopped', { retryable: false }) };
+    const { config, engine } = this.#o;
+    try {
+      return await engine.visit(
+        page.url,
+        async (loaded) => {
+          const finalUrl =
+            normalizeUrl(loaded.finalUrl, undefined, { trackingParams: config.trackingParams }) ?? page.url;
+          const $ = load(loaded.html);
+          const base = baseUrlOf($, loaded.finalUrl);
+          const canonicalRaw = config.canonical ? canonicalOf($, base) : undefined;
+          const canonical =
+            canonicalRaw === undefined
+              ? undefined
+              : normalizeUrl(canonicalRaw, undefined, { trackingParams: config.trackingParams });
+          const identity =
+            canonical !== undefined && this.#o.scope.check(canonical) === undefined ? canonical : finalUrl;
+          const links = linksOf($, config.follow, base);
+          const isItemPage =
+            (this.#itemPattern === undefined ||
+              this.#itemPattern.test(finalUrl) ||
+              this.#itemPattern.test(identity)) &&
+            (config.item.selector === undefined || $(config.item.selector).length > 0);
+          const outcomes = isItemPage
+            ? await extractItems(
+                config.item,
+                { url: finalUrl, $, engine: engine.name, ...(loaded.page ? { page: loaded.page } : {}) },
+                base,
+              )
+            : [];
+          return { finalUrl, identity, links, isItemPage, outcomes };
+        },
+        this.#o.signal,
+      );
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  #afterLoad(page: PageWork, attempt: number, result: LoadResult): void {
+    const { config, rng, scheduler } = this.#o;
+    this.#lastUrl = page.url;
+    if ('error' in result) {
+      const error = result.error;
+      if (this.#o.signal.aborted) {
+        this.#release();
+        return;
+      }
+      if (!(error instanceof FetchError)) throw error;
+      this.#countFailure(error.reason);
+      if (error.retryable && attempt < config.retries) {
+        this.#count('retries');
+        this.#o.logger.debug(
+          `retrying ${page.url} (attempt ${attempt + 2}): ${error.reason}: ${error.detail}`,
+        );
+        let wait: number;
+        if (error.retryAfterMs !== undefined) {
+          wait = Math.min(error.retryAfterMs, config.maxRetryAfterMs);
+          scheduler.pauseHost(new URL(page.url).host, wait);
+          this.#count('retryAfterPauses');
+        } else {
+          wait = backoffDelay(attempt + 1, rng.fork(page.url).fork(attempt), {
+            baseMs: config.backoffMs,
+            maxMs: config.maxBackoffMs,
+          });
+        }
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#schedule(page, attempt + 1);
+        }, wait);
+        this.#timers.add(timer);
+        return;
+      }
+      this.#count('pagesFailed');
+      page.ok = false;
+      const subject = { id: pageIdForUrl(page.url) };
+      const tries = attempt + 1;
+      this.#quarantine(subject, error.reason, {
+        detail: `${error.detail}${tries > 1 ? ` after ${tries} attempts` : ''}`,
+        source: { url: page.url },
+      });
+      this.#finishPage(page);
+      return;
+    }
+    this.#count('pagesFetched');
+    this.#emitProgress();
+    if (result.finalUrl !== page.url) this.#seen.add(result.finalUrl);
+    if (result.identity !== page.url) this.#seen.add(result.identity);
+    for (const link of result.links) this.#discover(link, page.depth + 1, page);
+    page.pending = result.outcomes.length;
+    if (page.pending === 0) {
+      this.#finishPage(page);
+      return;
+    }
+    for (const outcome of result.outcomes) {
+      this.#handleItem(page, result, outcome).catch((error: unknown) => this.#failed?.(error));
+    }
+  }
+
+  async #handleItem(page: PageWork, result: Loaded, outcome: ItemOutcome): Promise<void> {
+    const { config } = this.#o;
+    const defaultKey = config.item.container ? `${result.identity}#${outcome.index + 1}` : result.identity;
+    const source = { url: result.finalUrl };
+    if (!outcome.ok) {
+      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
+      return this.#quarantineItem(page, defaultKey, outcome.reason, outcome.detail, source);
+    }
+    const checked = validateItem(config.item, this.#imageField, outcome.item, defaultKey, result.finalUrl);
+    if (!checked.ok) {
+      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
+      return this.#quarantineItem(page, defaultKey, checked.reason, checked.detail, source);
+    }
+    const item = checked.value;
+    const id = itemIdForKey(item.key);
+    if (!this.#claim(item.key, page, id)) return;
+    let image: Awaited<ReturnType<typeof this.fetchImage>>;
+    try {
+      image = await this.fetchImage(item.imageUrl);
+    } catch (error) {
+      if (error instanceof DataError || error instanceof FetchError) {
+        const reason = error instanceof FetchError ? `asset ${error.reason}` : error.reason;
+        const detail =
+          error instanceof FetchError
+            ? `${error.detail} (image ${item.imageUrl})`
+            : stripReason(error.message, error.reason);
+        return this.#quarantineItem(page, item.key, reason, detail, source, item.label);
+      }
+      throw error;
+    }
+    const extra: JsonObject = {};
+    for (const [name, value] of Object.entries(item.fields)) {
+      if (name === config.item.labelField || name === this.#imageField) continue;
+      const json = toJson(value);
+      if (json !== undefined) extra[name] = json;
+    }
+    const sample: Sample<EncodedImage> = {
+      id,
+      label: item.label,
+      payload: image.payload,
+      source,
+      lineage: [],
+      meta: {
+        ...extra,
+        key: item.key,
+        page: page.url,
+        imageUrl: item.imageUrl,
+        width: image.width,
+        height: image.height,
+      },
+    };
+    this.newItems += 1;
+    this.#output!.push(sample);
+    if (!this.#o.confirmWrites) this.#settleItem(page.url);
+  }
+
+  /** Fetches and verifies an image (retries, robots.txt, scope). Rejects with FetchError or DataError. */
+  fetchImage(url: string): Promise<{ payload: EncodedImage; width: number; height: number }> {
+    return this.#fetchAsset(url);
+  }
+
+  /** Takes a key for a page's item; a taken key filters the item as a duplicate and settles it. */
+  #claim(key: string, page: PageWork, id: string): boolean {
+    const holder = this.#claimed.get(key);
+    if (holder === undefined) {
+      this.#claimed.set(key, page.url);
+      return true;
+    }
+    if (this.#previous.has(key)) {
+      // Collected by an earlier run; this page is being revisited after an interruption.
+      this.alreadyCollected += 1;
+    } else {
+      this.#sink!.filter(
+        { id: `${id}@${pageIdForUrl(page.url)}` },
+        'duplicate item',
+        `key ${key} was first seen on ${holder}`,
+      );
+    }
+    this.#settleItem(page.url);
+    return false;
+  }
+
+  #quarantineItem(
+    page: PageWork,
+    key: string,
+    reason: string,
+    detail: string,
+    source: SourceRef,
+    label?: string,
+  ): void {
+    this.#o.journal?.append({ t: 'claim', k: key });
+    const id = itemIdForKey(key);
+    this.#quarantine({ id, ...(label === undefined ? {} : { label }) } as Identified, reason, {
+      detail,
+      source,
+    });
+    this.#settleItem(page.url);
+  }
+
+  #quarantine(subject: Identified, reason: string, options: { detail: string; source: SourceRef }): void {
+    this.#sink!.quarantine(subject, reason, options);
+    const label = (subject as { label?: unknown }).label;
+    const record: QuarantineRecord = {
+      stage: 'crawl',
+      id: subject.id,
+      reason,
+      detail: options.detail,
+      source: options.source,
+      ...(typeof label === 'string' ? { label } : {}),
+    };
+    this.#o.journal?.append({ t: 'quarantine', record });
+  }
+
+  #settleItem(pageUrl: string): void {
+    const page = this.#pages.get(pageUrl);
+    if (!page) return;
+    page.pending -= 1;
+    if (page.pending === 0) this.#finishPage(page);
+  }
+
+  #finishPage(page: PageWork): void {
+    this.#pages.delete(page.url);
+    // Links must be journaled before the page is marked done, or a resume would never find them.
+    Promise.all(page.admissions)
+      .then(() => {
+        this.#o.journal?.append({ t: 'done', u: page.url, ok: page.ok });
+        this.#release();
+      })
+      .catch((error: unknown) => this.#failed?.(error));
+  }
+
+  #emitProgress(): void {
+    this.#progress?.emit('scrape', {
+      type: 'task',
+      task: 'scrape',
+      done: this.stats.pagesFetched + this.stats.pagesFailed,
+      total: this.stats.pagesQueued,
+      message: this.#lastUrl,
+    });
+  }
+}
+
+interface Loaded {
+  finalUrl: string;
+  /** Canonical URL when in scope, else the final URL: what identifies the page. */
+  identity: string;
+  links: string[];
+  isItemPage: boolean;
+  outcomes: ItemOutcome[];
+}
+
+type LoadResult = Loaded | { error: unknown };
+
+function stripReason(message: string, reason: string): string {
+  return message.startsWith(`${reason}: `) ? message.slice(reason.length + 2) : message;
+}
+
+function toJson(value: unknown): JsonValue | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(JSON.stringify(value)) as JsonValue;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,293 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { errorMessage } from '@growset/core';
+import type { Page, Request, Response, Route } from 'playwright-core';
+import { type LaunchedBrowser, launchChromium } from '../browser/launch.ts';
+import type { ResolvedCrawlConfig } from '../config.ts';
+import { FetchError } from '../errors.ts';
+import { isRetryableStatus, parseRetryAfter } from '../retry.ts';
+import type { Scope } from '../scope.ts';
+import { isHtmlType, type LoadedPage, type PageEngine } from './engine.ts';
+
+export interface BrowserEngineOptions {
+  config: ResolvedCrawlConfig;
+  scope: Scope;
+  /** Refuses navigation targets (robots.txt). */
+  checkRedirect?: (url: string) => string | undefined;
+}
+
+/** Chromium network errors worth retrying (the server or the connection failed, not the URL). */
+const RETRYABLE_NET =
+  /ERR_(CONNECTION_RESET|CONNECTION_CLOSED|CONNECTION_REFUSED|EMPTY_RESPONSE|CONTENT_LENGTH_MISMATCH|INCOMPLETE_CHUNKED_ENCODING|TIMED_OUT|CONNECTION_ABORTED|NETWORK_CHANGED|HTTP2_PROTOCOL_ERROR|SOCKET_NOT_CONNECTED)/;
+
+/**
+ * The `browser` engine: Chromium through playwright-core, one browser with a pool of reused
+ * tabs. Every request the browser makes goes through a route that enforces the crawl's scope
+ * (hosts, schemes, private addresses resolved in Node), images are not downloaded by the browser
+ * (assets are fetched and verified by the HTTP client), and each navigation is checked for
+ * status, Retry-After, redirect count, size and a body cut short.
+ */
+export function browserEngine(
+  options: BrowserEngineOptions,
+): PageEngine & { launch(): Promise<LaunchedBrowser> } {
+  const { config, scope } = options;
+  const size = Math.min(config.browser.pages, config.concurrency);
+  let launched: Promise<LaunchedBrowser> | undefined;
+  const idle: Page[] = [];
+  const waiters: ((page: Page) => void)[] = [];
+  let opened = 0;
+  const hostChecks = new Map<string, Promise<boolean>>();
+
+  const hostAllowed = (hostname: string): Promise<boolean> => {
+    if (scope.allowPrivateNetwork || isIP(hostname.replace(/^\[|\]$/g, '')) !== 0)
+      return Promise.resolve(true);
+    let check = hostChecks.get(hostname);
+    if (!check) {
+      check = lookup(hostname, { all: true }).then(
+        (addresses) => addresses.every((a) => scope.allowsAddress(a.address)),
+        () => false,
+      );
+      hostChecks.set(hostname, check);
+    }
+    return check;
+  };
+
+  const guard = async (route: Route) => {
+    const url = route.request().url();
+    const verdict = scope.check(url);
+    if (verdict === undefined && (await hostAllowed(new URL(url).hostname))) return route.continue();
+    return route.abort('blockedbyclient');
+  };
+
+  const launch = (): Promise<LaunchedBrowser> => {
+    launched ??= launchChromium({
+      ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
+      userAgent: config.userAgent,
+      blockImages: config.browser.blockImages,
+      args: config.browser.args,
+      timeoutMs: config.timeoutMs,
+    }).then(async (browser) => {
+      await browser.context.route('**/*', guard);
+      for (const page of browser.context.pages()) await page.close();
+      return browser;
+    });
+    return launched;
+  };
+
+  const acquire = async (): Promise<Page> => {
+    const browser = await launch();
+    const free = idle.pop();
+    if (free && !free.isClosed()) return free;
+    if (opened < size) {
+      opened += 1;
+      try {
+        return await browser.context.newPage();
+      } catch (error) {
+        opened -= 1;
+        throw error;
+      }
+    }
+    return new Promise<Page>((resolve) => waiters.push(resolve));
+  };
+
+  const release = (page: Page, broken: boolean) => {
+    if (broken || page.isClosed()) {
+      opened -= 1;
+      page.close().catch(() => {});
+      const waiter = waiters.shift();
+      if (waiter) acquire().then(waiter, () => {});
+      return;
+    }
+    const waiter = waiters.shift();
+    if (waiter) waiter(page);
+    else idle.push(page);
+  };
+
+  const engine = {
+    name: 'browser' as const,
+    get description() {
+      return 'browser (Chromium via playwright-core)';
+    },
+    launch,
+    async visit<T>(url: string, use: (page: LoadedPage) => Promise<T>, signal: AbortSignal): Promise<T> {
+      const page = await acquire();
+      let broken = false;
+      const onAbort = () => {
+        broken = true;
+        page.close().catch(() => {});
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const response = await navigate(page, url);
+        const loaded = await inspect(page, url, response);
+        return await use(loaded);
+      } catch (error) {
+        // A navigation that failed on the network may still be loading: retire the tab.
+        broken = !(error instanceof FetchError && error.status !== undefined);
+        if (error instanceof FetchError) throw error;
+        throw classify(url, error, signal);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        release(page, broken);
+      }
+    },
+    async close() {
+      const browser = launched;
+      launched = undefined;
+      if (browser) await (await browser.catch(() => undefined))?.close();
+    },
+  };
+
+  /**
+   * Navigates, failing fast when the document itself fails after the navigation committed (a
+   * body cut short never fires `load`, so `goto` alone would wait for its timeout).
+   */
+  async function navigate(page: Page, url: string): Promise<Response> {
+    let onFailed: ((request: Request) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      onFailed = (request: Request) => {
+        if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+        const text = request.failure()?.errorText ?? 'unknown failure';
+        reject(
+          classify(
+            url,
+            new Error(`net::${text.replace(/^net::/, '')} at ${request.url()}`),
+            new AbortController().signal,
+          ),
+        );
+      };
+      page.on('requestfailed', onFailed);
+    });
+    const going = page.goto(url, { waitUntil: config.browser.waitUntil, timeout: config.timeoutMs });
+    going.catch(() => {});
+    try {
+      const response = await Promise.race([going, failed]);
+      if (!response)
+        throw new FetchError(url, 'no response', 'the navigation produced no response', { retryable: true });
+      return response;
+    } finally {
+      page.off('requestfailed', onFailed!);
+    }
+  }
+
+  async function inspect(page: Page, url: string, response: Response): Promise<LoadedPage> {
+    const status = response.status();
+    const headers = response.headers();
+    if (status < 200 || status >= 300) {
+      const retryAfterMs = parseRetryAfter(headers['retry-after']);
+      throw new FetchError(
+        url,
+        `http ${status}`,
+        `the server answered ${status} ${response.statusText()}`.trim(),
+        {
+          retryable: isRetryableStatus(status),
+          status,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+      );
+    }
+    const failure = response.request().failure();
+    if (failure) {
+      throw new FetchError(url, 'truncated body', `the document failed to load: ${failure.errorText}`, {
+        retryable: true,
+        status,
+      });
+    }
+    let redirects = 0;
+    for (let r = response.request().redirectedFrom(); r; r = r.redirectedFrom()) redirects += 1;
+    if (redirects > config.maxRedirects) {
+      throw new FetchError(url, 'too many redirects', `more than ${config.maxRedirects} redirects`, {
+        retryable: false,
+        status,
+      });
+    }
+    const finalUrl = page.url();
+    const refused =
+      scope.check(finalUrl) ?? (finalUrl === url ? undefined : options.checkRedirect?.(finalUrl));
+    if (refused !== undefined) {
+      throw new FetchError(url, 'redirect refused', `redirect to ${finalUrl}: ${refused}`, {
+        retryable: false,
+        status,
+      });
+    }
+    if (!isHtmlType(headers['content-type'])) {
+      throw new FetchError(
+        url,
+        'not html',
+        `Content-Type ${JSON.stringify(headers['content-type'])} is not an HTML page`,
+        {
+          retryable: false,
+          status,
+        },
+      );
+    }
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > config.maxPageBytes) {
+      throw new FetchError(
+        url,
+        'too large',
+        `Content-Length ${declared} exceeds ${config.maxPageBytes} bytes`,
+        {
+          retryable: false,
+          status,
+        },
+      );
+    }
+    if (config.browser.waitFor) {
+      await page
+        .waitForSelector(config.browser.waitFor, {
+          state: 'attached',
+          timeout: config.browser.waitForTimeoutMs,
+        })
+        .catch(() => {});
+    }
+    const html = await page.content();
+    if (Buffer.byteLength(html) > config.maxPageBytes) {
+      throw new FetchError(url, 'too large', `the rendered document exceeds ${config.maxPageBytes} bytes`, {
+        retryable: false,
+        status,
+      });
+    }
+    return { url, finalUrl, status, html, redirects, page };
+  }
+
+  return engine;
+}
+
+function classify(url: string, error: unknown, signal: AbortSignal): FetchError {
+  const message = errorMessage(error);
+  if (signal.aborted)
+    return new FetchError(url, 'aborted', 'the crawl was stopped', { retryable: false, cause: error });
+  if (/ERR_BLOCKED_BY_CLIENT/.test(message)) {
+    return new FetchError(
+      url,
+      'refused',
+      'the request left the crawl scope (host, scheme or private address)',
+      {
+        retryable: false,
+        cause: error,
+      },
+    );
+  }
+  if (/Timeout \d+ms exceeded/i.test(message)) {
+    return new FetchError(url, 'timeout', firstLine(message), { retryable: true, cause: error });
+  }
+  const net = /net::(ERR_[A-Z_0-9]+)/.exec(message)?.[1];
+  if (net) {
+    const reset = /RESET|CLOSED|EMPTY_RESPONSE|ABORTED/.test(net);
+    const truncated = /CONTENT_LENGTH_MISMATCH|INCOMPLETE_CHUNKED/.test(net);
+    const reason = truncated ? 'truncated body' : reset ? 'connection reset' : `network error ${net}`;
+    return new FetchError(url, reason, firstLine(message), {
+      retryable: RETRYABLE_NET.test(net),
+      cause: error,
+    });
+  }
+  if (/Target (page, context or browser )?(has been )?closed|crashed/i.test(message)) {
+    return new FetchError(url, 'browser crashed', firstLine(message), { retryable: true, cause: error });
+  }
+  return new FetchError(url, 'browser error', firstLine(message), { retryable: true, cause: error });
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}

@@ -1,0 +1,42 @@
+import { FetchError } from '../errors.ts';
+import type { HttpClient } from '../http-client.ts';
+import { decodeBody, isHtmlType, type LoadedPage, type PageEngine } from './engine.ts';
+
+export interface HttpEngineOptions {
+  client: HttpClient;
+  maxPageBytes: number;
+  /** Refuses redirect targets (robots.txt); scope is checked by the client. */
+  checkRedirect?: (url: string) => string | undefined;
+}
+
+/** The `http` engine: plain GET requests; pages that need JavaScript show what the server sent. */
+export function httpEngine(options: HttpEngineOptions): PageEngine {
+  return {
+    name: 'http',
+    description: 'http (node:http + cheerio)',
+    async visit(url, use, signal) {
+      const response = await options.client.get(url, {
+        maxBytes: options.maxPageBytes,
+        accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+        signal,
+        ...(options.checkRedirect ? { checkRedirect: options.checkRedirect } : {}),
+      });
+      const type = response.headers['content-type'];
+      if (!isHtmlType(type)) {
+        throw new FetchError(url, 'not html', `Content-Type ${JSON.stringify(type)} is not an HTML page`, {
+          retryable: false,
+          status: response.status,
+        });
+      }
+      const page: LoadedPage = {
+        url,
+        finalUrl: response.finalUrl,
+        status: response.status,
+        html: decodeBody(response.body, type),
+        redirects: response.redirects,
+      };
+      return use(page);
+    },
+    async close() {},
+  };
+}
