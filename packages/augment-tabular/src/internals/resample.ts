@@ -137,7 +137,10 @@ export function resampleParsed(
       : targetCounts(table.classes, counts, strategy, direction(options.method), optionsType);
   const warnings: string[] = [];
   const ctx = { table, targets, rng: rng.fork(`resample:${options.method}`), options, warnings };
-  const result = runMethod(ctx as MethodContext<MethodName>, optionsType);
+  const result: MethodResult =
+    table.n === 0
+      ? { keep: new Uint8Array(0), synthetic: [] }
+      : runMethod(ctx as MethodContext<MethodName>, optionsType);
 
   const synthetic = synthesize(samples, table, result.synthetic, options.method, options.roundIntegers);
   const kept: TabularSample[] = [];

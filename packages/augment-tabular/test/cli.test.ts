@@ -1,0 +1,150 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '@growset/cli';
+import { loadVegaDataset } from '@growset/fixtures';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let dir: string;
+let penguinsCsv: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-augment-table-'));
+  const rows = await loadVegaDataset('penguins');
+  const header = ['species', 'island', 'bill_length_mm', 'flipper_length_mm', 'body_mass_g', 'sex'];
+  const keys = ['Species', 'Island', 'Beak Length (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Sex'];
+  const lines = [header.join(','), ...rows.map((r) => keys.map((k) => r[k] ?? '').join(','))];
+  lines.push('Gentoo,Biscoe,not-a-number,220,5000,MALE');
+  penguinsCsv = join(dir, 'penguins.csv');
+  await writeFile(penguinsCsv, `${lines.join('\n')}\n`);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function growset(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const code = await main(args, { cwd: dir, stdout, stderr, handleSignals: false });
+  return { code, stdout: out, stderr: err };
+}
+
+const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!) as { [key: string]: unknown };
+
+describe('growset augment-table', () => {
+  it('writes the original rows plus marked SMOTE-NC rows and prints class counts before and after', async () => {
+    const out = join(dir, 'smote.csv');
+    const { code, stdout } = await growset([
+      'augment-table',
+      'penguins.csv',
+      '--label',
+      'species',
+      '--method',
+      'smote-nc',
+      '--k',
+      '5',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--lineage',
+      'lineage.jsonl',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Chinstrap      68    151      83');
+    expect(stdout).toMatch(/row 4, column bill_length_mm: missing value/);
+    expect(stdout).toMatch(/row 345, column bill_length_mm: non-numeric value/);
+    const rows = parse(await readFile(out), { columns: true }) as { [column: string]: string }[];
+    expect(Object.keys(rows[0]!)).toEqual([
+      'species',
+      'island',
+      'bill_length_mm',
+      'flipper_length_mm',
+      'body_mass_g',
+      'sex',
+      'synthetic',
+    ]);
+    expect(rows).toHaveLength(453);
+    expect(rows.filter((r) => r.synthetic === 'true')).toHaveLength(111);
+    expect(rows.slice(0, 342).every((r) => r.synthetic === 'false')).toBe(true);
+    const lineage = (await readFile(join(dir, 'lineage.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lineage).toHaveLength(453);
+    expect(lineage[400].lineage[0]).toMatchObject({ op: 'smoteNC', version: 1 });
+  });
+
+  it('ends --json output with a summary object and writes identical bytes for the same seed', async () => {
+    const args = (out: string) => [
+      'augment-table',
+      penguinsCsv,
+      '--label',
+      'species',
+      '--method',
+      'mixup',
+      '--seed',
+      '9',
+      '--out',
+      out,
+      '--json',
+    ];
+    const first = await growset(args(join(dir, 'a.csv')));
+    const second = await growset(args(join(dir, 'b.csv')));
+    expect(first.code).toBe(0);
+    const summary = lastJson(first.stdout);
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'augment-table',
+      method: 'mixup',
+      before: { Adelie: 151, Chinstrap: 68, Gentoo: 123 },
+      after: { Adelie: 151, Chinstrap: 151, Gentoo: 151 },
+      created: 111,
+      quarantined: 3,
+      quarantinedBy: { 'non-numeric value': 1, 'missing value': 2 },
+    });
+    expect(lastJson(second.stdout).rowsOut).toBe(453);
+    expect(await readFile(join(dir, 'b.csv'))).toEqual(await readFile(join(dir, 'a.csv')));
+    const header = (await readFile(join(dir, 'a.csv'), 'utf8')).split('\n')[0];
+    expect(header).toBe(
+      'species,island,bill_length_mm,flipper_length_mm,body_mass_g,sex,synthetic,species:Adelie,species:Chinstrap,species:Gentoo',
+    );
+  });
+
+  it.each([
+    [
+      ['--label', 'spcies', '--method', 'smote'],
+      /`--label` names column `spcies`, which .* does not have; its columns: species, island/,
+    ],
+    [['--label', 'species', '--method', 'smot'], /Unknown method `smot`; methods: gaussianNoise/],
+    [['--label', 'species', '--method', 'smote-nc', '--strategy', '2'], /write `x2`/],
+    [
+      ['--label', 'species', '--method', 'mixup', '--k', '3'],
+      /Invalid option `k` in AugmentTableOptions \(method `mixup`\)/,
+    ],
+    [['--label', 'species', '--method', 'smote'], /use method `smoteNC` for categorical columns/],
+    [['--method', 'smote'], /needs `--label`/],
+  ])('exits 2 with one line for bad usage %j', async (flags, message) => {
+    const { code, stderr } = await growset([
+      'augment-table',
+      penguinsCsv,
+      ...flags,
+      '--out',
+      join(dir, 'x.csv'),
+    ]);
+    expect(code).toBe(2);
+    const errors = stderr.split('\n').filter((line) => line.startsWith('growset augment-table:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

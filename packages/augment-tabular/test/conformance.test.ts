@@ -1,0 +1,102 @@
+import { Rng, rootIds, type TabularSample } from '@growset/core';
+import { describe, expect, it } from 'vitest';
+import {
+  METHODS,
+  type MethodName,
+  type ResampleOptions,
+  resample,
+  type SamplingStrategy,
+} from '../src/index.ts';
+import { CONFORMANCE, classCounts, makeTable } from './helpers/tables.ts';
+
+const table = makeTable({
+  classes: { A: 50, B: 20, C: 8 },
+  numeric: 3,
+  categorical: { color: ['red', 'green', 'blue'], size: ['S', 'M', 'L', 'XL'] },
+  seed: 3,
+});
+const ids = new Set(table.map((s) => s.id));
+
+/** Expected counts per strategy, from the definitions in the README (A: 50, B: 20, C: 8). */
+const EXPECTED: {
+  [kind in 'over' | 'under' | 'any']: [SamplingStrategy, { A: number; B: number; C: number }][];
+} = {
+  over: [
+    ['auto', { A: 50, B: 50, C: 50 }],
+    [0.5, { A: 50, B: 25, C: 25 }],
+    [{ counts: { C: 30 } }, { A: 50, B: 20, C: 30 }],
+    [{ factor: 2 }, { A: 100, B: 40, C: 16 }],
+  ],
+  under: [
+    ['auto', { A: 8, B: 8, C: 8 }],
+    [0.5, { A: 16, B: 16, C: 8 }],
+    [{ counts: { A: 10 } }, { A: 10, B: 20, C: 8 }],
+    [{ factor: 0.5 }, { A: 25, B: 10, C: 4 }],
+  ],
+  any: [
+    ['auto', { A: 50, B: 50, C: 50 }],
+    [{ factor: 1.5 }, { A: 75, B: 30, C: 12 }],
+    [{ counts: { A: 5, C: 20 } }, { A: 5, B: 20, C: 20 }],
+  ],
+};
+
+function kindOf(method: MethodName): 'over' | 'under' | 'any' {
+  return method === 'randomUnderSample' ? 'under' : method === 'bootstrap' ? 'any' : 'over';
+}
+
+function run(method: MethodName, seed: number | string, extra: Partial<ResampleOptions> = {}) {
+  return resample(table, { ...CONFORMANCE[method], ...extra } as ResampleOptions, Rng.create(seed));
+}
+
+const synthetic = (samples: readonly TabularSample[]) => samples.filter((s) => s.lineage.length > 0);
+
+describe.each(METHODS)('%s conformance', (method) => {
+  it('gives identical rows for the same seed and different rows for another seed', () => {
+    const a = run(method, 7);
+    const b = run(method, 7);
+    const c = run(method, 8);
+    expect(b.samples).toEqual(a.samples);
+    expect(b.report).toEqual(a.report);
+    expect(c.samples).not.toEqual(a.samples);
+  });
+
+  it.each(EXPECTED[kindOf(method)])('matches strategy %j exactly', (strategy, expected) => {
+    const { samples, report } = run(method, 1, { strategy });
+    expect(classCounts(samples)).toEqual(expected);
+    expect(report.after).toEqual(expected);
+    expect(report.before).toEqual({ A: 50, B: 20, C: 8 });
+    expect(report.created - report.removed).toBe(samples.length - table.length);
+  });
+
+  it('records lineage on every synthetic row: the method, version 1, parameters, parents and roots from the input', () => {
+    const { samples, report } = run(method, 2, kindOf(method) === 'under' ? {} : { strategy: { factor: 2 } });
+    const made = synthetic(samples);
+    expect(made.length).toBe(report.created);
+    for (const sample of made) {
+      expect(sample.lineage).toHaveLength(1);
+      const step = sample.lineage[0]!;
+      expect(step.op).toBe(method);
+      expect(step.version).toBe(1);
+      expect(step.params).toBeTypeOf('object');
+      expect(step.parents.length).toBeGreaterThanOrEqual(1);
+      for (const parent of step.parents) expect(ids.has(parent)).toBe(true);
+      expect(rootIds(sample)).toEqual(step.parents);
+      expect(ids.has(sample.id)).toBe(false);
+    }
+    expect(new Set(samples.map((s) => s.id)).size).toBe(samples.length);
+  });
+
+  it('keeps originals untouched, in input order, and only takes categories that exist', () => {
+    const before = structuredClone(table);
+    const { samples } = run(method, 3);
+    expect(table).toEqual(before);
+    const originals = samples.filter((s) => s.lineage.length === 0);
+    const positions = originals.map((s) => table.indexOf(s));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+    for (const sample of synthetic(samples)) {
+      expect(['red', 'green', 'blue', null]).toContain(sample.payload.values.color ?? null);
+      expect(['S', 'M', 'L', 'XL', null]).toContain(sample.payload.values.size ?? null);
+    }
+  });
+});
