@@ -2,7 +2,10 @@ import type { StudyResults, TrialRecord, VariantSummary } from '../results/types
 import { isFiniteNumber } from './format.ts';
 import { type MeanInterval, meanInterval } from './stats.ts';
 
-/** Tableau 10: distinct, colour-blind aware, readable on white and in greyscale print. */
+/**
+ * Tableau 10 (distinct, colour-blind aware, readable on white and in greyscale print), then the
+ * light halves of Tableau 20 for studies with more variants; beyond 20 the colours repeat.
+ */
 export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
@@ -14,6 +17,16 @@ export const PALETTE = [
   '#ff9da7',
   '#9c755f',
   '#bab0ac',
+  '#a0cbe8',
+  '#ffbe7d',
+  '#ff9d9a',
+  '#86bcb6',
+  '#8cd17d',
+  '#f1ce63',
+  '#d4a6c8',
+  '#fabfd2',
+  '#d7b5a6',
+  '#79706e',
 ];
 
 /** What the report needs from results, derived once: variant order, the baseline, lookups. */

@@ -27,6 +27,10 @@ export type ChartPlan = ChartDefinition | SkippedChart;
 const WIDTH = 560;
 const HEIGHT = 300;
 
+/** Grouped bars get wider with more bars, up to what fits beside the legend on the page. */
+const groupedWidth = (groups: number, perGroup: number) =>
+  Math.min(820, Math.max(WIDTH, groups * perGroup * 9));
+
 const CONFIG = {
   background: 'white',
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
@@ -304,7 +308,7 @@ export function comparisonChart(view: StudyView): ChartPlan {
     caption: `Test accuracy of each treatment minus ${view.baseline}'s, in percentage points, paired by seed (both trained on the same subset). Whiskers: 95% interval over seeds. Above zero the treatment helps.`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
+      width: groupedWidth(sizes.length, present.length),
       height: HEIGHT,
       config: CONFIG,
       data: { values: rows },
@@ -379,7 +383,7 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
     caption: `Baseline data needed to match each treatment, as a multiple of the data the treatment used (read from the baseline's fitted curve). Above the 1x line the treatment is worth more data.${beyond.length > 0 ? ` Beyond the baseline curve's reach, not drawn: ${beyond.join(', ')}.` : ''}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
+      width: groupedWidth(sizes.length, present.length),
       height: HEIGHT,
       config: CONFIG,
       data: { values: rows },
