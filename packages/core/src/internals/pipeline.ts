@@ -313,10 +313,18 @@ export class PipelineExecution<O> implements AsyncIterable<O> {
       // Only the consumer-facing end races the signal: an abort is noticed at once even while
       // a stage is busy; stages see the signal through their context.
       const final = stream[Symbol.asyncIterator]();
-      for (;;) {
-        const step = options.signal ? await raceAbort(final.next(), options.signal) : await final.next();
-        if (step.done) break;
-        yield step.value as O;
+      let drained = false;
+      try {
+        for (;;) {
+          const step = options.signal ? await raceAbort(final.next(), options.signal) : await final.next();
+          if (step.done) break;
+          yield step.value as O;
+        }
+        drained = true;
+      } finally {
+        // A consumer that stops early (break) must close the stages and the source (open files).
+        // Not after an abort: a busy stage would delay it; the abort reaches stages by signal.
+        if (!drained && !signal.aborted) await final.return?.(undefined);
       }
       for (const counter of counters) counter.endedAt ??= performance.now();
       checkAccounting(counters);
