@@ -106,6 +106,8 @@ export class CsvRecordReader {
   #skipping = false;
   #dropLeadingLf = false;
   #out: CsvEvent[] = [];
+  /** A rejected line being skipped: reported once its end is read. */
+  #pending: { event: ErrorEvent; bytes: Buffer[]; truncated?: boolean } | undefined;
   #commentBytes: Buffer | undefined;
 
   constructor(options: EngineOptions) {
@@ -287,7 +289,7 @@ export class CsvRecordReader {
     const last = lines[i + (endLine - line)]!;
     const rawEnd = Math.min(last.end, start.start + RAW_LIMIT);
     const raw = buf.subarray(start.start, rawEnd).toString(this.#encoding) + (rawEnd < last.end ? '...' : '');
-    this.#out.push({
+    const event: ErrorEvent = {
       kind: 'error',
       ...(spilled
         ? {
@@ -298,12 +300,21 @@ export class CsvRecordReader {
       line,
       endLine,
       raw,
-    });
+    };
     this.#nextLine = endLine + 1;
-    if (last.next === undefined) {
-      // The rest of the bad line is still to come (or the input ended on it): skip to its end.
+    if (last.next === undefined && !end) {
+      // The rest of the bad line is still to come: skip to its end, then report it whole.
+      this.#pending = {
+        event,
+        bytes: [buf.subarray(start.start, Math.min(buf.length, start.start + RAW_LIMIT))],
+      };
       this.#recStart = this.#read;
-      this.#skipping = !end;
+      this.#skipping = true;
+      return undefined;
+    }
+    this.#out.push(event);
+    if (last.next === undefined) {
+      this.#recStart = this.#read;
       return undefined;
     }
     return this.#resume(last.next, endLine, end, buf);
@@ -322,14 +333,40 @@ export class CsvRecordReader {
   #continueSkip(end: boolean): void {
     const buf = this.#slice(this.#recStart, this.#read);
     const next = findLineEnd(buf, 0, this.#unit);
+    this.#keepRaw(buf.subarray(0, next ?? buf.length));
     if (next === undefined) {
       this.#recStart = this.#read;
-      if (end) this.#skipping = false;
+      if (end) {
+        this.#skipping = false;
+        this.#flushPending();
+      }
       return;
     }
     this.#skipping = false;
+    this.#flushPending();
     const rest = this.#resume(next, this.#nextLine - 1, end, buf);
     if (rest !== undefined) this.#run(rest, end);
+  }
+
+  /** Adds bytes of a rejected line being skipped to its raw text (up to the limit). */
+  #keepRaw(bytes: Buffer): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    const have = pending.bytes.reduce((n, b) => n + b.length, 0);
+    if (have < RAW_LIMIT) pending.bytes.push(bytes.subarray(0, RAW_LIMIT - have));
+    else pending.truncated = true;
+    if (have + bytes.length > RAW_LIMIT) pending.truncated = true;
+  }
+
+  /** Reports a rejected line whose end has now been read. */
+  #flushPending(): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    this.#pending = undefined;
+    const text = Buffer.concat(pending.bytes)
+      .toString(this.#encoding)
+      .replace(/\r?\n$|\r$/, '');
+    this.#out.push({ ...pending.event, raw: pending.truncated ? `${text}...` : text });
   }
 
   #countTrailingLines(): void {
