@@ -19,6 +19,7 @@ export {
   loadDataset,
   standardizer,
 } from './internals/cli/dataset.ts';
+export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
 export { subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';

@@ -53,22 +53,24 @@ export class KnnEstimator extends BaseEstimator<KnnParams> {
   protected async fitChecked(data: LabeledData, _options: FitOptions): Promise<FitResult> {
     const started = performance.now();
     const width = data.featureShape.reduce((a, b) => a * b, 1);
-    const n = data.y.length;
+    // Samples weighted 0 carry no vote: leave them out of the neighbour search.
+    const rows: number[] = [];
+    for (let i = 0; i < data.y.length; i++) if (!data.sampleWeight || data.sampleWeight[i]! > 0) rows.push(i);
+    const n = rows.length;
+    const x = new Float32Array(n * width);
+    const y = new Int32Array(n);
+    const w = data.sampleWeight ? new Float32Array(n) : undefined;
     const norms = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+    rows.forEach((row, i) => {
+      x.set(data.x.subarray(row * width, (row + 1) * width), i * width);
+      y[i] = data.y[row]!;
+      if (w && data.sampleWeight) w[i] = data.sampleWeight[row]!;
       let s = 0;
-      for (let j = i * width; j < (i + 1) * width; j++) s += data.x[j]! * data.x[j]!;
+      for (let j = i * width; j < (i + 1) * width; j++) s += x[j]! * x[j]!;
       norms[i] = s;
-    }
-    this.#train = {
-      x: data.x.slice(),
-      y: data.y.slice(),
-      w: data.sampleWeight?.slice(),
-      norms,
-      width,
-      k: data.classes.length,
-    };
-    return singleEpochResult(started, n);
+    });
+    this.#train = { x, y, w, norms, width, k: data.classes.length };
+    return singleEpochResult(started, data.y.length);
   }
 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {

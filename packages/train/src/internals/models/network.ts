@@ -35,11 +35,18 @@ export function buildLayers(spec: NetworkSpec, featureShape: readonly number[], 
         `A cnn needs image features shaped [height, width, channels], got [${shape.join(', ')}]`,
       );
     }
-    for (const entry of spec.conv) {
+    for (const [index, entry] of spec.conv.entries()) {
       const conv =
         typeof entry === 'number'
           ? { filters: entry, kernel: 3, stride: 1, padding: 'valid' as const }
           : entry;
+      const [h, w] = shape as [number, number, number];
+      const needed = (conv.padding === 'same' ? 1 : conv.kernel) * (spec.pool !== 'none' ? spec.poolSize : 1);
+      if (h < needed || w < needed) {
+        throw new RangeError(
+          `cnn: conv layer ${index + 1} gets a ${h}x${w} feature map from ${featureShape[0]}x${featureShape[1]} images, too small for a ${conv.kernel}x${conv.kernel} ${conv.padding} convolution${spec.pool !== 'none' ? ` and ${spec.poolSize}x${spec.poolSize} pooling` : ''}: use larger images or fewer conv layers`,
+        );
+      }
       push(
         new ConvLayer(
           shape as [number, number, number],

@@ -1,0 +1,110 @@
+import {
+  type Estimator,
+  type JsonObject,
+  type LabeledData,
+  type Metrics,
+  type ProgressListener,
+  Rng,
+} from '@growset/core';
+import { type BackendInfo, type BackendName, describeBackend, initBackend } from '../backend/init.ts';
+import { stratifiedSplit } from '../data/split.ts';
+import { createEstimator } from '../estimators/factory.ts';
+import type { TrainResult } from '../loop/fit.ts';
+import { type LoadedDataset, loadDataset, standardizer } from './dataset.ts';
+
+/** What `growset train` runs. */
+export interface TrainJobOptions {
+  /** ImageFolder or CSV file. */
+  input: string;
+  /** Estimator spec (`model` plus options). */
+  spec: JsonObject;
+  /** CSV label column. @default 'label' */
+  label?: string;
+  /** Held-out test fraction (stratified). @default 0.2 */
+  testFraction?: number;
+  seed: number;
+  backend?: BackendName | 'auto';
+  /** Images are resized to this square side. */
+  imageSize?: number;
+  /** Standardize CSV features with the training split's statistics. @default true */
+  standardize?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Called with one line as soon as the backend is chosen. */
+  onBackend?: (line: string) => void;
+}
+
+export interface TrainJobResult {
+  backend: BackendInfo;
+  dataset: Omit<LoadedDataset, 'data'> & {
+    samples: number;
+    classes: readonly string[];
+    featureShape: readonly number[];
+  };
+  trainSamples: number;
+  testSamples: number;
+  estimator: string;
+  spec: JsonObject;
+  fit: TrainResult;
+  train: Metrics;
+  test: Metrics;
+}
+
+/** Loads, splits (stratified), trains and scores one estimator: the work behind `growset train`. */
+export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobResult> {
+  const backend = await initBackend({ backend: options.backend ?? 'auto' });
+  options.onBackend?.(describeBackend(backend));
+  const loaded = await loadDataset(options.input, {
+    ...(options.label !== undefined ? { label: options.label } : {}),
+    ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
+  });
+  const rng = Rng.create(options.seed);
+  const { train: rawTrain, test: rawTest } = stratifiedSplit(
+    loaded.data,
+    options.testFraction ?? 0.2,
+    rng.fork('split'),
+  );
+  let train: LabeledData = rawTrain;
+  let test: LabeledData = rawTest;
+  if (loaded.kind === 'csv' && options.standardize !== false) {
+    const transform = standardizer(rawTrain);
+    train = { ...rawTrain, x: transform(rawTrain.x) };
+    test = { ...rawTest, x: transform(rawTest.x) };
+  }
+  const estimator: Estimator = createEstimator(options.spec);
+  try {
+    const epochs = typeof options.spec.epochs === 'number' ? options.spec.epochs : undefined;
+    const fit = (await estimator.fit(train, {
+      rng: rng.fork('fit'),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEpochEnd: (log) =>
+        options.onProgress?.({
+          type: 'task',
+          task: `train ${estimator.name}`,
+          done: log.epoch,
+          ...(epochs !== undefined ? { total: epochs } : {}),
+          message: `loss ${log.loss.toFixed(4)}${log.valLoss !== undefined ? ` val ${log.valLoss.toFixed(4)}` : ''}`,
+        }),
+    })) as TrainResult;
+    const trainMetrics = await estimator.score(train);
+    const testMetrics = test.y.length > 0 ? await estimator.score(test) : emptyMetrics();
+    const { data, ...rest } = loaded;
+    return {
+      backend,
+      dataset: { ...rest, samples: data.y.length, classes: data.classes, featureShape: data.featureShape },
+      trainSamples: train.y.length,
+      testSamples: test.y.length,
+      estimator: estimator.name,
+      spec: estimator.getParams(),
+      fit,
+      train: trainMetrics,
+      test: testMetrics,
+    };
+  } finally {
+    estimator.dispose();
+  }
+}
+
+function emptyMetrics(): Metrics {
+  return { accuracy: Number.NaN, balancedAccuracy: Number.NaN, macroF1: Number.NaN, logLoss: Number.NaN };
+}

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Rng } from '@growset/core';
+import { describe, expect, it } from 'vitest';
+import { cnn, describeBackend, initBackend } from '../src/index.ts';
+import { tinyImages } from './helpers/data.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+function runWorker(): Promise<{
+  backend: string;
+  sameInfo: boolean;
+  kernels: string[];
+  fitBackend: string;
+  proba: number[];
+}> {
+  return new Promise((resolve, reject) => {
+    // Workers do not inherit tsx's loader: register it first, then load the TypeScript entry.
+    const entry = JSON.stringify(new URL('./helpers/worker-fit.ts', import.meta.url).href);
+    const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
+    const worker = new Worker(code, { eval: true });
+    worker.once('message', (message) => {
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+describe('backend selection', () => {
+  it('falls back from tfjs-node (not installed here) to wasm, says why, and is idempotent', async () => {
+    const info = await initBackend();
+    expect(info.name).toBe('wasm');
+    expect(info.simd).toBe(true);
+    expect(info.skipped[0]?.backend).toBe('tensorflow');
+    expect(info.skipped[0]?.reason).toMatch(/tfjs-node/);
+    expect(await initBackend()).toBe(info);
+    expect(describeBackend(info)).toMatch(/^wasm \(SIMD; 1 thread; growset kernels: .*Conv2DBackpropFilter/);
+  });
+
+  it('initializes the wasm backend and its kernels inside a worker thread, with the same results as the main thread', async () => {
+    const fromWorker = await runWorker();
+    expect(fromWorker.backend).toBe('wasm');
+    expect(fromWorker.sameInfo).toBe(true);
+    expect(fromWorker.kernels).toContain('Conv2DBackpropFilter');
+    expect(fromWorker.fitBackend).toBe('wasm');
+    await initBackend();
+    const estimator = cnn({ conv: [2], epochs: 3, batchSize: 8, learningRate: 0.01 });
+    await estimator.fit(tinyImages(24, 6, 'worker'), { rng: Rng.create(1) });
+    const proba = await estimator.predictProba(tinyImages(6, 6, 'worker-query'));
+    estimator.dispose();
+    expect(fromWorker.proba).toEqual(Array.from(proba));
+  });
+
+  it('honours GROWSET_BACKEND=cpu and rejects an unknown backend name', () => {
+    const script = `
+      import { initBackend } from ${JSON.stringify(here('../src/index.ts'))};
+      const info = await initBackend();
+      console.log(JSON.stringify({ name: info.name }));
+      try { await initBackend({ backend: 'gpu' }); } catch (e) { console.log(JSON.stringify({ error: e.message })); }
+    `;
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, GROWSET_BACKEND: 'cpu' },
+      encoding: 'utf8',
+    });
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    expect(JSON.parse(lines[0]!)).toEqual({ name: 'cpu' });
+    expect(JSON.parse(lines[1]!).error).toMatch(
+      /option `backend` in BackendOptions: expected one of "auto", "tensorflow", "wasm", "cpu", got `"gpu"`/,
+    );
+  });
+});

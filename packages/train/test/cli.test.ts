@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { encodeRawAsPng } from '@growset/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobs, tinyImages } from './helpers/data.ts';
+
+const bin = fileURLToPath(new URL('../../cli/bin/growset.js', import.meta.url));
+let dir: string;
+
+type CliMain = (
+  argv: string[],
+  options: { cwd: string; stdout: Writable; stderr: Writable; handleSignals: boolean },
+) => Promise<number>;
+
+/** Runs `growset train` in this process (the CLI's own `main`, real streams captured). */
+async function growset(...args: string[]) {
+  // A variable specifier keeps the CLI's whole dependency graph out of this package's type check.
+  const specifier: string = '@growset/cli';
+  const { main } = (await import(specifier)) as { main: CliMain };
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  const code = await main(['train', ...args], {
+    cwd: dir,
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    handleSignals: false,
+  });
+  const lines = stdout.trim().split('\n');
+  return { code, stdout, stderr, json: () => JSON.parse(lines[lines.length - 1]!) };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'growset-train-cli-'));
+  const data = blobs(120, 3, 3, 'cli', 0.8);
+  const rows = ['width,height,depth,species'];
+  for (let i = 0; i < 120; i++) {
+    // Features on very different scales: standardization matters.
+    rows.push(
+      `${data.x[i * 3]! * 1000},${data.x[i * 3 + 1]!},${data.x[i * 3 + 2]! * 0.001},${data.classes[data.y[i]!]}`,
+    );
+  }
+  rows.push('1,2,oops,c0');
+  rows.push('1,2,3');
+  writeFileSync(join(dir, 'table.csv'), `${rows.join('\n')}\n`);
+  const images = tinyImages(36, 8, 'cli');
+  for (let i = 0; i < 36; i++) {
+    const folder = join(dir, 'images', images.classes[images.y[i]!]!);
+    mkdirSync(folder, { recursive: true });
+    const pixels = Uint8Array.from(images.x.subarray(i * 64, (i + 1) * 64), (v) =>
+      Math.max(0, Math.min(255, Math.round(v * 255))),
+    );
+    writeFileSync(
+      join(folder, `${i}.png`),
+      await encodeRawAsPng({ kind: 'raw', data: pixels, width: 8, height: 8, channels: 1, dtype: 'uint8' }),
+    );
+  }
+  writeFileSync(join(dir, 'images', 'top', 'broken.png'), Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('growset train', () => {
+  it('runs as the installed binary: trains on a CSV and prints backend, samples/s and train/test metrics as JSON, naming skipped rows', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'train',
+        'table.csv',
+        '--label',
+        'species',
+        '--model',
+        'logistic',
+        '--epochs',
+        '30',
+        '--seed',
+        '1',
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+        timeout: 120_000,
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]!);
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'train',
+      backend: 'wasm',
+      model: 'logistic',
+      kind: 'csv',
+    });
+    expect(summary.samplesPerSecond).toBeGreaterThan(0);
+    expect(summary.samples).toEqual({ total: 120, train: 96, test: 24, skipped: 2 });
+    expect(summary.skipped.map((s: { where: string }) => s.where)).toEqual(
+      ['table.csv row 122', 'table.csv row 123'].map((w) => join(dir, w)),
+    );
+    expect(summary.skipped[0].reason).toMatch(/column `depth` is not a finite number/);
+    expect(summary.test.accuracy).toBeGreaterThan(0.8);
+    expect(summary.test.confusion).toHaveLength(3);
+    expect(run.stderr).toMatch(/Backend: wasm/);
+  });
+
+  it('trains a cnn on an ImageFolder and skips an undecodable image with its reason', async () => {
+    const run = await growset(
+      'images',
+      '--model',
+      'cnn',
+      '--conv',
+      '4',
+      '--epochs',
+      '15',
+      '--batch',
+      '8',
+      '--learning-rate',
+      '0.01',
+      '--seed',
+      '2',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Backend: wasm$/m);
+    expect(run.stdout).toMatch(/36 samples \(images, features \[8, 8, 1\], 3 classes\), 1 skipped/);
+    expect(run.stdout).toMatch(/Skipped .*broken\.png: undecodable image/);
+    expect(run.stdout).toMatch(/samples\/s/);
+    expect(run.stdout).toMatch(/^test\s+\d\.\d{4}/m);
+  });
+
+  it('exits 2 with one clear line on bad usage, 1 on bad data', async () => {
+    const unknown = await growset('table.csv', '--model', 'forest');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toMatch(
+      /^growset train: Unknown --model `forest`: expected one of mlp, cnn, logistic, knn, majority/,
+    );
+    const missing = await growset('nope.csv', '--json');
+    expect(missing.code).toBe(2);
+    expect(missing.json()).toMatchObject({ ok: false, error: { code: 'ERR_USAGE' } });
+    const hidden = await growset('table.csv', '--label', 'species', '--hidden', '12,x');
+    expect(hidden.code).toBe(2);
+    expect(hidden.stderr).toMatch(/`--hidden` to be positive integers/);
+    const label = await growset('table.csv', '--label', 'kind');
+    expect(label.code).toBe(1);
+    expect(label.stderr).toMatch(/no column `kind` \(columns: width, height, depth, species\)/);
+  });
+});

@@ -1,0 +1,156 @@
+import { Rng } from '@growset/core';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, registerWasmKernels } from '../src/index.ts';
+
+/** Runs `fn` on the cpu backend (the reference) and returns to wasm. */
+async function onCpu<T>(fn: () => T): Promise<T> {
+  await tf.setBackend('cpu');
+  try {
+    return fn();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+function randomValues(rng: Rng, size: number): Float32Array {
+  return Float32Array.from({ length: size }, () => rng.uniform(-1, 1));
+}
+
+interface ConvCase {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  pad: 'same' | 'valid';
+}
+
+/** Random convolution geometries that fit (kernel <= input for valid padding). */
+function convCases(count: number): ConvCase[] {
+  const rng = Rng.create('conv-cases');
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const c: ConvCase = {
+      batch: rng.int(1, 3),
+      height: rng.int(3, 11),
+      width: rng.int(3, 11),
+      inChannels: rng.int(1, 4),
+      outChannels: rng.int(1, 5),
+      kernel: rng.int(1, 4),
+      stride: rng.int(1, 3),
+      pad: rng.bool() ? 'same' : 'valid',
+    };
+    if (c.pad === 'valid' && (c.kernel > c.height || c.kernel > c.width)) continue;
+    cases.push(c);
+  }
+  return cases;
+}
+
+describe('wasm gradient kernels', () => {
+  beforeAll(async () => {
+    const info = await initBackend({ backend: 'wasm' });
+    expect(info.name).toBe('wasm');
+  });
+
+  it('registers Conv2DBackpropFilter, which stock wasm lacks, and is idempotent', () => {
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    const first = registerWasmKernels();
+    const again = registerWasmKernels();
+    expect(again).toEqual(first);
+    expect(first).toEqual(
+      expect.arrayContaining(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul']),
+    );
+  });
+
+  it('conv2d filter and input gradients match cpu within 1e-4 on random shapes, strides and paddings', async () => {
+    const rng = Rng.create('conv-values');
+    for (const c of convCases(12)) {
+      const xv = randomValues(rng, c.batch * c.height * c.width * c.inChannels);
+      const fv = randomValues(rng, c.kernel * c.kernel * c.inChannels * c.outChannels);
+      const grads = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+          const f = tf.tensor4d(fv, [c.kernel, c.kernel, c.inChannels, c.outChannels]);
+          const loss = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad)));
+          return tf
+            .grads(loss)([x, f])
+            .map((g) => g.dataSync());
+        });
+      const ours = grads();
+      const reference = await onCpu(grads);
+      const where = JSON.stringify(c);
+      expect(maxAbsDiff(ours[0]!, reference[0]!), `dx ${where}`).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(ours[1]!, reference[1]!), `dfilter ${where}`).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('max and average pooling gradients match cpu within 1e-4, overlapping and padded windows included', async () => {
+    const rng = Rng.create('pool-values');
+    for (const c of convCases(12)) {
+      const xv = randomValues(rng, c.batch * c.height * c.width * c.inChannels);
+      for (const kind of ['max', 'avg'] as const) {
+        const grad = () =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+            const pool = (a: tf.Tensor) =>
+              tf.sum(
+                tf.square(
+                  kind === 'max'
+                    ? tf.maxPool(a as tf.Tensor4D, c.kernel, c.stride, c.pad)
+                    : tf.avgPool(a as tf.Tensor4D, c.kernel, c.stride, c.pad),
+                ),
+              );
+            return tf.grad(pool)(x).dataSync();
+          });
+        const ours = grad();
+        const reference = await onCpu(grad);
+        expect(maxAbsDiff(ours, reference), `${kind} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-4);
+      }
+    }
+  });
+
+  it('transposed MatMuls, row gathers and leading-axis sums match cpu', async () => {
+    const rng = Rng.create('matmul-values');
+    const a = randomValues(rng, 6 * 5);
+    const b = randomValues(rng, 5 * 4);
+    const table = randomValues(rng, 7 * 3);
+    const run = () =>
+      tf.tidy(() => {
+        const at = tf.tensor2d(a, [5, 6]);
+        const bt = tf.tensor2d(b, [4, 5]);
+        const t = tf.tensor2d(table, [7, 3]);
+        return [
+          tf.matMul(at, bt, true, true).dataSync(),
+          tf.matMul(tf.tensor2d(a, [6, 5]), bt, false, true).dataSync(),
+          tf.fused
+            .matMul({ a: at, b: tf.tensor2d(b, [5, 4]), transposeA: true, activation: 'relu' })
+            .dataSync(),
+          tf.gather(t, tf.tensor1d([6, 0, 3, 3], 'int32')).dataSync(),
+          tf.sum(tf.reshape(t, [7, 3, 1]), [0, 1]).dataSync(),
+          tf.sum(t, 0, true).dataSync(),
+        ];
+      });
+    const ours = run();
+    const reference = await onCpu(run);
+    ours.forEach((values, i) => {
+      expect(maxAbsDiff(values, reference[i]!), `case ${i}`).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('rejects an out-of-range gather index like the stock kernel', () => {
+    const t = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    expect(() => tf.gather(t, tf.tensor1d([2], 'int32'))).toThrow(/index value 2/);
+    t.dispose();
+  });
+});
