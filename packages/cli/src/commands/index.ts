@@ -4,11 +4,13 @@ import { cleanCsvCommand } from './clean-csv.ts';
 import { cleanImagesCommand } from './clean-images.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
+import { scrapeCommand } from './scrape.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `growset` command, in help order. Packages add theirs here. */
 export const commands: readonly CommandDefinition[] = [
   runCommand,
+  scrapeCommand,
   augmentTableCommand,
   cleanCsvCommand,
   cleanImagesCommand,

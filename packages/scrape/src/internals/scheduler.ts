@@ -10,15 +10,19 @@ export interface SchedulerOptions {
 interface HostLane {
   queue: PQueue;
   delayMs: number;
+  /** Earliest start of the next request to this host (politeness delay), in `performance.now()` time. */
+  nextStart: number;
   pausedUntil: number;
   resumeTimer: NodeJS.Timeout | undefined;
 }
 
 /**
- * Runs network tasks with p-queue: one queue per host (its own concurrency, and a politeness
- * delay as p-queue's `interval` with `intervalCap: 1`, so two request starts to one host are at
- * least `delayMs` apart) feeding one global queue. A host can be paused (Retry-After) without
- * holding global slots: its tasks wait in the host queue. Higher `priority` runs first.
+ * Runs network tasks with p-queue: one queue per host (its own concurrency) feeding one global
+ * queue, higher `priority` first. A host's politeness delay is a chain of start times reserved
+ * once a task holds its global slot, so two request starts to one host are always at least
+ * `delayMs` apart (p-queue's `interval` counts starts per time window, which lets two starts
+ * fall close together across a window edge). A host can be paused (Retry-After) without holding
+ * global slots: its tasks wait in the host queue.
  */
 export class Scheduler {
   readonly #global: PQueue;
@@ -32,12 +36,7 @@ export class Scheduler {
 
   /** Sets a host's politeness delay (robots.txt Crawl-delay or the config's `delayMs`). */
   setDelay(host: string, delayMs: number): void {
-    const lane = this.#lanes.get(host);
-    if (lane && lane.delayMs === delayMs) return;
-    if (lane && (lane.queue.size > 0 || lane.queue.pending > 0)) {
-      throw new Error(`Scheduler: cannot change the delay of busy host ${host}`);
-    }
-    this.#lanes.set(host, this.#newLane(delayMs, lane));
+    this.#lane(host).delayMs = delayMs;
   }
 
   /** The delay in force for a host. */
@@ -45,42 +44,39 @@ export class Scheduler {
     return this.#lanes.get(host)?.delayMs ?? 0;
   }
 
-  #newLane(delayMs: number, previous?: HostLane): HostLane {
-    const queue =
-      delayMs > 0
-        ? new PQueue({ concurrency: this.#perHost, interval: delayMs, intervalCap: 1 })
-        : new PQueue({ concurrency: this.#perHost });
-    const lane: HostLane = {
-      queue,
-      delayMs,
-      pausedUntil: previous?.pausedUntil ?? 0,
-      resumeTimer: undefined,
-    };
-    if (lane.pausedUntil > Date.now()) this.#pauseLane(lane, lane.pausedUntil - Date.now());
-    return lane;
-  }
-
   #lane(host: string): HostLane {
     let lane = this.#lanes.get(host);
     if (!lane) {
-      lane = this.#newLane(0);
+      lane = {
+        queue: new PQueue({ concurrency: this.#perHost }),
+        delayMs: 0,
+        nextStart: 0,
+        pausedUntil: 0,
+        resumeTimer: undefined,
+      };
       this.#lanes.set(host, lane);
     }
     return lane;
   }
 
-  /** Runs `task` when both the host and the global queue have room. */
+  /** Runs `task` when the host and the global queue have room and the host's delay has passed. */
   run<T>(host: string, task: () => Promise<T>, priority = 0): Promise<T> {
     const lane = this.#lane(host);
-    return lane.queue.add(() => this.#global.add(task, { priority }), { priority }) as Promise<T>;
+    const polite = async (): Promise<T> => {
+      if (lane.delayMs > 0) {
+        const now = performance.now();
+        const at = Math.max(now, lane.nextStart);
+        lane.nextStart = at + lane.delayMs;
+        if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+      }
+      return task();
+    };
+    return lane.queue.add(() => this.#global.add(polite, { priority }), { priority }) as Promise<T>;
   }
 
   /** Stops starting tasks for `host` for `ms` (a 429/503 Retry-After); extends a running pause. */
   pauseHost(host: string, ms: number): void {
-    this.#pauseLane(this.#lane(host), ms);
-  }
-
-  #pauseLane(lane: HostLane, ms: number): void {
+    const lane = this.#lane(host);
     const until = Date.now() + ms;
     if (until <= lane.pausedUntil && lane.resumeTimer) return;
     lane.pausedUntil = until;
