@@ -186,7 +186,9 @@ describe('perceptual hashes', () => {
     const rng = Rng.create('bk');
     const tree = new BkTree<number>();
     const stored = Array.from({ length: 2000 }, () => ({ hi: rng.nextUint32(), lo: rng.nextUint32() }));
-    stored.forEach((h, i) => tree.add(h, i));
+    stored.forEach((h, i) => {
+      tree.add(h, i);
+    });
     for (let q = 0; q < 200; q++) {
       const base = stored[rng.int(0, stored.length - 1)]!;
       const query = {
