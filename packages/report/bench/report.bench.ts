@@ -1,5 +1,7 @@
-// How long results files and the report take, as ratios against writing the results files of
-// the same study (the baseline, measured in the same process). Run: `npm run bench` in this package.
+// How the report and the results files scale, as ratios against building the report of a
+// 60-trial study (the baseline), measured in the same process. The operations run interleaved,
+// one of each per round, so that a load change on a shared machine hits all of them alike; each
+// row is the median over the rounds. Run: `npm run bench` in this package.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,17 +9,7 @@ import { formatTable } from '@growset/core';
 import { buildReport, parseResults, readResults, type StudyResults, writeResults } from '../src/index.ts';
 import { syntheticStudy } from '../test/helpers/study-results.ts';
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up: module loading, JIT
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
 
 const dir = await mkdtemp(join(tmpdir(), 'growset-report-bench-'));
 try {
@@ -33,40 +25,42 @@ try {
   const largeFiles = await writeResults(large, join(dir, 'large'));
   const largeText = JSON.stringify(large);
 
-  const rows: [string, string, number][] = [];
-  const measure = async (name: string, study: string, runs: number, fn: () => Promise<unknown>) => {
-    rows.push([name, study, await median(runs, fn)]);
-  };
-  await measure('writeResults (json + 2 csv), baseline', describe(small), 15, () =>
-    writeResults(small, join(dir, 'small')),
-  );
-  await measure('readResults (parse + zod)', describe(small), 15, () => readResults(smallFiles.json));
-  await measure('buildReport (5 charts)', describe(small), 7, () => buildReport(small));
-  await measure('writeResults (json + 2 csv)', describe(large), 7, () =>
-    writeResults(large, join(dir, 'large')),
-  );
-  await measure('JSON.parse only', describe(large), 7, async () => JSON.parse(largeText));
-  await measure('parseResults (JSON.parse + zod)', describe(large), 7, async () =>
-    parseResults(JSON.parse(largeText)),
-  );
-  await measure('readResults (read + parse + zod)', describe(large), 7, () => readResults(largeFiles.json));
-  await measure('buildReport (5 charts)', describe(large), 5, () => buildReport(large));
-
-  const baseline = rows[0]![2];
+  const ops: [name: string, study: string, fn: () => Promise<unknown>][] = [
+    ['buildReport (5 charts), baseline', describe(small), () => buildReport(small)],
+    ['buildReport (5 charts)', describe(large), () => buildReport(large)],
+    ['writeResults (json + 2 csv, fsync)', describe(small), () => writeResults(small, join(dir, 'small'))],
+    ['writeResults (json + 2 csv, fsync)', describe(large), () => writeResults(large, join(dir, 'large'))],
+    ['readResults (read + JSON.parse + zod)', describe(small), () => readResults(smallFiles.json)],
+    ['readResults (read + JSON.parse + zod)', describe(large), () => readResults(largeFiles.json)],
+    ['JSON.parse alone', describe(large), async () => JSON.parse(largeText)],
+    ['parseResults (JSON.parse + zod)', describe(large), async () => parseResults(JSON.parse(largeText))],
+  ];
+  const times: number[][] = ops.map(() => []);
+  for (const [, , fn] of ops) await fn(); // warm-up: module loading, JIT
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, , fn]] of ops.entries()) {
+      const start = performance.now();
+      await fn();
+      times[i]!.push(performance.now() - start);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const medians = times.map(median);
+  const baseline = medians[0]!;
   console.log(
     formatTable(
       ['operation', 'study', 'median ms', 'x baseline'],
-      rows.map(([name, study, ms]) => [
+      ops.map(([name, study], i) => [
         name,
         study,
-        Number(ms.toFixed(1)),
-        Number((ms / baseline).toFixed(2)),
+        Number(medians[i]!.toFixed(1)),
+        Number((medians[i]! / baseline).toFixed(3)),
       ]),
     ),
   );
   const built = await buildReport(large);
   console.log(
-    `\nLarge report: ${(Buffer.byteLength(built.html) / 1024).toFixed(0)} KB of HTML, ${built.charts.filter((c) => c.rendered).length} charts.`,
+    `\n${ROUNDS} rounds. Large report: ${(Buffer.byteLength(built.html) / 1024).toFixed(0)} KB of HTML, ${built.charts.filter((c) => c.rendered).length} charts.`,
   );
 } finally {
   await rm(dir, { recursive: true, force: true });

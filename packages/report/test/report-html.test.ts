@@ -65,6 +65,20 @@ describe('renderReport', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('frames the curves, not the wide intervals of two seeds, clipping bands with stable, resolvable ids', async () => {
+    const twoSeeds = await syntheticStudy({ seeds: [1, 2], failedTrial: null });
+    const html = await renderReport(twoSeeds);
+    expect(html).toContain('Some bands (few seeds) reach past the plot and are cut at its edge');
+    const clipIds = [...html.matchAll(/<clipPath id="([^"]+)"/g)].map((m) => m[1]);
+    expect(clipIds.length).toBeGreaterThan(0);
+    const refs = [...html.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(clipIds).toContain(ref);
+    expect(clipIds.every((id) => /^(learning-curves|comparison)-\d+$/.test(id!))).toBe(true);
+    // vega numbers clip paths with a process-wide counter; the report renumbers them per chart.
+    expect(await renderReport(twoSeeds)).toBe(html);
+  });
+
   it('puts the verdicts first, in plain words, and calls out the failed trial', async () => {
     const html = await renderReport(results, { resultsDir: dir });
     const verdicts = html.indexOf('id="verdicts"');

@@ -27,6 +27,19 @@ export type ChartPlan = ChartDefinition | SkippedChart;
 const WIDTH = 560;
 const HEIGHT = 300;
 
+/**
+ * A y domain that frames `values` with a margin, within [0, 1] for accuracies (`bounded`), so that
+ * wide intervals do not squash what matters.
+ */
+function focusDomain(values: readonly number[], bounded = true): [number, number] {
+  const finite = values.filter(isFiniteNumber);
+  if (finite.length === 0) return bounded ? [0, 1] : [-1, 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = Math.max(0.02, (hi - lo) * 0.12);
+  return bounded ? [Math.max(0, lo - pad), Math.min(1, hi + pad)] : [lo - pad, hi + pad];
+}
+
 /** Grouped bars get wider with more bars, up to what fits beside the legend on the page. */
 const groupedWidth = (groups: number, perGroup: number) =>
   Math.min(820, Math.max(WIDTH, groups * perGroup * 9));
@@ -116,19 +129,27 @@ export function learningCurveChart(view: StudyView): ChartPlan {
     'training originals (log scale)',
     [...new Set(means.map((m) => m.trainSize))].sort((a, b) => a - b).concat(extraTicks),
   );
-  const yAxis = { axis: { format: '.0%', title: 'test accuracy' }, scale: { zero: false } };
   const target = view.results.config.targetAccuracy;
+  // The y range follows the lines (means, fits, target), not the bands: with two or three seeds a
+  // 95% interval can span most of [0, 1] and would flatten every curve. Bands are clipped instead.
+  const domain = focusDomain([
+    ...means.map((m) => m.mean),
+    ...fitted.map((f) => f.accuracy),
+    ...(target === null ? [] : [target]),
+  ]);
+  const clipped = [...means, ...extrapolated].some((b) => b.low < domain[0] || b.high > domain[1]);
+  const yAxis = { axis: { format: '.0%', title: 'test accuracy' }, scale: { zero: false, domain } };
   const layer: unknown[] = [
     {
       data: { values: means },
-      mark: { type: 'area', opacity: 0.16 },
+      mark: { type: 'area', opacity: 0.16, clip: true },
       encoding: { x, y: { field: 'low', type: 'quantitative', ...yAxis }, y2: { field: 'high' }, color },
     },
   ];
   if (extrapolated.length > 0) {
     layer.push({
       data: { values: extrapolated },
-      mark: { type: 'area', opacity: 0.08 },
+      mark: { type: 'area', opacity: 0.08, clip: true },
       encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color },
     });
   }
@@ -172,7 +193,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
     id,
     title,
     alt: `Line chart of mean test accuracy against training size (log scale) for ${present.join(', ')}, with 95% bands over seeds${fitted.length > 0 ? ' and dashed fitted power-law curves extrapolated beyond the data' : ''}. At the largest size, ${count(best.trainSize)}, ${best.variant} is best at ${percent(best.mean)}.`,
-    caption: `Mean test accuracy over seeds (solid, dots) with its 95% interval (band). Dashed: the fitted curve err(n) = a·n^-b + c, extended to ${count(reach)}${extrapolated.length > 0 ? ', with its bootstrap band (lighter) beyond the data' : ''}.${target !== null ? ` Dotted line: the target accuracy, ${percent(target)}.` : ''}`,
+    caption: `Mean test accuracy over seeds (solid, dots) with its 95% interval (band). Dashed: the fitted curve err(n) = a·n^-b + c, extended to ${count(reach)}${extrapolated.length > 0 ? ', with its bootstrap band (lighter) beyond the data' : ''}.${clipped ? ' Some bands (few seeds) reach past the plot and are cut at its edge; the tables give every interval.' : ''}${target !== null ? ` Dotted line: the target accuracy, ${percent(target)}.` : ''}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,
@@ -301,11 +322,14 @@ export function comparisonChart(view: StudyView): ChartPlan {
   };
   const xOffset = { field: 'variant', type: 'nominal' as const, sort: present };
   const top = [...rows].sort((a, b) => b.diff - a.diff)[0]!;
+  // As in the learning curves: frame the bars, clip whiskers that few seeds make very long.
+  const domain = focusDomain([0, ...rows.map((r) => r.diff)], false);
+  const clipped = rows.some((r) => r.low < domain[0] || r.high > domain[1]);
   return {
     id,
     title,
     alt: `Grouped bar chart: for each training size (${sizes.map(count).join(', ')}), the test accuracy of each treatment minus the baseline's, in percentage points, with 95% intervals. The largest gain is ${top.variant} at ${count(top.trainSize)} originals: ${(top.diff * 100).toFixed(1)} points.`,
-    caption: `Test accuracy of each treatment minus ${view.baseline}'s, in percentage points, paired by seed (both trained on the same subset). Whiskers: 95% interval over seeds. Above zero the treatment helps.`,
+    caption: `Test accuracy of each treatment minus ${view.baseline}'s, in percentage points, paired by seed (both trained on the same subset). Whiskers: 95% interval over seeds${clipped ? ' (cut at the plot edge where few seeds make them longer; the table gives every value)' : ''}. Above zero the treatment helps.`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: groupedWidth(sizes.length, present.length),
@@ -314,13 +338,14 @@ export function comparisonChart(view: StudyView): ChartPlan {
       data: { values: rows },
       layer: [
         {
-          mark: { type: 'bar', opacity: 0.9 },
+          mark: { type: 'bar', opacity: 0.9, clip: true },
           encoding: {
             x,
             xOffset,
             y: {
               field: 'diff',
               type: 'quantitative',
+              scale: { domain },
               axis: {
                 labelExpr: "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.0f') + ' pts'",
                 title: `test accuracy minus ${view.baseline} (points)`,
@@ -330,7 +355,7 @@ export function comparisonChart(view: StudyView): ChartPlan {
           },
         },
         {
-          mark: { type: 'rule', color: '#222' },
+          mark: { type: 'rule', color: '#222', clip: true },
           encoding: { x, xOffset, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
         },
         {
