@@ -42,9 +42,18 @@ const lastJson = (stdout: string) =>
   JSON.parse(stdout.trim().split('\n').at(-1)!) as { [key: string]: unknown };
 
 describe('growset report', () => {
-  it('rebuilds the report from results.json and ends --json output with a summary', async () => {
+  it('rebuilds the report from results.json, screenshots it, and ends --json output with a summary', async () => {
     const out = join(dir, 'site', 'report.html');
-    const { code, stdout, stderr } = await growset(['report', resultsJson, '--out', out, '--json']);
+    const png = join(dir, 'site', 'report.png');
+    const { code, stdout, stderr } = await growset([
+      'report',
+      resultsJson,
+      '--out',
+      out,
+      '--screenshot',
+      png,
+      '--json',
+    ]);
     expect(stderr).not.toMatch(/error/i);
     expect(code).toBe(0);
     const summary = lastJson(stdout);
@@ -60,8 +69,10 @@ describe('growset report', () => {
       failedTrials: 1,
       variants: 4,
       warnings: [],
+      screenshot: png,
     });
     expect((await stat(out)).size).toBe(summary.bytes);
+    expect((await stat(png)).size).toBeGreaterThan(100_000);
     const html = await readFile(out, 'utf8');
     expect(html.match(/<figure class="chart"/g)).toHaveLength(5);
     // Gallery paths resolve against results.json's folder, not the report's.
