@@ -1,0 +1,214 @@
+import { DataError, GrowsetError, parseOptions, type RawImage, type Rng } from '@growset/core';
+import { z } from 'zod';
+import { remap } from './engine/js/remap.ts';
+import { runJsEngine } from './engine/js/run.ts';
+import type { EngineContext, PlanSummary, ResolvedOutput } from './engine/types.ts';
+import { runVipsEngine } from './engine/vips/run.ts';
+import { warpStages } from './geometry/warp.ts';
+import type { EncodeFormat } from './image/codec.ts';
+import { fromFloat, toFloatImage } from './image/codec.ts';
+import { DEFAULT_MAX_PIXELS, inspectImage, type SourceImage } from './image/source.ts';
+import { type GeometricOp, isGeometric, type PlanOp } from './ops/types.ts';
+import { moveBoxes, moveKeypoints } from './targets/move.ts';
+import type { AugmentTarget, DroppedBox, DroppedKeypoint } from './targets/types.ts';
+import type { AppliedParams, Transform } from './transforms/contract.ts';
+
+const applyOptionsSchema = z.strictObject({
+  output: z.enum(['same', 'jpeg', 'png', 'webp', 'raw', 'float32']).default('same'),
+  quality: z.int().min(1).max(100).default(90),
+  engine: z.enum(['auto', 'libvips', 'js']).default('auto'),
+  maxPixels: z.int().min(1).default(DEFAULT_MAX_PIXELS),
+  minVisibility: z.number().min(0).max(1).default(0),
+  maskFill: z.int().min(0).max(255).default(0),
+});
+
+/** How to run a recipe on an image and what to produce. */
+export interface ApplyOptions {
+  /**
+   * `same` keeps the input's encoding (JPEG, PNG or WebP; PNG for other formats; raw pixels for
+   * raw input); `jpeg`, `png`, `webp` encode; `raw` gives pixels in the input's dtype; `float32`
+   * gives pixels in [0, 1] (or normalized values when the recipe ends with `normalize`).
+   * @default 'same'
+   */
+  output?: 'same' | 'jpeg' | 'png' | 'webp' | 'raw' | 'float32';
+  /** JPEG and WebP quality. @default 90 */
+  quality?: number;
+  /**
+   * `libvips` fuses the plan into few libvips passes; `js` runs it on typed arrays (fastest for
+   * tiny images, no native calls); `auto` picks `js` for raw images up to 128x128 and for
+   * grey+alpha or float32 images, else `libvips`. Part of what makes a replay byte-identical.
+   * @default 'auto'
+   */
+  engine?: 'auto' | 'libvips' | 'js';
+  /** Images with more pixels are refused as bad input before decoding. @default 50_000_000 */
+  maxPixels?: number;
+  /** Boxes keeping less than this fraction of their area inside the image are dropped. @default 0 */
+  minVisibility?: number;
+  /** Mask value where a warp reveals area outside the input. @default 0 */
+  maskFill?: number;
+}
+
+/** The output of one augmentation, with the params that reproduce it. */
+export interface AugmentResult {
+  /** The new image (as `output` asked) and its moved mask, boxes and keypoints. */
+  target: AugmentTarget;
+  params: AppliedParams;
+  /** Boxes and keypoints that left the image, by index in the input. */
+  dropped: { boxes: DroppedBox[]; keypoints: DroppedKeypoint[] };
+  plan: PlanSummary;
+}
+
+type ParsedOptions = z.output<typeof applyOptionsSchema>;
+
+/** Applies recorded params (pure: same params and input give the same bytes). */
+export function applyTransform(
+  transform: Transform,
+  target: AugmentTarget,
+  params: AppliedParams,
+  options: ApplyOptions = {},
+): Promise<AugmentResult> {
+  return run(transform, target, params, options);
+}
+
+/** Draws params for `target` from `rng` and applies them. */
+export function augment(
+  transform: Transform,
+  target: AugmentTarget,
+  rng: Rng,
+  options: ApplyOptions = {},
+): Promise<AugmentResult> {
+  return run(transform, target, rng, options);
+}
+
+async function run(
+  transform: Transform,
+  target: AugmentTarget,
+  paramsOrRng: AppliedParams | Rng,
+  options: ApplyOptions,
+): Promise<AugmentResult> {
+  const opts = parseOptions(applyOptionsSchema, options, 'ApplyOptions');
+  const source = await inspectImage(target.image, opts.maxPixels);
+  const params = 'applied' in paramsOrRng ? paramsOrRng : transform.sampleParams(paramsOrRng, source.shape);
+  const ops = transform.ops(params, source.shape);
+  checkNormalizeLast(ops);
+  const ctx: EngineContext = { maxPixels: opts.maxPixels, output: resolveOutput(opts, source, ops) };
+  const engine = chooseEngine(opts.engine, source);
+  const result =
+    engine === 'js' ? await runJsEngine(source, ops, ctx) : await runVipsEngine(source, ops, ctx);
+  const moved = moveTargets(target, ops, source, opts);
+  return {
+    target: { ...moved.target, image: result.image },
+    params,
+    dropped: moved.dropped,
+    plan: result.summary,
+  };
+}
+
+export function checkNormalizeLast(ops: readonly PlanOp[]): void {
+  const at = ops.findIndex((op) => op.op === 'normalize');
+  if (at >= 0 && at !== ops.length - 1) {
+    throw new GrowsetError(
+      '`normalize` must be the last transform of a recipe: it turns pixels into float32',
+      {
+        code: 'ERR_RECIPE',
+      },
+    );
+  }
+}
+
+function resolveOutput(opts: ParsedOptions, source: SourceImage, ops: readonly PlanOp[]): ResolvedOutput {
+  const normalized = ops[ops.length - 1]?.op === 'normalize';
+  let output = opts.output;
+  if (output === 'same') {
+    if (source.kind === 'raw' || normalized) output = normalized ? 'float32' : 'raw';
+    else
+      output = (['jpeg', 'png', 'webp'] as const).includes(source.format as EncodeFormat)
+        ? (source.format as EncodeFormat)
+        : 'png';
+  }
+  if (normalized && output !== 'raw' && output !== 'float32') {
+    throw new GrowsetError(
+      `\`normalize\` makes float32 pixels, which cannot be encoded as ${output}: use output 'float32'`,
+      {
+        code: 'ERR_RECIPE',
+      },
+    );
+  }
+  if (output === 'raw') return { kind: 'raw' };
+  if (output === 'float32') return { kind: 'float32' };
+  return { kind: 'encoded', format: output, quality: opts.quality };
+}
+
+/** Raw images at most this many pixels run on typed arrays under `engine: 'auto'`. */
+const SMALL_RAW_PIXELS = 128 * 128;
+
+function chooseEngine(engine: ParsedOptions['engine'], source: SourceImage): 'js' | 'libvips' {
+  const { channels, dtype, width, height } = source.shape;
+  const libvipsCan = channels !== 2 && dtype !== 'float32';
+  if (engine === 'libvips' && !libvipsCan) {
+    throw new GrowsetError(
+      `engine 'libvips' cannot process ${channels === 2 ? 'grey+alpha' : 'float32'} images: use 'auto' or 'js'`,
+      {
+        code: 'ERR_OPTIONS',
+      },
+    );
+  }
+  if (engine !== 'auto') return engine;
+  if (!libvipsCan) return 'js';
+  return source.kind === 'raw' && width * height <= SMALL_RAW_PIXELS ? 'js' : 'libvips';
+}
+
+function moveTargets(
+  target: AugmentTarget,
+  ops: readonly PlanOp[],
+  source: SourceImage,
+  opts: ParsedOptions,
+): { target: AugmentTarget; dropped: AugmentResult['dropped'] } {
+  const geometric = ops.filter(isGeometric);
+  const input = { width: source.shape.width, height: source.shape.height };
+  const last = geometric[geometric.length - 1];
+  const output = last ? { width: last.width, height: last.height } : input;
+  const stages = warpStages(geometric, input.width, input.height);
+  const format = target.boxFormat ?? 'pascal_voc';
+  const boxes = target.boxes
+    ? moveBoxes(target.boxes, format, stages, input, output, opts.minVisibility)
+    : undefined;
+  const keypoints = target.keypoints ? moveKeypoints(target.keypoints, stages, input) : undefined;
+  const mask = target.mask ? moveMask(target.mask, geometric, input, opts.maskFill) : undefined;
+  return {
+    target: {
+      image: target.image,
+      ...(mask ? { mask } : {}),
+      ...(boxes ? { boxes: boxes.boxes, boxFormat: format } : {}),
+      ...(keypoints ? { keypoints: keypoints.keypoints } : {}),
+    },
+    dropped: { boxes: boxes?.dropped ?? [], keypoints: keypoints?.dropped ?? [] },
+  };
+}
+
+/** Moves a label mask with the same warps, nearest-neighbour (labels are never blended). */
+export function moveMask(
+  mask: RawImage,
+  geometric: readonly GeometricOp[],
+  input: { width: number; height: number },
+  fill: number,
+): RawImage {
+  if (
+    mask.dtype !== 'uint8' ||
+    mask.channels !== 1 ||
+    mask.width !== input.width ||
+    mask.height !== input.height
+  ) {
+    throw new DataError(
+      'invalid mask',
+      `a mask must be uint8, 1 channel, ${input.width}x${input.height}; got ${mask.dtype}, ${mask.channels} channel(s), ${mask.width}x${mask.height}`,
+    );
+  }
+  if (geometric.length === 0) return mask;
+  const stages = warpStages(geometric, input.width, input.height);
+  const moved = remap(toFloatImage(mask), stages, {
+    interpolation: 'nearest',
+    fills: stages.map(() => [fill]),
+  });
+  return fromFloat(moved, 'uint8', 1);
+}
