@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '@growset/cli';
 import { loadVegaDataset } from '@growset/fixtures';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { growset as run } from './helpers/cli.ts';
 
 let dir: string;
 let penguinsCsv: string;
@@ -23,21 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function growset(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const code = await main(args, { cwd: dir, stdout, stderr, handleSignals: false });
-  return { code, stdout: out, stderr: err };
-}
-
+const growset = (args: string[]) => run(args, dir);
 const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!) as { [key: string]: unknown };
 
 describe('growset augment-table', () => {

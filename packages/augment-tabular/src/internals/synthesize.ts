@@ -18,21 +18,37 @@ export function synthesize(
   method: MethodName,
   roundIntegers: boolean,
 ): TabularSample[] {
-  const used = new Set(samples.map((s) => s.id));
-  const counters = new Map<string, number>();
   const { schema } = table;
+  const dn = schema.numeric.length;
+  const dc = schema.categorical.length;
+  // An id `<parent>~<method><n>` can only clash with an input id that contains `~`.
+  const used = samples.some((s) => s.id.includes('~')) ? new Set(samples.map((s) => s.id)) : undefined;
+  const counters = new Int32Array(samples.length);
   const numericIndex = new Map(schema.numeric.map((c, j) => [c, j]));
   const categoricalIndex = new Map(schema.categorical.map((c, j) => [c, j]));
+  const plan = schema.columns.map((column) => {
+    const j = numericIndex.get(column);
+    if (j !== undefined)
+      return { column, kind: 'numeric' as const, index: j, round: roundIntegers && table.integer[j]! };
+    const q = categoricalIndex.get(column);
+    if (q !== undefined) return { column, kind: 'categorical' as const, index: q, round: false };
+    return {
+      column,
+      kind: column === schema.labelColumn ? ('label' as const) : ('other' as const),
+      index: -1,
+      round: false,
+    };
+  });
+
   return rows.map((row) => {
-    const base = samples[row.parents[0]!]!;
+    const first = row.parents[0]!;
+    const base = samples[first]!;
     let id: string;
-    let n = counters.get(base.id) ?? 0;
     do {
-      n += 1;
-      id = `${base.id}~${method}${n}`;
-    } while (used.has(id));
-    counters.set(base.id, n);
-    used.add(id);
+      counters[first]! += 1;
+      id = `${base.id}~${method}${counters[first]}`;
+    } while (used?.has(id));
+    used?.add(id);
 
     const className = table.classes[row.cls]!;
     let values: { [column: string]: Cell };
@@ -41,23 +57,22 @@ export function synthesize(
     } else {
       values = {};
       const single = row.parents.length === 1;
-      for (const column of schema.columns) {
-        const j = numericIndex.get(column);
-        const q = categoricalIndex.get(column);
-        if (j !== undefined) {
-          const v = row.numeric
-            ? row.numeric[j]!
-            : table.numeric[row.parents[0]! * schema.numeric.length + j]!;
-          values[column] = roundIntegers && table.integer[j] ? Math.round(v) : v;
-        } else if (q !== undefined) {
-          const code = row.codes
-            ? row.codes[q]!
-            : table.codes[row.parents[0]! * schema.categorical.length + q]!;
-          values[column] = table.categories[q]![code]!;
-        } else if (column === schema.labelColumn) {
-          values[column] = className;
-        } else {
-          values[column] = single ? (base.payload.values[column] ?? null) : null;
+      for (const { column, kind, index, round } of plan) {
+        switch (kind) {
+          case 'numeric': {
+            const v = row.numeric ? row.numeric[index]! : table.numeric[first * dn + index]!;
+            values[column] = round ? Math.round(v) : v;
+            break;
+          }
+          case 'categorical':
+            values[column] =
+              table.categories[index]![row.codes ? row.codes[index]! : table.codes[first * dc + index]!]!;
+            break;
+          case 'label':
+            values[column] = className;
+            break;
+          default:
+            values[column] = single ? (base.payload.values[column] ?? null) : null;
         }
       }
     }

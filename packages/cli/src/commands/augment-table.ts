@@ -241,6 +241,15 @@ Apply it to training data only: resampling before a train/test split leaks test 
         ignored: final.columns.ignored,
       },
       wallTimeMs: summary.wallTimeMs,
+      stages: summary.stages.map((st) => ({
+        stage: st.stage,
+        in: st.in,
+        out: st.out,
+        created: st.created,
+        filtered: st.filtered,
+        quarantined: st.quarantined,
+        timeMs: st.timeMs,
+      })),
       ...(lineage === undefined ? {} : { lineage: resolve(io.cwd, lineage) }),
     };
     if (summary.out === 0) {

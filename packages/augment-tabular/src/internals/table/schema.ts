@@ -32,7 +32,7 @@ export function inferSchema(
   const seen = new Set<string>();
   const columns: string[] = [];
   for (const sample of samples) {
-    for (const column of Object.keys(sample.payload.values)) {
+    for (const column in sample.payload.values) {
       if (!seen.has(column)) {
         seen.add(column);
         columns.push(column);
@@ -107,8 +107,12 @@ function looksNumeric(samples: readonly TabularSample[], column: string): boolea
   let others = 0;
   for (const sample of samples) {
     const cell = sample.payload.values[column];
+    if (typeof cell === 'number') {
+      if (!Number.isNaN(cell)) numbers += 1;
+      continue;
+    }
     if (isMissing(cell)) continue;
-    if (numericValue(cell) !== undefined || typeof cell === 'number') numbers += 1;
+    if (numericValue(cell) !== undefined) numbers += 1;
     else others += 1;
   }
   return numbers > others;

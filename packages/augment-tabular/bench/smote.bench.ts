@@ -1,0 +1,243 @@
+/**
+ * SMOTE on 50,000 x 20 numeric rows with a 10% minority class, k = 5:
+ * - end to end through the CLI (read CSV, resample, write CSV), as a real process and in process;
+ * - `resample()` in process;
+ * - the neighbour search alone against the plain brute-force reference, in the same process,
+ *   for SMOTE's search (minority among minority) and for the all-rows search of borderline-SMOTE
+ *   and ADASYN, on make_classification-like and on isotropic columns.
+ *
+ * `npm run bench` (add `-- --quick` for 10,000 rows). Prints ratios; asserts nothing about time.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatTable, fromIterable, pipeline, Rng, writeCsv } from '@growset/core';
+import {
+  bruteForceNeighbors,
+  kNearestNeighbors,
+  type Neighbors,
+  readCsvTable,
+  resample,
+} from '../src/index.ts';
+import { growset } from '../test/helpers/cli.ts';
+import { isotropic, makeClassification } from './data.ts';
+
+const quick = process.argv.includes('--quick');
+const ROWS = quick ? 10_000 : 50_000;
+const FEATURES = 20;
+const K = 5;
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+function time<T>(fn: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = fn();
+  return { value, ms: performance.now() - start };
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+/** Median of `runs` timings (the first run also warms up the JIT). */
+function median(runs: number, fn: () => unknown): number {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) times.push(time(fn).ms);
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function identical(a: Neighbors, b: Neighbors): boolean {
+  if (a.indices.length !== b.indices.length) return false;
+  for (let i = 0; i < a.indices.length; i++) {
+    if (a.indices[i] !== b.indices[i] || a.distances[i] !== b.distances[i]) return false;
+  }
+  return true;
+}
+
+function standardize(matrix: Float64Array, width: number): Float64Array {
+  const n = matrix.length / width;
+  const out = new Float64Array(matrix.length);
+  for (let j = 0; j < width; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += matrix[i * width + j]!;
+    mean /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (matrix[i * width + j]! - mean) ** 2;
+    const std = Math.sqrt(v / n) || 1;
+    for (let i = 0; i < n; i++) out[i * width + j] = (matrix[i * width + j]! - mean) / std;
+  }
+  return out;
+}
+
+function rowsOf(matrix: Float64Array, width: number, rows: number[]): Float64Array {
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((r, i) => {
+    out.set(matrix.subarray(r * width, r * width + width), i * width);
+  });
+  return out;
+}
+
+async function run(): Promise<void> {
+  console.log(
+    `augment-tabular benchmark: SMOTE, ${ROWS} x ${FEATURES}, 10% minority, k=${K}${quick ? ' (quick)' : ''}`,
+  );
+  console.log(`node ${process.version}, ${process.arch}\n`);
+  const table = makeClassification(ROWS, FEATURES, 0.1, 1);
+  const minority = table.samples.flatMap((s, i) => (s.label === '1' ? [i] : []));
+
+  // 1. Neighbour search alone.
+  const searches: (string | number)[][] = [];
+  const cases = [
+    { data: 'make_classification', matrix: standardize(table.matrix, FEATURES) },
+    { data: 'isotropic', matrix: isotropic(ROWS, FEATURES, 1) },
+  ];
+  for (const { data, matrix } of cases) {
+    const minorityMatrix = rowsOf(matrix, FEATURES, minority);
+    const self = Int32Array.from(minority);
+    const scenarios: {
+      name: string;
+      points: Float64Array;
+      k: number;
+      queries?: Float64Array;
+      self?: Int32Array;
+    }[] = [
+      { name: `SMOTE: ${minority.length} minority among themselves`, points: minorityMatrix, k: K },
+      {
+        name: `danger: ${minority.length} minority among all ${ROWS}`,
+        points: matrix,
+        k: 10,
+        queries: minorityMatrix,
+        self,
+      },
+    ];
+    for (const { name, points, k, queries, self: own } of scenarios) {
+      const s = { name, points, k, opts: queries && own ? { queries, self: own } : {} };
+      // Warm up every implementation on a slice, then time: median of 3 (1 run for a slow brute force).
+      const slice =
+        queries && own ? { queries: queries.subarray(0, 64 * FEATURES), self: own.subarray(0, 64) } : {};
+      bruteForceNeighbors(
+        points,
+        FEATURES,
+        k,
+        queries ? { queries: queries.subarray(0, 16 * FEATURES) } : {},
+      );
+      kNearestNeighbors(points, FEATURES, k, slice);
+      kNearestNeighbors(points, FEATURES, k, { ...slice, kernel: 'js' });
+      const bruteRuns = s.points.length / FEATURES > 20_000 ? 1 : 3;
+      let reference: Neighbors | undefined;
+      const brute = median(bruteRuns, () => {
+        reference = bruteForceNeighbors(s.points, FEATURES, s.k, s.opts);
+      });
+      let fast: Neighbors | undefined;
+      const simdMs = median(3, () => {
+        fast = kNearestNeighbors(s.points, FEATURES, s.k, s.opts);
+      });
+      let js: Neighbors | undefined;
+      const jsMs = median(3, () => {
+        js = kNearestNeighbors(s.points, FEATURES, s.k, { ...s.opts, kernel: 'js' });
+      });
+      const exact = identical(reference!, fast!) && identical(reference!, js!);
+      searches.push([
+        `${s.name} (${data})`,
+        Math.round(brute),
+        Math.round(simdMs),
+        Math.round(jsMs),
+        `${(brute / simdMs).toFixed(1)}x`,
+        `${(brute / jsMs).toFixed(1)}x`,
+        exact ? 'yes' : 'NO',
+      ]);
+    }
+  }
+  console.log('Neighbour search (ms; ratio = brute force / search; exact = same indices and distances)');
+  console.log(
+    formatTable(['search', 'brute', 'simd', 'js', 'simd ratio', 'js ratio', 'exact'], searches),
+    '\n',
+  );
+
+  // 2. resample() in process.
+  const smoteMs = median(3, () => resample(table.samples, { method: 'smote', k: K }, Rng.create(1)));
+  const copyMs = median(3, () => resample(table.samples, { method: 'randomOverSample' }, Rng.create(1)));
+
+  // 3. End to end through the CLI.
+  const dir = await mkdtemp(join(tmpdir(), 'growset-bench-'));
+  try {
+    const csv = join(dir, 'table.csv');
+    const lines = [[...table.columns, 'label'].join(',')];
+    for (const s of table.samples)
+      lines.push([...table.columns.map((c) => s.payload.values[c]), s.label].join(','));
+    await writeFile(csv, `${lines.join('\n')}\n`);
+    const args = (out: string) => [
+      'augment-table',
+      csv,
+      '--label',
+      'label',
+      '--method',
+      'smote',
+      '--k',
+      String(K),
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--json',
+    ];
+
+    const processRun = time(() =>
+      spawnSync(process.execPath, [join(repo, 'packages/cli/bin/growset.js'), ...args(join(dir, 'a.csv'))], {
+        encoding: 'utf8',
+        cwd: repo,
+      }),
+    );
+    const versionRun = time(() =>
+      spawnSync(process.execPath, [join(repo, 'packages/cli/bin/growset.js'), '--version'], { cwd: repo }),
+    );
+    if (processRun.value.status !== 0) throw new Error(`CLI failed: ${processRun.value.stderr}`);
+    const cliSummary = JSON.parse(processRun.value.stdout.trim().split('\n').pop()!) as {
+      rowsOut: number;
+      created: number;
+    };
+
+    const inProcess = await timeAsync(() => growset(args(join(dir, 'b.csv')), repo));
+    // The same three phases one after the other, in process.
+    const read = await timeAsync(() => pipeline(readCsvTable(csv, { label: 'label' })).collect());
+    const resampled = time(() => resample(read.value.items, { method: 'smote', k: K }, Rng.create(1)));
+    const write = await timeAsync(() =>
+      pipeline(
+        fromIterable('rows', resampled.value.samples),
+        writeCsv(join(dir, 'c.csv'), { labelColumn: 'label' }),
+      ).run(),
+    );
+
+    console.log(`SMOTE end to end (rows out: ${cliSummary.rowsOut}, synthetic: ${cliSummary.created})`);
+    console.log(
+      formatTable(
+        ['run', 'ms'],
+        [
+          ['growset augment-table, real process (wall)', Math.round(processRun.ms)],
+          ['  process start + loading the TypeScript CLI (growset --version)', Math.round(versionRun.ms)],
+          ['growset augment-table via main(), in process', Math.round(inProcess.ms)],
+          ['  read CSV (readCsvTable, csv-parse)', Math.round(read.ms)],
+          ['  resample() smote', Math.round(resampled.ms)],
+          ['  write CSV (core writeCsv)', Math.round(write.ms)],
+          ['resample() smote, warm (median of 3)', Math.round(smoteMs)],
+          ['resample() randomOverSample, baseline copy (median of 3)', Math.round(copyMs)],
+        ],
+      ),
+    );
+    console.log(
+      `\nSMOTE costs ${(smoteMs / copyMs).toFixed(1)}x plain random over-sampling of the same rows.`,
+    );
+    const best = searches.filter((r) => String(r[0]).startsWith('SMOTE')).map((r) => r[4]);
+    console.log(
+      `Neighbour search speed-up over brute force for SMOTE's search: ${best.join(', ')} (target >= 5x).`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await run();
