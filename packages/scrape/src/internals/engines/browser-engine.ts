@@ -52,11 +52,48 @@ export function browserEngine(
     return check;
   };
 
+  /** Redirects the guard caught on navigations, by the URL asked for: where to, or why not. */
+  const navigationRedirects = new Map<string, { next: string } | { refused: string }>();
+
+  /** Whether a redirect target may be requested: scope, robots.txt, resolved address. */
+  const redirectVerdict = async (next: string): Promise<string | undefined> =>
+    scope.check(next) ??
+    options.checkRedirect?.(next) ??
+    ((await hostAllowed(new URL(next).hostname)) ? undefined : 'private address');
+
+  /**
+   * Every request of the browser passes here. Chromium follows redirects without showing the
+   * next hop to routes, so the guard fetches each request itself without following redirects.
+   * A redirected navigation is stopped and noted, and `visit` navigates to the checked target
+   * itself (so every hop passes the guard and the page ends on the right URL); a redirected
+   * subresource is followed here hop by hop, each target checked, and the browser gets the end.
+   */
   const guard = async (route: Route) => {
-    const url = route.request().url();
-    const verdict = scope.check(url);
-    if (verdict === undefined && (await hostAllowed(new URL(url).hostname))) return route.continue();
-    return route.abort('blockedbyclient');
+    const request = route.request();
+    let url = request.url();
+    if (scope.check(url) !== undefined || !(await hostAllowed(new URL(url).hostname))) {
+      return route.abort('blockedbyclient');
+    }
+    for (let hops = 0; ; hops++) {
+      let response: Awaited<ReturnType<Route['fetch']>>;
+      try {
+        response = await route.fetch({ url, maxRedirects: 0, timeout: config.timeoutMs });
+      } catch {
+        return route.abort('connectionreset');
+      }
+      const location = response.headers().location;
+      if (response.status() < 300 || response.status() >= 400 || location === undefined) {
+        return route.fulfill({ response });
+      }
+      const next = new URL(location, url).href;
+      const refused = hops >= config.maxRedirects ? 'too many redirects' : await redirectVerdict(next);
+      if (request.isNavigationRequest()) {
+        navigationRedirects.set(request.url(), refused === undefined ? { next } : { refused });
+        return route.abort('aborted');
+      }
+      if (refused !== undefined) return route.abort('blockedbyclient');
+      url = next;
+    }
   };
 
   const launch = (): Promise<LaunchedBrowser> => {
@@ -118,8 +155,36 @@ export function browserEngine(
       };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const response = await navigate(page, url);
-        const loaded = await inspect(page, url, response);
+        let target = url;
+        let redirects = 0;
+        let response: Response;
+        for (;;) {
+          try {
+            response = await navigate(page, target);
+            break;
+          } catch (error) {
+            const redirect = navigationRedirects.get(target);
+            if (!redirect) throw error;
+            navigationRedirects.delete(target);
+            if ('refused' in redirect) {
+              throw redirect.refused === 'too many redirects'
+                ? new FetchError(url, 'too many redirects', `more than ${config.maxRedirects} redirects`, {
+                    retryable: false,
+                  })
+                : new FetchError(url, 'redirect refused', `redirect from ${target}: ${redirect.refused}`, {
+                    retryable: false,
+                  });
+            }
+            redirects += 1;
+            if (redirects > config.maxRedirects) {
+              throw new FetchError(url, 'too many redirects', `more than ${config.maxRedirects} redirects`, {
+                retryable: false,
+              });
+            }
+            target = redirect.next;
+          }
+        }
+        const loaded = await inspect(page, url, response, redirects);
         return await use(loaded);
       } catch (error) {
         // A navigation that failed on the network may still be loading: retire the tab.
@@ -170,7 +235,12 @@ export function browserEngine(
     }
   }
 
-  async function inspect(page: Page, url: string, response: Response): Promise<LoadedPage> {
+  async function inspect(
+    page: Page,
+    url: string,
+    response: Response,
+    redirects: number,
+  ): Promise<LoadedPage> {
     const status = response.status();
     const headers = response.headers();
     if (status < 200 || status >= 300) {
@@ -190,14 +260,6 @@ export function browserEngine(
     if (failure) {
       throw new FetchError(url, 'truncated body', `the document failed to load: ${failure.errorText}`, {
         retryable: true,
-        status,
-      });
-    }
-    let redirects = 0;
-    for (let r = response.request().redirectedFrom(); r; r = r.redirectedFrom()) redirects += 1;
-    if (redirects > config.maxRedirects) {
-      throw new FetchError(url, 'too many redirects', `more than ${config.maxRedirects} redirects`, {
-        retryable: false,
         status,
       });
     }
@@ -273,6 +335,9 @@ function classify(url: string, error: unknown, signal: AbortSignal): FetchError 
     return new FetchError(url, 'timeout', firstLine(message), { retryable: true, cause: error });
   }
   const net = /net::(ERR_[A-Z_0-9]+)/.exec(message)?.[1];
+  if (net === 'ERR_TOO_MANY_REDIRECTS') {
+    return new FetchError(url, 'too many redirects', firstLine(message), { retryable: false, cause: error });
+  }
   if (net) {
     const reset = /RESET|CLOSED|EMPTY_RESPONSE|ABORTED/.test(net);
     const truncated = /CONTENT_LENGTH_MISMATCH|INCOMPLETE_CHUNKED/.test(net);
