@@ -1,0 +1,217 @@
+/**
+ * growset's training loop against plain `model.fit`, on the same backend, in the same process.
+ *
+ * Data: the real MNIST digits of the `mnist` package (first 8,000 train, next 2,000 test, class
+ * balanced), pixels standardized with MNIST's mean and std. Models: the MLP 784-128-64-10 and
+ * the CNN conv 8 3x3, max-pool, conv 16 3x3, max-pool, dense 10 (ReLU, Adam), 5 epochs, batch
+ * 64 and 256. Baselines: `model.fit` of the same architecture (tfjs-layers) with the wasm
+ * backend's stock kernels ("stock"; the CNN cannot train on stock wasm, so it gets only growset's
+ * missing Conv2DBackpropFilter), and `model.fit` with every growset kernel installed.
+ *
+ * Usage: npm run bench [-- --quick] [-- --profile] [-- --json FILE]
+ */
+import { writeFileSync } from 'node:fs';
+import { Rng } from '@growset/core';
+import { loadMnist } from '@growset/fixtures';
+import * as tf from '@tensorflow/tfjs';
+import {
+  cnn,
+  describeBackend,
+  formatKernelProfile,
+  initBackend,
+  mlp,
+  type NeuralEstimator,
+  profileKernels,
+  toLayersModel,
+} from '../src/index.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const profile = args.includes('--profile');
+const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const TRAIN = quick ? 2000 : 8000;
+const TEST = quick ? 500 : 2000;
+const EPOCHS = quick ? 2 : 5;
+const CLASSES = Array.from({ length: 10 }, (_, i) => String(i));
+
+// The stock wasm kernels growset replaces, captured before it installs its own.
+await import('@tensorflow/tfjs-backend-wasm');
+const OVERRIDDEN = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', '_FusedMatMul', 'GatherV2', 'Sum'];
+const stock = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')]));
+const info = await initBackend({ backend: 'wasm' });
+const growset = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')]));
+console.log(`Backend: ${describeBackend(info)}`);
+
+function useKernels(which: 'stock' | 'growset'): void {
+  for (const name of OVERRIDDEN) {
+    const config = (which === 'stock' ? stock : growset).get(name);
+    if (!config) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(config);
+  }
+}
+
+async function digits(image: boolean) {
+  const samples = await loadMnist({ limit: TRAIN + TEST });
+  const x = new Float32Array(samples.length * 784);
+  const y = new Int32Array(samples.length);
+  samples.forEach((s, i) => {
+    const pixels = (s.payload as { data: Uint8Array }).data;
+    for (let j = 0; j < 784; j++) x[i * 784 + j] = (pixels[j]! / 255 - 0.1307) / 0.3081;
+    y[i] = Number(s.label);
+  });
+  const featureShape = image ? [28, 28, 1] : [784];
+  return {
+    train: { x: x.subarray(0, TRAIN * 784), y: y.subarray(0, TRAIN), featureShape, classes: CLASSES },
+    test: { x: x.subarray(TRAIN * 784), y: y.subarray(TRAIN), featureShape, classes: CLASSES },
+  };
+}
+
+type Data = Awaited<ReturnType<typeof digits>>;
+
+interface Run {
+  samplesPerSecond: number;
+  testAccuracy: number;
+  error?: string;
+}
+
+async function runLoop(make: () => NeuralEstimator, data: Data): Promise<Run> {
+  useKernels('growset');
+  const estimator = make();
+  const start = performance.now();
+  await estimator.fit(data.train, { rng: Rng.create(1) });
+  const seconds = (performance.now() - start) / 1000;
+  const testAccuracy = (await estimator.score(data.test)).accuracy;
+  estimator.dispose();
+  return { samplesPerSecond: (TRAIN * EPOCHS) / seconds, testAccuracy };
+}
+
+async function runModelFit(
+  estimator: NeuralEstimator,
+  data: Data,
+  batchSize: number,
+  lr: number,
+  kernels: 'stock' | 'growset',
+): Promise<Run> {
+  useKernels(kernels);
+  const model = toLayersModel(estimator.spec, data.train.featureShape, 10);
+  model.compile({ optimizer: tf.train.adam(lr), loss: 'categoricalCrossentropy' });
+  const x = tf.tensor(data.train.x, [TRAIN, ...data.train.featureShape]);
+  const y = tf.oneHot(tf.tensor1d(data.train.y, 'int32'), 10);
+  try {
+    const start = performance.now();
+    await model.fit(x, y, { epochs: EPOCHS, batchSize, shuffle: true, verbose: 0 });
+    const seconds = (performance.now() - start) / 1000;
+    const predicted = tf.tidy(() =>
+      tf
+        .argMax(model.predict(tf.tensor(data.test.x, [TEST, ...data.test.featureShape])) as tf.Tensor, 1)
+        .dataSync(),
+    );
+    let correct = 0;
+    for (let i = 0; i < TEST; i++) if (predicted[i] === data.test.y[i]) correct++;
+    return { samplesPerSecond: (TRAIN * EPOCHS) / seconds, testAccuracy: correct / TEST };
+  } catch (error) {
+    return {
+      samplesPerSecond: Number.NaN,
+      testAccuracy: Number.NaN,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    x.dispose();
+    y.dispose();
+    model.dispose();
+    useKernels('growset');
+  }
+}
+
+async function warmModelFit(
+  estimator: NeuralEstimator,
+  train: Data['train'],
+  batchSize: number,
+): Promise<void> {
+  for (const kernels of ['stock', 'growset'] as const) {
+    useKernels(kernels);
+    const model = toLayersModel(estimator.spec, train.featureShape, 10);
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const n = train.y.length;
+    const x = tf.tensor(train.x, [n, ...train.featureShape]);
+    const y = tf.oneHot(tf.tensor1d(train.y, 'int32'), 10);
+    await model.fit(x, y, { epochs: 1, batchSize, verbose: 0 }).catch(() => undefined);
+    x.dispose();
+    y.dispose();
+    model.dispose();
+  }
+  useKernels('growset');
+}
+
+const configs = [
+  { name: 'mlp 784-128-64-10', image: false, batch: 64, lr: 1e-3 },
+  { name: 'mlp 784-128-64-10', image: false, batch: 256, lr: 2e-3 },
+  { name: 'cnn 8c3-p2-16c3-p2-10', image: true, batch: 64, lr: 5e-3 },
+  { name: 'cnn 8c3-p2-16c3-p2-10', image: true, batch: 256, lr: 1e-2 },
+];
+const rows: Record<string, unknown>[] = [];
+const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v).toString() : 'n/a');
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a');
+console.log(`MNIST ${TRAIN}/${TEST}, ${EPOCHS} epochs, Adam\n`);
+console.log(
+  'model                   batch  loop s/s  fit(stock) s/s  fit(+kernels) s/s  loop/stock  loop/+kernels  acc loop  acc fit(+kernels)',
+);
+for (const c of configs) {
+  const data = await digits(c.image);
+  const make = () =>
+    c.image
+      ? cnn({ conv: [8, 16], epochs: EPOCHS, batchSize: c.batch, learningRate: c.lr })
+      : mlp({ hidden: [128, 64], epochs: EPOCHS, batchSize: c.batch, learningRate: c.lr });
+  const spec = make();
+  // Warm up both paths (JIT, XNNPACK operators, kernel setup) on a slice before timing.
+  const warm = {
+    train: { ...data.train, x: data.train.x.subarray(0, 512 * 784), y: data.train.y.subarray(0, 512) },
+    test: data.test,
+  };
+  const warmEstimator = c.image
+    ? cnn({ conv: [8, 16], epochs: 1, batchSize: c.batch })
+    : mlp({ hidden: [128, 64], epochs: 1, batchSize: c.batch });
+  await warmEstimator.fit(warm.train, { rng: Rng.create(0) });
+  warmEstimator.dispose();
+  await warmModelFit(spec, warm.train, c.batch);
+  const loop = await runLoop(make, data);
+  const fitStock = await runModelFit(spec, data, c.batch, c.lr, 'stock');
+  const fitKernels = await runModelFit(spec, data, c.batch, c.lr, 'growset');
+  spec.dispose();
+  console.log(
+    `${c.name.padEnd(24)}${String(c.batch).padStart(5)}  ${fmt(loop.samplesPerSecond).padStart(8)}  ${fmt(fitStock.samplesPerSecond).padStart(14)}  ${fmt(fitKernels.samplesPerSecond).padStart(17)}  ${ratio(loop.samplesPerSecond, fitStock.samplesPerSecond).padStart(10)}  ${ratio(loop.samplesPerSecond, fitKernels.samplesPerSecond).padStart(13)}  ${(loop.testAccuracy * 100).toFixed(2).padStart(7)}%  ${(fitKernels.testAccuracy * 100).toFixed(2).padStart(15)}%`,
+  );
+  if (fitStock.error) console.log(`  model.fit on stock kernels: ${fitStock.error}`);
+  rows.push({ model: c.name, batch: c.batch, learningRate: c.lr, loop, fitStock, fitKernels });
+}
+
+if (profile) {
+  const data = await digits(true);
+  const make = () => cnn({ conv: [8, 16], epochs: 1, batchSize: 64, learningRate: 5e-3 });
+  const estimator = make();
+  console.log('\nKernel profile, growset loop, cnn batch 64, 1 epoch:');
+  console.log(
+    formatKernelProfile(await profileKernels(() => estimator.fit(data.train, { rng: Rng.create(1) }))),
+  );
+  const model = toLayersModel(estimator.spec, [28, 28, 1], 10);
+  model.compile({ optimizer: tf.train.adam(5e-3), loss: 'categoricalCrossentropy' });
+  const x = tf.tensor(data.train.x, [TRAIN, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(data.train.y, 'int32'), 10);
+  console.log('\nKernel profile, model.fit with growset kernels, cnn batch 64, 1 epoch:');
+  console.log(
+    formatKernelProfile(
+      await profileKernels(() => model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 })),
+    ),
+  );
+  estimator.dispose();
+  model.dispose();
+  x.dispose();
+  y.dispose();
+}
+
+if (jsonFile)
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify({ backend: info, train: TRAIN, test: TEST, epochs: EPOCHS, rows }, null, 2)}\n`,
+  );
