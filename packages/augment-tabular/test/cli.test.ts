@@ -105,6 +105,30 @@ describe('growset augment-table', () => {
     );
   });
 
+  it('exits 1 and says so when no row is usable, after quarantining each with its reason', async () => {
+    await writeFile(join(dir, 'bad.csv'), 'species,x\n,1\nA,\nB,oops\n');
+    const { code, stdout } = await growset([
+      'augment-table',
+      'bad.csv',
+      '--label',
+      'species',
+      '--method',
+      'smote',
+      '--numeric',
+      'x',
+      '--out',
+      'bad-out.csv',
+      '--json',
+    ]);
+    expect(code).toBe(1);
+    expect(lastJson(stdout)).toMatchObject({
+      ok: false,
+      error: 'no usable rows',
+      rowsOut: 0,
+      quarantinedBy: { 'missing label': 1, 'missing value': 1, 'non-numeric value': 1 },
+    });
+  });
+
   it.each([
     [
       ['--label', 'spcies', '--method', 'smote'],

@@ -76,7 +76,7 @@ describe('duplicates and small classes', () => {
   });
 
   it('returns nothing for an empty table', () => {
-    const { samples, report } = resample([], { method: 'smote' }, rng());
+    const { samples, report } = resample([], { method: 'smote', numeric: ['x0'], columns: ['x0'] }, rng());
     expect(samples).toEqual([]);
     expect(report.before).toEqual({});
   });

@@ -39,7 +39,9 @@ export function inferSchema(
       }
     }
   }
+  // An empty table has no columns to check names against.
   const known = (field: string, list: readonly string[] | undefined) => {
+    if (samples.length === 0) return;
     list?.forEach((column, i) => {
       if (!seen.has(column)) {
         throw new OptionsError({
