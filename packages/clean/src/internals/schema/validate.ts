@@ -81,6 +81,16 @@ export function validate(
   const plans: FieldPlan[] = Object.entries(shape).map(([column, field]) => planField(column, field));
   const known = new Set(plans.map((p) => p.column));
   const labelPlan = opts.label ? planField('label', opts.label) : undefined;
+  // When every field outputs plain cells and is always present, the schema's output is the row.
+  const direct =
+    shapeDropsUnknown(schema) &&
+    objectShape(schema) === (schema as unknown as { _zod: { def: { shape?: unknown } } })._zod.def.shape &&
+    plans.every(
+      (p) =>
+        (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'enum' || p.kind === 'string') &&
+        !p.optional &&
+        isPlainField(shape[p.column]!),
+    );
   let report = emptyReport(opts.name);
   return {
     name: opts.name,
@@ -114,7 +124,7 @@ export function validate(
           });
           continue;
         }
-        const output = toValues(result.data, plans);
+        const output = direct ? (result.data as { [column: string]: Cell }) : toValues(result.data, plans);
         if (typeof output === 'string') {
           report.invalidRows += 1;
           ctx.quarantine(sample, 'invalid value', {
@@ -138,7 +148,8 @@ export function validate(
         }
         report.passed += 1;
         const payload: TabularPayload = { kind: 'tabular', values: output };
-        const out: Sample<TabularPayload> = { ...sample, payload, ...(label === undefined ? {} : { label }) };
+        const out: Sample<TabularPayload> = { ...sample, payload };
+        if (label !== sample.label) (out as { label?: typeof label }).label = label;
         yield out;
       }
       report.droppedColumns = shapeDropsUnknown(schema) ? [...dropped] : [];
@@ -239,4 +250,18 @@ function isZodSchema(value: unknown): value is z.ZodType {
 function shapeDropsUnknown(schema: z.ZodType): boolean {
   const catchall = (schema as unknown as { _zod: { def: { catchall?: unknown } } })._zod.def.catchall;
   return catchall === undefined;
+}
+
+/** A field without transforms: its output is its (coerced) input, a plain cell. */
+function isPlainField(field: z.ZodType): boolean {
+  let current: z.ZodType | undefined = field;
+  for (let depth = 0; current !== undefined && depth < 10; depth++) {
+    const def: { type: string; innerType?: z.ZodType } = (
+      current as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } }
+    )._zod.def;
+    if (def.type === 'pipe' || def.type === 'transform' || def.type === 'default' || def.type === 'catch')
+      return false;
+    current = def.innerType;
+  }
+  return true;
 }

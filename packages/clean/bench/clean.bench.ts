@@ -1,0 +1,206 @@
+/**
+ * Benchmarks of @growset/clean, each against a baseline measured in the same process:
+ *
+ * 1. rows/s of `readCsv` + `validate` (zod, with coercion) on a generated 200,000 x 10 CSV,
+ *    against csv-parse alone streaming the same file (target ratio >= 0.5);
+ * 2. memory while `readCsv` + `validate` stream a generated 1 GB CSV (flat: it must not grow
+ *    with the input);
+ * 3. images/s of `checkImages` + dHash dedupe on 1,000 real images (MNIST digits, PNG and JPEG),
+ *    against a bare sharp decode of the same images.
+ *
+ * Sizes: CLEAN_BENCH_ROWS (default 200000), CLEAN_BENCH_MEMORY_MB (default 1024),
+ * CLEAN_BENCH_IMAGES (default 1000).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { concurrentMap, type EncodedImage, fromIterable, pipeline, Rng, type Sample } from '@growset/core';
+import { loadMnistClasses, MNIST_SIZE, syntheticCsv } from '@growset/fixtures';
+import { parse } from 'csv-parse';
+import sharp from 'sharp';
+import { z } from 'zod';
+import { checkImages, dedupeImages, readCsv, validate } from '../src/index.ts';
+
+const ROWS = Number(process.env.CLEAN_BENCH_ROWS ?? 200_000);
+const MEMORY_MB = Number(process.env.CLEAN_BENCH_MEMORY_MB ?? 1024);
+const IMAGES = Number(process.env.CLEAN_BENCH_IMAGES ?? 1000);
+const REPEATS = 3;
+
+const schema = z.object({
+  f0: z.number(),
+  f1: z.number(),
+  f2: z.number(),
+  f3: z.number(),
+  f4: z.number(),
+  f5: z.number(),
+  f6: z.number(),
+  f7: z.number(),
+  colour: z.enum(['red', 'green', 'blue', 'yellow']),
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function csvParseAlone(file: string): Promise<number> {
+  let rows = 0;
+  for await (const _ of createReadStream(file).pipe(parse())) rows += 1;
+  return rows - 1;
+}
+
+async function readAndValidate(file: string): Promise<number> {
+  const summary = await pipeline(readCsv(file, { label: 'label' }), validate(schema)).run();
+  if (summary.quarantined > 0) throw new Error(`unexpected quarantine: ${summary.quarantined}`);
+  return summary.out;
+}
+
+async function benchCsv(dir: string): Promise<void> {
+  const file = join(dir, 'generated.csv');
+  await streamPipeline(syntheticCsv(ROWS, Rng.create('bench')), createWriteStream(file));
+  const times = { base: [] as number[], ours: [] as number[] };
+  await csvParseAlone(file); // warm-up
+  await readAndValidate(file);
+  for (let i = 0; i < REPEATS; i++) {
+    let t = performance.now();
+    const baseRows = await csvParseAlone(file);
+    times.base.push(performance.now() - t);
+    t = performance.now();
+    const ourRows = await readAndValidate(file);
+    times.ours.push(performance.now() - t);
+    if (baseRows !== ROWS || ourRows !== ROWS) throw new Error(`row counts differ: ${baseRows} / ${ourRows}`);
+  }
+  const base = ROWS / (median(times.base) / 1000);
+  const ours = ROWS / (median(times.ours) / 1000);
+  console.log(`\nCSV: ${ROWS.toLocaleString('en')} rows x 10 columns (median of ${REPEATS})`);
+  console.table([
+    {
+      run: 'csv-parse alone (stream, arrays)',
+      'rows/s': Math.round(base),
+      ms: Math.round(median(times.base)),
+    },
+    {
+      run: 'readCsv + validate (zod, coercion)',
+      'rows/s': Math.round(ours),
+      ms: Math.round(median(times.ours)),
+    },
+  ]);
+  console.log(`ratio readCsv+validate / csv-parse: ${(ours / base).toFixed(2)} (target >= 0.5)`);
+}
+
+async function benchMemory(): Promise<void> {
+  const bytesPerRow = 76;
+  const rows = Math.round((MEMORY_MB * 1024 * 1024) / bytesPerRow);
+  const samples: { rows: number; rssMb: number; heapMb: number }[] = [];
+  let seen = 0;
+  const source = readCsv(syntheticCsv(rows, Rng.create('memory'), { rowsPerChunk: 2048 }), {
+    label: 'label',
+  });
+  const started = performance.now();
+  const execution = pipeline(source, validate(schema)).start();
+  globalThis.gc?.();
+  for await (const _ of execution) {
+    seen += 1;
+    if (seen % Math.max(1, Math.floor(rows / 10)) === 0) {
+      const m = process.memoryUsage();
+      samples.push({
+        rows: seen,
+        rssMb: Math.round(m.rss / 2 ** 20),
+        heapMb: Math.round(m.heapUsed / 2 ** 20),
+      });
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = source.report();
+  console.log(
+    `\nMemory: ${rows.toLocaleString('en')} rows (~${MEMORY_MB} MB of CSV, ${report.lines.toLocaleString('en')} lines) streamed through readCsv + validate in ${seconds.toFixed(1)} s`,
+  );
+  console.table(samples);
+  const rss = samples.map((s) => s.rssMb);
+  console.log(
+    `RSS from the first to the last tenth: ${rss[0]} MB -> ${rss[rss.length - 1]} MB (max ${Math.max(...rss)} MB) for ${MEMORY_MB} MB of input`,
+  );
+}
+
+async function benchImages(): Promise<void> {
+  const classes = await loadMnistClasses();
+  const images: Sample<EncodedImage>[] = [];
+  for (let i = 0; i < IMAGES; i++) {
+    const digit = i % 10;
+    const index = Math.floor(i / 10);
+    const size = MNIST_SIZE * MNIST_SIZE;
+    const pixels = Buffer.from(classes[digit]!.pixels.subarray(index * size, (index + 1) * size));
+    const base = sharp(pixels, { raw: { width: MNIST_SIZE, height: MNIST_SIZE, channels: 1 } }).resize(
+      128,
+      128,
+    );
+    const data = i % 2 === 0 ? await base.png().toBuffer() : await base.jpeg({ quality: 90 }).toBuffer();
+    images.push({
+      id: `img-${i}`,
+      label: String(digit),
+      payload: { kind: 'encoded', data: new Uint8Array(data) },
+      lineage: [],
+    });
+  }
+  const concurrency = Math.max(2, availableParallelism());
+  const decodeAlone = async () => {
+    let n = 0;
+    const all = (async function* () {
+      yield* images;
+    })();
+    for await (const _ of concurrentMap(
+      all,
+      (s: Sample<EncodedImage>) => sharp(s.payload.data).raw().toBuffer(),
+      { concurrency, ordered: true },
+    )) {
+      n += 1;
+    }
+    return n;
+  };
+  const checkAndHash = async () => {
+    const summary = await pipeline(fromIterable('images', images), checkImages(), dedupeImages()).run();
+    return summary.out + summary.filtered + summary.quarantined;
+  };
+  await decodeAlone();
+  await checkAndHash();
+  const times = { base: [] as number[], ours: [] as number[] };
+  for (let i = 0; i < REPEATS; i++) {
+    let t = performance.now();
+    await decodeAlone();
+    times.base.push(performance.now() - t);
+    t = performance.now();
+    const n = await checkAndHash();
+    times.ours.push(performance.now() - t);
+    if (n !== IMAGES) throw new Error(`lost images: ${n}`);
+  }
+  const base = IMAGES / (median(times.base) / 1000);
+  const ours = IMAGES / (median(times.ours) / 1000);
+  console.log(
+    `\nImages: ${IMAGES} real MNIST digits at 128x128 (half PNG, half JPEG), concurrency ${concurrency}`,
+  );
+  console.table([
+    {
+      run: 'sharp decode alone (raw pixels)',
+      'images/s': Math.round(base),
+      ms: Math.round(median(times.base)),
+    },
+    {
+      run: 'checkImages + dedupeImages (dHash)',
+      'images/s': Math.round(ours),
+      ms: Math.round(median(times.ours)),
+    },
+  ]);
+  console.log(`ratio checks+dHash / bare decode: ${(ours / base).toFixed(2)}`);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'growset-clean-bench-'));
+try {
+  console.log(`@growset/clean benchmark (Node ${process.version}, ${availableParallelism()} CPUs)`);
+  await benchCsv(dir);
+  await benchImages();
+  if (MEMORY_MB > 0) await benchMemory();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
