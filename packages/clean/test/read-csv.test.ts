@@ -201,6 +201,12 @@ describe('readCsv encodings', () => {
     ]);
     expect(quarantine.records[0]!.detail).toMatch(/invalid UTF-8 bytes in field 1.*encoding/);
     expect(items.map((s) => s.payload.values.city)).toEqual(['Paris', 'Zürich', 'Lyon']);
+    const bytes = await readFile(state.files.badUtf8);
+    for (const size of [1, 2, 5]) {
+      const split = await runAll<TabularSample>(readCsv(chunked(bytes, size), { file: state.files.badUtf8 }));
+      expect(split.quarantine.records).toEqual(quarantine.records);
+      expect(split.items).toEqual(items);
+    }
     const legit = await runAll<TabularSample>(readCsv(text('a\nx\ufffdy\n')));
     expect(legit.items[0]!.payload.values.a).toBe('x\ufffdy');
   });
@@ -268,5 +274,31 @@ describe('readCsv streaming', () => {
     const summary = await pipeline(source).run();
     expect(summary.out).toBe(20_000);
     expect(source.report().columns).toEqual(SYNTHETIC_COLUMNS.filter((c) => c !== 'label'));
+  });
+});
+
+describe('readCsv with a schema', () => {
+  it('validates while reading exactly as a validate stage does, reporting under validation', async () => {
+    const { z } = await import('zod');
+    const { validate } = await import('../src/index.ts');
+    const schema = z.object({
+      island: z.enum(['Biscoe', 'Dream', 'Torgersen']),
+      bill_length_mm: z.number().nullable(),
+      bill_depth_mm: z.number().nullable(),
+      flipper_length_mm: z.int().nullable(),
+      body_mass_g: z.int().nullable(),
+      sex: z.enum(['MALE', 'FEMALE']).nullable(),
+    });
+    const fused = readCsv(DIRTY_PENGUINS_CSV, { label: 'species', schema });
+    const together = await runAll<TabularSample>(fused);
+    const stage = validate(schema, { name: 'read-csv' });
+    const apart = await runAll<TabularSample>(readCsv(DIRTY_PENGUINS_CSV, { label: 'species' }), stage);
+    expect(together.items).toEqual(apart.items);
+    const byLine = (a: { source?: { line?: number } }, b: { source?: { line?: number } }) =>
+      (a.source?.line ?? 0) - (b.source?.line ?? 0);
+    expect([...together.quarantine.records].sort(byLine)).toEqual(
+      apart.quarantine.records.map((r) => ({ ...r, stage: 'read-csv' })).sort(byLine),
+    );
+    expect(fused.report().validation).toEqual(stage.report());
   });
 });

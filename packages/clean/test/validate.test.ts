@@ -5,7 +5,7 @@ import { fromIterable, OptionsError, type TabularSample } from '@growset/core';
 import { DIRTY_PENGUINS_CSV, loadVegaDataset } from '@growset/fixtures';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fromRows, inferSchema, readCsv, readJsonRows, validate } from '../src/index.ts';
+import { fromRows, inferSchema, parseNumber, readCsv, readJsonRows, validate } from '../src/index.ts';
 import { runAll, tempDir } from './helpers.ts';
 
 const row = (values: TabularSample['payload']['values'], id = 'r1', label?: string): TabularSample => ({
@@ -50,6 +50,29 @@ describe('validate', () => {
       s: '7',
     });
     expect(stage.report()).toMatchObject({ checked: 1, passed: 1, invalidRows: 0 });
+  });
+
+  it('reads numbers written the usual decimal way only', () => {
+    const usual = ['1', '-1', '+1', '1.', '.5', '-.5', '1.5e3', '1e-3', '1E+3', '00012'];
+    expect(usual.map(parseNumber)).toEqual(usual.map(Number));
+    for (const odd of [
+      '',
+      '.',
+      '-',
+      '1e',
+      '1e+',
+      '1.2.3',
+      'abc',
+      '1,5',
+      ' 1',
+      '0x1F',
+      'Infinity',
+      'NaN',
+      '1_000',
+      '1e400',
+    ]) {
+      expect([odd, parseNumber(odd)]).toEqual([odd, undefined]);
+    }
   });
 
   it('quarantines a row with a bad value naming the row, the column, the expected type and the value', async () => {

@@ -37,6 +37,22 @@ export interface ErrorEvent {
 
 export type CsvEvent = RecordEvent | ErrorEvent;
 
+/** Receives what the reader finds, in input order (records are not wrapped: this is the hot path). */
+export interface CsvSink {
+  record(fields: string[], line: number, endLine: number): void;
+  error(event: ErrorEvent): void;
+}
+
+/** A sink collecting events into an array (for callers that want them all). */
+export function eventCollector(): CsvSink & { events: CsvEvent[] } {
+  const events: CsvEvent[] = [];
+  return {
+    events,
+    record: (fields, line, endLine) => events.push({ kind: 'record', fields, line, endLine }),
+    error: (event) => events.push(event),
+  };
+}
+
 /** Counts of lines that are not records. */
 export interface EngineStats {
   blankLines: number;
@@ -105,12 +121,16 @@ export class CsvRecordReader {
   /** Skipping the rest of a rejected line whose end has not arrived yet. */
   #skipping = false;
   #dropLeadingLf = false;
-  #out: CsvEvent[] = [];
+  readonly #sink: CsvSink;
+  /** Byte ranges of chunks that are not plainly valid UTF-8 without NUL bytes. */
+  #suspect: { start: number; end: number }[] = [];
+  #utf8Tail: Buffer = Buffer.alloc(0);
   /** A rejected line being skipped: reported once its end is read. */
   #pending: { event: ErrorEvent; bytes: Buffer[]; truncated?: boolean } | undefined;
   #commentBytes: Buffer | undefined;
 
-  constructor(options: EngineOptions) {
+  constructor(options: EngineOptions, sink: CsvSink) {
+    this.#sink = sink;
     this.#options = options;
     this.#encoding = options.encoding;
     this.#unit = options.encoding === 'utf16le' ? 2 : 1;
@@ -137,11 +157,11 @@ export class CsvRecordReader {
     this.#commentBytes = o.comment === null ? undefined : Buffer.from(o.comment, this.#encoding);
   }
 
-  /** Parses a chunk; returns the records and errors it completed. */
-  write(chunk: Buffer): CsvEvent[] {
-    this.#out = [];
-    if (chunk.length === 0) return this.#out;
+  /** Parses a chunk, handing the records and errors it completes to the sink. */
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.#chunks.push(chunk);
+    this.#screen(chunk);
     this.#read += chunk.length;
     let input = chunk;
     if (this.#dropLeadingLf) {
@@ -162,17 +182,37 @@ export class CsvRecordReader {
       this.#run(next, false);
     }
     this.#trim();
-    return this.#out;
   }
 
-  /** Finishes the input; returns the last records and errors. */
-  end(): CsvEvent[] {
-    this.#out = [];
+  /** Finishes the input, handing the last records and errors to the sink. */
+  end(): void {
+    if (this.#utf8Tail.length > 0) {
+      // The input ends inside a multi-byte character.
+      this.#suspect.push({ start: this.#read - this.#utf8Tail.length, end: this.#read });
+    }
     if (this.#skipping) this.#continueSkip(true);
     else this.#run(undefined, true);
     this.#countTrailingLines();
     this.#chunks = [];
-    return this.#out;
+  }
+
+  /**
+   * Marks the chunk as suspect unless it is plainly valid UTF-8 without NUL bytes (checked natively,
+   * with a character cut at a chunk boundary completed from the next chunk). Only records
+   * overlapping a suspect chunk get their fields checked.
+   */
+  #screen(chunk: Buffer): void {
+    const head = this.#utf8Tail;
+    if (this.#encoding !== 'utf8' || chunk.indexOf(0) !== -1) {
+      this.#suspect.push({ start: this.#read - head.length, end: this.#read + chunk.length });
+      this.#utf8Tail = Buffer.alloc(0);
+      return;
+    }
+    const body = completeUtf8(chunk);
+    const bytes = head.length > 0 ? Buffer.concat([head, body]) : body;
+    if (!isUtf8(bytes))
+      this.#suspect.push({ start: this.#read - head.length, end: this.#read + chunk.length });
+    this.#utf8Tail = chunk.subarray(body.length);
   }
 
   /** csv-parse switches to UTF-16LE when it finds that BOM; follow it. */
@@ -210,9 +250,9 @@ export class CsvRecordReader {
     const endByte = this.#baseByte + info.bytes;
     this.#nextLine = endLine + 1;
     this.#recStart = endByte;
-    const bad = this.#badEncoding(fields, startByte, endByte);
+    const bad = this.#suspect.length > 0 ? this.#badEncoding(fields, startByte, endByte) : undefined;
     if (bad !== undefined) {
-      this.#out.push({
+      this.#sink.error({
         kind: 'error',
         reason: 'bad encoding',
         detail: bad.detail,
@@ -223,7 +263,7 @@ export class CsvRecordReader {
       });
       return;
     }
-    this.#out.push({ kind: 'record', fields, line, endLine });
+    this.#sink.record(fields, line, endLine);
   };
 
   #badEncoding(
@@ -231,6 +271,8 @@ export class CsvRecordReader {
     startByte: number,
     endByte: number,
   ): { field: number; detail: string } | undefined {
+    while (this.#suspect.length > 0 && this.#suspect[0]!.end <= startByte) this.#suspect.shift();
+    if (!this.#suspect.some((r) => r.start < endByte && r.end > startByte)) return undefined;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
       if (f.indexOf('\u0000') !== -1) {
@@ -312,7 +354,7 @@ export class CsvRecordReader {
       this.#skipping = true;
       return undefined;
     }
-    this.#out.push(event);
+    this.#sink.error(event);
     if (last.next === undefined) {
       this.#recStart = this.#read;
       return undefined;
@@ -366,7 +408,7 @@ export class CsvRecordReader {
     const text = Buffer.concat(pending.bytes)
       .toString(this.#encoding)
       .replace(/\r?\n$|\r$/, '');
-    this.#out.push({ ...pending.event, raw: pending.truncated ? `${text}...` : text });
+    this.#sink.error({ ...pending.event, raw: pending.truncated ? `${text}...` : text });
   }
 
   #countTrailingLines(): void {
@@ -457,4 +499,19 @@ function describe(
 /** csv-parse counts lines from where its parser started: make them lines of the file. */
 function relines(message: string, baseLine: number): string {
   return message.replace(/\bline (\d+)/g, (_, n: string) => `line ${baseLine + Number(n)}`);
+}
+
+/** The chunk without a multi-byte UTF-8 sequence cut at its end (completed by the next chunk). */
+function completeUtf8(chunk: Buffer): Buffer {
+  let cut = chunk.length;
+  for (let back = 1; back <= 3 && back <= chunk.length; back++) {
+    const b = chunk[chunk.length - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    if (b >= 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      if (need > back) cut = chunk.length - back;
+    }
+    break;
+  }
+  return cut === chunk.length ? chunk : chunk.subarray(0, cut);
 }

@@ -12,8 +12,15 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
+import { RowValidator, type ValidateOptions, type ValidateReport } from '../schema/validate.ts';
 import { bump, type CleaningReport } from '../summary/reporting.ts';
-import { type CsvEvent, CsvRecordReader, type EngineOptions, type ErrorEvent } from './engine.ts';
+import {
+  CsvRecordReader,
+  type CsvSink,
+  type EngineOptions,
+  type ErrorEvent,
+  eventCollector,
+} from './engine.ts';
 import { defaultColumns, normalizeHeader } from './header.ts';
 
 const optionsSchema = z.strictObject({
@@ -41,6 +48,12 @@ const optionsSchema = z.strictObject({
     .max(64 << 20)
     .default(64 << 10),
   file: z.string().min(1).optional(),
+  schema: z
+    .custom<z.ZodType>((v) => typeof v === 'object' && v !== null && '_zod' in v, {
+      message: 'a zod object schema',
+    })
+    .optional(),
+  validate: z.custom<Omit<ValidateOptions, 'name'>>((v) => typeof v === 'object' && v !== null).optional(),
   name: z.string().min(1).default('read-csv'),
 });
 
@@ -80,6 +93,14 @@ export interface ReadCsvOptions {
   chunkBytes?: number;
   /** Name of the input in ids and quarantine records (for a stream input). @default the path, or `stream` */
   file?: string;
+  /**
+   * Validate each row against this zod object schema while reading, exactly as a
+   * {@link validate} stage would (same coercion, reasons and report, under `validation`), but
+   * without a stage of its own: the fast path for big files. @default none
+   */
+  schema?: z.ZodType;
+  /** Options of the validation done with `schema` (`coerce`, `label`, `examples`). @default {} */
+  validate?: Omit<ValidateOptions, 'name'>;
   /** Stage name. @default 'read-csv' */
   name?: string;
 }
@@ -98,8 +119,10 @@ export interface CsvReport extends CleaningReport {
   lines: number;
   blankLines: number;
   commentLines: number;
-  /** Missing cells per column among emitted rows. */
+  /** Missing cells per column among the rows read (before validation). */
   missing: { [column: string]: number };
+  /** The report of the validation done with the `schema` option, or `null`. */
+  validation: ValidateReport | null;
 }
 
 /** Input of {@link readCsv}: a file path, a Node.js readable stream or any async iterable of bytes. */
@@ -126,26 +149,35 @@ export function readCsv(
   const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
   checkInput(input);
   const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
+  const validator =
+    opts.schema === undefined
+      ? undefined
+      : new RowValidator(opts.schema, { ...(opts.validate ?? {}), name: opts.name });
   let report = emptyReport(opts, file);
   return {
     name: opts.name,
     report: () => report,
     async *run(ctx) {
       report = emptyReport(opts, file);
-      const rows = new CsvRows(opts, file, ctx, report);
-      const reader = new CsvRecordReader(engineOptions(opts));
+      validator?.reset();
+      report.validation = validator?.report ?? null;
+      const rows = new CsvRows(opts, file, ctx, report, validator);
+      const reader = new CsvRecordReader(engineOptions(opts), rows);
       const stream =
         typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
       try {
         for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-          for (const sample of rows.handle(reader.write(toBuffer(chunk, opts.encoding)))) yield sample;
+          reader.write(toBuffer(chunk, opts.encoding));
+          for (const sample of rows.take()) yield sample;
         }
-        for (const sample of rows.handle(reader.end())) yield sample;
+        reader.end();
+        for (const sample of rows.take()) yield sample;
       } finally {
         if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
           (stream as { destroy(): void }).destroy();
         }
       }
+      validator?.finish();
       report.lines = reader.stats.lines;
       report.blankLines += reader.stats.blankLines;
       report.commentLines = reader.stats.commentLines;
@@ -162,22 +194,23 @@ export async function readCsvHeader(
   options: Omit<ReadCsvOptions, 'name'> = {},
 ): Promise<string[]> {
   const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
-  const reader = new CsvRecordReader(engineOptions(opts));
+  const collector = eventCollector();
+  const reader = new CsvRecordReader(engineOptions(opts), collector);
   const stream =
     typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
   const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
-  let first: CsvEvent | undefined;
   try {
     for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-      first = reader.write(toBuffer(chunk, opts.encoding))[0];
-      if (first) break;
+      reader.write(toBuffer(chunk, opts.encoding));
+      if (collector.events.length > 0) break;
     }
-    first ??= reader.end()[0];
+    if (collector.events.length === 0) reader.end();
   } finally {
     if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
       (stream as { destroy(): void }).destroy();
     }
   }
+  const first = collector.events[0];
   if (first === undefined)
     throw new GrowsetError(`${file}: the file is empty (no header)`, { code: 'ERR_CSV' });
   if (first.kind === 'error') {
@@ -192,12 +225,15 @@ export async function readCsvHeader(
 }
 
 /** Turns reader events into samples and quarantine records. */
-class CsvRows {
+class CsvRows implements CsvSink {
+  #ready: TabularSample[] = [];
   readonly #opts: Options;
   readonly #file: string;
   readonly #ctx: StageContext;
   readonly #report: CsvReport;
   readonly #na: Set<string>;
+  /** Longest NA text: longer cells skip the set lookup (hashing every cell is not free). */
+  readonly #naMax: number;
   readonly #prefix: string;
   #header: string[] | undefined;
   #headerError: ErrorEvent | undefined;
@@ -205,13 +241,16 @@ class CsvRows {
   #idIndex = -1;
   #row = 0;
   readonly #ids: Set<string> | undefined;
+  readonly #validator: RowValidator | undefined;
 
-  constructor(opts: Options, file: string, ctx: StageContext, report: CsvReport) {
+  constructor(opts: Options, file: string, ctx: StageContext, report: CsvReport, validator?: RowValidator) {
+    this.#validator = validator;
     this.#opts = opts;
     this.#file = file;
     this.#ctx = ctx;
     this.#report = report;
     this.#na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
+    this.#naMax = Math.max(0, ...[...this.#na].map((v) => v.length));
     this.#prefix = opts.idPrefix ?? `${basename(file)}#`;
     this.#ids = opts.id === undefined ? undefined : new Set();
     if (!opts.header) {
@@ -219,40 +258,59 @@ class CsvRows {
     }
   }
 
-  *handle(events: readonly CsvEvent[]): Generator<TabularSample> {
-    for (const event of events) {
-      if (this.#opts.header && this.#header === undefined && this.#headerError === undefined) {
-        if (event.kind === 'record') {
-          const named = normalizeHeader(event.fields);
-          this.#report.renamedColumns = named.renamed;
-          this.#setHeader(this.#opts.columns ?? named.columns, event.line);
-        } else {
-          this.#headerError = event;
-          this.#quarantine(`${this.#prefix}header`, 'bad header', event, event.detail);
-        }
-        continue;
-      }
-      this.#row += 1;
-      this.#report.rows += 1;
-      if (this.#headerError) {
-        const raw = event.kind === 'record' ? event.fields.join(this.#opts.delimiter) : event.raw;
-        this.#quarantine(
-          this.#rowId(),
-          'bad header',
-          { line: event.line, raw },
-          `the header (line ${this.#headerError.line}) could not be read (${this.#headerError.reason}), so this row cannot be mapped to columns`,
-        );
-        continue;
-      }
-      if (event.kind === 'error') {
-        const span = event.endLine > event.line ? ` (lines ${event.line}-${event.endLine})` : '';
-        this.#quarantine(this.#rowId(), event.reason, event, `${event.detail}${span}`, event.field);
-        continue;
-      }
-      if (this.#header === undefined) this.#setHeader(defaultColumns(event.fields.length), 0);
-      const sample = this.#toSample(event.fields, event.line, event.endLine);
-      if (sample) yield sample;
+  /** Samples completed since the last call. */
+  take(): TabularSample[] {
+    const ready = this.#ready;
+    this.#ready = [];
+    return ready;
+  }
+
+  record(fields: string[], line: number, endLine: number): void {
+    if (this.#expectingHeader()) {
+      const named = normalizeHeader(fields);
+      this.#report.renamedColumns = named.renamed;
+      this.#setHeader(this.#opts.columns ?? named.columns, line);
+      return;
     }
+    this.#row += 1;
+    this.#report.rows += 1;
+    if (this.#headerError) {
+      this.#rejectForHeader(line, fields.join(this.#opts.delimiter));
+      return;
+    }
+    if (this.#header === undefined) this.#setHeader(defaultColumns(fields.length), 0);
+    const sample = this.#toSample(fields, line, endLine);
+    if (sample) this.#ready.push(sample);
+  }
+
+  error(event: ErrorEvent): void {
+    if (this.#expectingHeader()) {
+      this.#headerError = event;
+      this.#quarantine(`${this.#prefix}header`, 'bad header', event, event.detail);
+      return;
+    }
+    this.#row += 1;
+    this.#report.rows += 1;
+    if (this.#headerError) {
+      this.#rejectForHeader(event.line, event.raw);
+      return;
+    }
+    const span = event.endLine > event.line ? ` (lines ${event.line}-${event.endLine})` : '';
+    this.#quarantine(this.#rowId(), event.reason, event, `${event.detail}${span}`, event.field);
+  }
+
+  #expectingHeader(): boolean {
+    return this.#opts.header && this.#header === undefined && this.#headerError === undefined;
+  }
+
+  #rejectForHeader(line: number, raw: string): void {
+    const header = this.#headerError!;
+    this.#quarantine(
+      this.#rowId(),
+      'bad header',
+      { line, raw },
+      `the header (line ${header.line}) could not be read (${header.reason}), so this row cannot be mapped to columns`,
+    );
   }
 
   #setHeader(columns: string[], line: number): void {
@@ -303,9 +361,10 @@ class CsvRows {
     const trim = this.#opts.trim;
     const na = this.#na;
     const missing = this.#report.missing;
+    const naMax = this.#naMax;
     for (let i = 0; i < fields.length; i++) {
       const text = trim ? fields[i]!.trim() : fields[i]!;
-      const cell = na.has(text) ? null : text;
+      const cell = text.length <= naMax && na.has(text) ? null : text;
       if (i === this.#labelIndex) label = cell;
       else if (i === this.#idIndex) id = cell;
       else {
@@ -335,13 +394,33 @@ class CsvRows {
       );
       return undefined;
     }
-    return {
-      id: sampleId,
-      ...(label === null ? {} : { label }),
-      payload: { kind: 'tabular', values },
-      source: { ...source },
-      lineage: [],
-    };
+    if (this.#validator === undefined) {
+      return label === null
+        ? { id: sampleId, payload: { kind: 'tabular', values }, source, lineage: [] }
+        : { id: sampleId, label, payload: { kind: 'tabular', values }, source, lineage: [] };
+    }
+    const verdict = this.#validator.check(values, label ?? undefined);
+    if (!verdict.ok) {
+      this.#ctx.quarantine(
+        { id: sampleId, ...(label === null ? {} : { label }) } as Identified,
+        verdict.reason,
+        {
+          detail: verdict.detail,
+          source: { ...source, ...(verdict.column === undefined ? {} : { column: verdict.column }) },
+        },
+      );
+      return undefined;
+    }
+    const checked = verdict.label;
+    return checked === undefined
+      ? { id: sampleId, payload: { kind: 'tabular', values: verdict.values }, source, lineage: [] }
+      : {
+          id: sampleId,
+          label: checked,
+          payload: { kind: 'tabular', values: verdict.values },
+          source,
+          lineage: [],
+        };
   }
 
   #quarantineRow(
@@ -403,6 +482,7 @@ function emptyReport(opts: Options, file: string): CsvReport {
     blankLines: 0,
     commentLines: 0,
     missing: {},
+    validation: null,
   };
 }
 

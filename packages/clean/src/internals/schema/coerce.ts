@@ -96,16 +96,41 @@ export function planField(column: string, schema: z.ZodType): FieldPlan {
   }
 }
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TRUE = new Set(['true', 't', 'yes', 'y', '1', 'on']);
 const FALSE = new Set(['false', 'f', 'no', 'n', '0', 'off']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses a decimal number written in the usual way (`-1.5`, `2e3`, `.5`); `undefined` otherwise. */
 export function parseNumber(text: string): number | undefined {
-  if (!NUMBER.test(text)) return undefined;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : undefined;
+  // Same language as /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/, scanned by hand (hot path).
+  const n = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  if (c === 43 || c === 45) i = 1;
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 1;
+    else if (c === 46 && !dot) dot = true;
+    else break;
+  }
+  if (digits === 0) return undefined;
+  if (i < n) {
+    if (c !== 101 && c !== 69) return undefined;
+    i += 1;
+    c = text.charCodeAt(i);
+    if (c === 43 || c === 45) i += 1;
+    let exponent = 0;
+    for (; i < n; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      exponent += 1;
+    }
+    if (exponent === 0) return undefined;
+  }
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** Reads `true`/`false`, `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0`, `on`/`off` (any case). */

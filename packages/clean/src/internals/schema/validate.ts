@@ -1,5 +1,6 @@
 import {
   type Cell,
+  type Label,
   OptionsError,
   parseOptions,
   type Sample,
@@ -69,92 +70,155 @@ export function validate(
   options: ValidateOptions = {},
 ): CleaningStage<TabularSample, TabularSample, ValidateReport> {
   const opts = parseOptions(optionsSchema, options, 'ValidateOptions');
-  const shape = isZodSchema(schema) ? objectShape(schema) : undefined;
-  if (shape === undefined) {
-    throw new OptionsError({
-      optionsType: 'validate',
-      field: 'schema',
-      expected: 'a zod object schema (z.object({...}))',
-      received: schema,
-    });
-  }
-  const plans: FieldPlan[] = Object.entries(shape).map(([column, field]) => planField(column, field));
-  const known = new Set(plans.map((p) => p.column));
-  const labelPlan = opts.label ? planField('label', opts.label) : undefined;
-  // When every field outputs plain cells and is always present, the schema's output is the row.
-  const direct =
-    shapeDropsUnknown(schema) &&
-    objectShape(schema) === (schema as unknown as { _zod: { def: { shape?: unknown } } })._zod.def.shape &&
-    plans.every(
-      (p) =>
-        (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'enum' || p.kind === 'string') &&
-        !p.optional &&
-        isPlainField(shape[p.column]!),
-    );
-  let report = emptyReport(opts.name);
+  const validator = new RowValidator(schema, opts);
   return {
     name: opts.name,
-    report: () => report,
+    report: () => validator.report,
     async *run(input, ctx) {
-      report = emptyReport(opts.name);
-      const dropped = new Set<string>();
+      validator.reset();
       for await (const sample of input) {
-        report.checked += 1;
-        const values = sample.payload.values;
-        const row: { [column: string]: unknown } = {};
-        for (const plan of plans) {
-          row[plan.column] = opts.coerce
-            ? coerceCell(values[plan.column], plan)
-            : (values[plan.column] ?? null);
-        }
-        for (const column in values) {
-          if (!known.has(column)) {
-            row[column] = values[column];
-            if (!dropped.has(column)) dropped.add(column);
-          }
-        }
-        const result = schema.safeParse(row);
-        if (!result.success) {
-          const failure = describeFailure(result.error.issues, values, report, opts.examples);
-          if (failure.missingOnly) report.missingRows += 1;
-          else report.invalidRows += 1;
-          ctx.quarantine(sample, failure.missingOnly ? 'missing value' : 'invalid value', {
-            detail: failure.detail,
-            source: { ...sample.source, ...(failure.column === undefined ? {} : { column: failure.column }) },
-          });
+        const verdict = validator.check(sample.payload.values, sample.label);
+        if (verdict.ok) {
+          const out: Sample<TabularPayload> = {
+            ...sample,
+            payload: { kind: 'tabular', values: verdict.values },
+          };
+          if (verdict.label !== sample.label) (out as { label?: Label }).label = verdict.label;
+          yield out;
           continue;
         }
-        const output = direct ? (result.data as { [column: string]: Cell }) : toValues(result.data, plans);
-        if (typeof output === 'string') {
-          report.invalidRows += 1;
-          ctx.quarantine(sample, 'invalid value', {
-            detail: `${output}: the schema produced a value a table cell cannot hold (only text, numbers, booleans, dates and null)`,
-            source: { ...sample.source, column: output },
-          });
-          continue;
-        }
-        let label = sample.label;
-        if (opts.label !== undefined) {
-          const given = typeof label === 'string' ? label : undefined;
-          const checked = opts.label.safeParse(labelPlan ? coerceCell(given ?? null, labelPlan) : given);
-          if (!checked.success || typeof checked.data !== 'string') {
-            report.invalidLabels += 1;
-            ctx.quarantine(sample, 'invalid label', {
-              detail: `label ${showCell(given)}: ${checked.success ? 'the label schema must output a string' : issueText(checked.error.issues[0], given)}`,
-            });
-            continue;
-          }
-          label = checked.data;
-        }
-        report.passed += 1;
-        const payload: TabularPayload = { kind: 'tabular', values: output };
-        const out: Sample<TabularPayload> = { ...sample, payload };
-        if (label !== sample.label) (out as { label?: typeof label }).label = label;
-        yield out;
+        ctx.quarantine(sample, verdict.reason, {
+          detail: verdict.detail,
+          source: { ...sample.source, ...(verdict.column === undefined ? {} : { column: verdict.column }) },
+        });
       }
-      report.droppedColumns = shapeDropsUnknown(schema) ? [...dropped] : [];
+      validator.finish();
     },
   };
+}
+
+/** The outcome of checking one row. */
+export type RowVerdict =
+  | { ok: true; values: { [column: string]: Cell }; label: Label | undefined }
+  | {
+      ok: false;
+      reason: 'invalid value' | 'missing value' | 'invalid label';
+      detail: string;
+      column?: string;
+    };
+
+/**
+ * Checks rows against a zod object schema (with coercion) and keeps the counts: the engine of
+ * {@link validate}, also run inside {@link readCsv} when it is given a `schema`.
+ */
+export class RowValidator {
+  report: ValidateReport;
+  readonly #schema: z.ZodType;
+  readonly #opts: z.output<typeof optionsSchema>;
+  readonly #plans: FieldPlan[];
+  readonly #known: Set<string>;
+  readonly #labelPlan: FieldPlan | undefined;
+  readonly #direct: boolean;
+  #dropped = new Set<string>();
+
+  constructor(schema: z.ZodType, options: ValidateOptions = {}) {
+    const opts = parseOptions(optionsSchema, options, 'ValidateOptions');
+    const shape = isZodSchema(schema) ? objectShape(schema) : undefined;
+    if (shape === undefined) {
+      throw new OptionsError({
+        optionsType: 'validate',
+        field: 'schema',
+        expected: 'a zod object schema (z.object({...}))',
+        received: schema,
+      });
+    }
+    this.#schema = schema;
+    this.#opts = opts;
+    this.#plans = Object.entries(shape).map(([column, field]) => planField(column, field));
+    this.#known = new Set(this.#plans.map((p) => p.column));
+    this.#labelPlan = opts.label ? planField('label', opts.label) : undefined;
+    // When every field outputs plain cells and is always present, the schema's output is the row.
+    this.#direct =
+      shapeDropsUnknown(schema) &&
+      shape === (schema as unknown as { _zod: { def: { shape?: unknown } } })._zod.def.shape &&
+      this.#plans.every(
+        (p) =>
+          (p.kind === 'number' || p.kind === 'boolean' || p.kind === 'enum' || p.kind === 'string') &&
+          !p.optional &&
+          isPlainField(shape[p.column]!),
+      );
+    this.report = emptyReport(opts.name);
+  }
+
+  /** Starts a new run's counts. */
+  reset(): void {
+    this.report = emptyReport(this.#opts.name);
+    this.#dropped = new Set();
+  }
+
+  /** Records the columns the schema dropped (call when the input ends). */
+  finish(): void {
+    this.report.droppedColumns = shapeDropsUnknown(this.#schema) ? [...this.#dropped] : [];
+  }
+
+  check(values: { readonly [column: string]: Cell }, label: Label | undefined): RowVerdict {
+    const report = this.report;
+    report.checked += 1;
+    const row: { [column: string]: unknown } = {};
+    const coerce = this.#opts.coerce;
+    for (const plan of this.#plans) {
+      row[plan.column] = coerce ? coerceCell(values[plan.column], plan) : (values[plan.column] ?? null);
+    }
+    for (const column in values) {
+      if (!this.#known.has(column)) {
+        row[column] = values[column];
+        this.#dropped.add(column);
+      }
+    }
+    const result = this.#schema.safeParse(row);
+    if (!result.success) {
+      const failure = describeFailure(result.error.issues, values, report, this.#opts.examples);
+      if (failure.missingOnly) report.missingRows += 1;
+      else report.invalidRows += 1;
+      return {
+        ok: false,
+        reason: failure.missingOnly ? 'missing value' : 'invalid value',
+        detail: failure.detail,
+        ...(failure.column === undefined ? {} : { column: failure.column }),
+      };
+    }
+    const output = this.#direct
+      ? (result.data as { [column: string]: Cell })
+      : toValues(result.data, this.#plans);
+    if (typeof output === 'string') {
+      report.invalidRows += 1;
+      return {
+        ok: false,
+        reason: 'invalid value',
+        detail: `${output}: the schema produced a value a table cell cannot hold (only text, numbers, booleans, dates and null)`,
+        column: output,
+      };
+    }
+    let checkedLabel = label;
+    const labelSchema = this.#opts.label;
+    if (labelSchema !== undefined) {
+      const given = typeof label === 'string' ? label : undefined;
+      const checked = labelSchema.safeParse(
+        this.#labelPlan ? coerceCell(given ?? null, this.#labelPlan) : given,
+      );
+      if (!checked.success || typeof checked.data !== 'string') {
+        report.invalidLabels += 1;
+        return {
+          ok: false,
+          reason: 'invalid label',
+          detail: `label ${showCell(given)}: ${checked.success ? 'the label schema must output a string' : issueText(checked.error.issues[0], given)}`,
+        };
+      }
+      checkedLabel = checked.data;
+    }
+    report.passed += 1;
+    return { ok: true, values: output, label: checkedLabel };
+  }
 }
 
 function toValues(data: unknown, plans: readonly FieldPlan[]): { [column: string]: Cell } | string {

@@ -93,6 +93,11 @@ export interface CleaningSummary {
  */
 export function cleaningSummary(run: RunSummary, stages: readonly unknown[]): CleaningSummary {
   const reports = stages.filter(hasReport).map((s) => s.report());
+  // Validation done inside a source (readCsv's `schema`) counts like a validate stage.
+  for (const r of [...reports]) {
+    const inner = (r as Partial<CsvReport>).validation;
+    if (r.kind === 'csv' && inner) reports.push(inner);
+  }
   const order = new Map(run.stages.map((s, i) => [s.stage, i]));
   reports.sort((a, b) => (order.get(a.stage) ?? 1e9) - (order.get(b.stage) ?? 1e9));
   const of = <R extends CleaningReport>(kind: string) => reports.filter((r) => r.kind === kind) as R[];
