@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { EncodedImage, Logger, ProgressListener, Sample, Source } from '@growset/core';
 import { Channel } from './channel.ts';
 import { createParts } from './components.ts';
@@ -39,6 +40,8 @@ export function crawlSource(
     name: 'crawl',
     async *run(ctx) {
       const controller = new AbortController();
+      // Every request in flight listens to this one signal.
+      setMaxListeners(0, controller.signal);
       const onAbort = () => controller.abort(ctx.signal.reason);
       if (ctx.signal.aborted) onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
-import { chromium } from 'playwright-core';
 
 /** A Chromium found on this machine, and how. */
 export interface FoundChromium {
@@ -46,6 +46,10 @@ export function findChromium(
   if (fromEnv) return { path: fromEnv, source: 'GROWSET_CHROMIUM' };
   let own: string | undefined;
   try {
+    // Loaded here, not at import: an http-only crawl never pays for playwright-core.
+    const { chromium } = createRequire(import.meta.url)(
+      'playwright-core',
+    ) as typeof import('playwright-core');
     own = chromium.executablePath();
   } catch {
     own = undefined;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '@growset/core';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { BrowserNotFoundError } from '../errors.ts';
 import { type FoundChromium, findChromium } from './find-chromium.ts';
 
@@ -51,6 +51,7 @@ export async function launchChromium(options: LaunchOptions): Promise<LaunchedBr
         'GROWSET_CHROMIUM, or use engine "http".',
     );
   }
+  const { chromium } = await import('playwright-core');
   const userDataDir = await mkdtemp(join(tmpdir(), 'growset-chromium-'));
   const args = [
     ...CHROMIUM_FLAGS,
