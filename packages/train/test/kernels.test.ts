@@ -148,6 +148,75 @@ describe('wasm gradient kernels', () => {
     });
   });
 
+  it('fused loop kernels (filter+bias gradient, max-pool+ReLU gradient) match the unfused ops on cpu', async () => {
+    const rng = Rng.create('fused-values');
+    for (const [batch, size, inChannels, outChannels, stride, pad] of [
+      [2, 9, 1, 4, 1, 'valid'],
+      [3, 8, 3, 2, 2, 'same'],
+    ] as const) {
+      const xv = randomValues(rng, batch * size * size * inChannels);
+      const fv = randomValues(rng, 3 * 3 * inChannels * outChannels);
+      const reference = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xv, [batch, size, size, inChannels]);
+          const f = tf.tensor4d(fv, [3, 3, inChannels, outChannels]);
+          const a = tf.relu(tf.conv2d(x, f, stride, pad));
+          const pooled = tf.maxPool(a, 2, 2, 'valid');
+          const dy = tf.onesLike(pooled).mul(tf.range(0, pooled.size).reshape(pooled.shape).mod(7).sub(3));
+          const dz = tf.mul(
+            tf
+              .engine()
+              .runKernel('MaxPoolGrad', { dy, input: a, output: pooled }, {
+                filterSize: 2,
+                strides: 2,
+                pad: 'valid',
+              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.step(a),
+          );
+          const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
+            strides: [stride, stride],
+            pad,
+            dataFormat: 'NHWC',
+            filterShape: [3, 3, inChannels, outChannels],
+          } as unknown as tf.NamedAttrMap) as tf.Tensor;
+          return {
+            a: a.dataSync(),
+            pooled: pooled.dataSync(),
+            dy: dy.dataSync(),
+            dz: dz.dataSync(),
+            dW: dW.dataSync(),
+            db: tf.sum(dz, [0, 1, 2]).dataSync(),
+            shapes: [a.shape, pooled.shape],
+          };
+        });
+      const ref = await onCpu(reference);
+      const [aShape, pooledShape] = ref.shapes as unknown as [number[], number[]];
+      const fused = tf.tidy(() => {
+        const a = tf.tensor(ref.a, aShape);
+        const pooled = tf.tensor(ref.pooled, pooledShape);
+        const dy = tf.tensor(ref.dy, pooledShape);
+        const dz = tf
+          .engine()
+          .runKernel('GrowsetMaxPoolReluGrad', { dy, input: a, output: pooled }, { size: 2 }) as tf.Tensor;
+        const [dW, db] = tf
+          .engine()
+          .runKernel(
+            'GrowsetConv2DFilterBiasGrad',
+            { x: tf.tensor4d(xv, [batch, size, size, inChannels]), dy: tf.tensor(ref.dz, aShape) },
+            {
+              strides: [stride, stride],
+              pad,
+              filterShape: [3, 3, inChannels, outChannels],
+            } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor[];
+        return { dz: dz.dataSync(), dW: dW!.dataSync(), db: db!.dataSync() };
+      });
+      expect(maxAbsDiff(fused.dz, ref.dz)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(fused.dW, ref.dW)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(fused.db, ref.db)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
   it('rejects an out-of-range gather index like the stock kernel', () => {
     const t = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     expect(() => tf.gather(t, tf.tensor1d([2], 'int32'))).toThrow(/index value 2/);

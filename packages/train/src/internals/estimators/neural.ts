@@ -87,6 +87,7 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
         learningRate: spec.learningRate,
         optimizer: spec.optimizer,
         earlyStopping: spec.earlyStopping,
+        schedule: spec.schedule,
         classWeight: spec.classWeight,
         l1: spec.l1,
         l2: spec.l2,

@@ -13,6 +13,7 @@ export interface LoopSettings {
   learningRate: number;
   optimizer: OptimizerName;
   earlyStopping: false | EarlyStopping;
+  schedule: 'constant' | 'cosine';
   classWeight?: 'balanced' | number[] | undefined;
   l1: number;
   l2: number;
@@ -60,6 +61,12 @@ export async function trainNetwork(
     net.params,
     net.regularized,
   );
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const totalSteps = stepsPerEpoch * settings.epochs;
+  const learningRateAt = (step: number) =>
+    settings.schedule === 'cosine'
+      ? settings.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps))
+      : settings.learningRate;
   const history: EpochLog[] = [];
   const stopping = settings.earlyStopping;
   let best = Number.POSITIVE_INFINITY;
@@ -94,7 +101,7 @@ export async function trainNetwork(
           lossSum = total;
           return result.grads;
         });
-        net.params = optimizer.apply(net.params, grads);
+        net.params = optimizer.apply(net.params, grads, learningRateAt(step + (epoch - 1) * stepsPerEpoch));
       }
       const loss = (await lossSum.data())[0]! / n;
       lossSum.dispose();

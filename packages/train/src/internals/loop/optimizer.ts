@@ -34,8 +34,8 @@ export class Optimizer {
     this.#slots = params.map((p) => Array.from({ length: slots }, () => tf.keep(tf.zerosLike(p))));
   }
 
-  /** Applies one step: returns the new parameters (kept) and disposes the old ones and the gradients. */
-  apply(params: tf.Tensor[], grads: tf.Tensor[]): tf.Tensor[] {
+  /** Applies one step (at `learningRate`, default the configured one): returns the new parameters (kept) and disposes the old ones and the gradients. */
+  apply(params: tf.Tensor[], grads: tf.Tensor[], learningRate = this.#config.learningRate): tf.Tensor[] {
     this.#t++;
     const fused = tf.getKernel(OPTIMIZER_STEP, tf.getBackend()) !== undefined;
     const next = params.map((w, i) => {
@@ -44,7 +44,7 @@ export class Optimizer {
       const reg = this.#regularized[i] === true;
       const attrs: OptimizerStepAttrs = {
         rule: RULES[this.#config.name],
-        learningRate: this.#config.learningRate,
+        learningRate,
         beta1: BETA1[this.#config.name],
         beta2: BETA2,
         epsilon: EPSILON,

@@ -1,6 +1,12 @@
 import type { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
+import { CONV_FILTER_BIAS_GRAD, MAX_POOL_RELU_GRAD } from '../backend/kernels/conv-block-grads.ts';
 import type { Activation } from './spec.ts';
+
+/** Whether the current backend has a growset fused kernel. */
+function hasKernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
 
 /** A trainable parameter of a layer. */
 export interface ParamSpec {
@@ -319,8 +325,9 @@ export class ConvLayer implements Layer {
     out: LayerOutput,
     params: tf.Tensor[],
     needDx: boolean,
+    preActivation = false,
   ): LayerGradients {
-    const dz = activationGrad(dy, out.y, this.activation) as tf.Tensor4D;
+    const dz = (preActivation ? dy : activationGrad(dy, out.y, this.activation)) as tf.Tensor4D;
     const filter = params[0] as tf.Tensor4D;
     const attrs = {
       strides: [this.stride, this.stride],
@@ -328,11 +335,22 @@ export class ConvLayer implements Layer {
       dataFormat: 'NHWC',
       dimRoundingMode: undefined,
     };
-    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
-      ...attrs,
-      filterShape: filter.shape,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const db = tf.sum(dz, [0, 1, 2]);
+    let dW: tf.Tensor;
+    let db: tf.Tensor;
+    if (hasKernel(CONV_FILTER_BIAS_GRAD)) {
+      // One MatMul for both: the bias gradient rides along as an extra row of ones.
+      [dW, db] = tf.engine().runKernel(CONV_FILTER_BIAS_GRAD, { x, dy: dz }, {
+        strides: attrs.strides,
+        pad: this.padding,
+        filterShape: filter.shape,
+      } as unknown as tf.NamedAttrMap) as [tf.Tensor, tf.Tensor];
+    } else {
+      dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
+        ...attrs,
+        filterShape: filter.shape,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      db = tf.sum(dz, [0, 1, 2]);
+    }
     const dx = needDx
       ? (tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, {
           ...attrs,
@@ -367,6 +385,17 @@ export class PoolLayer implements Layer {
         ? tf.maxPool(x as tf.Tensor4D, this.size, this.size, 'valid')
         : tf.avgPool(x as tf.Tensor4D, this.size, this.size, 'valid');
     return { y, cache: [] };
+  }
+
+  /**
+   * The gradient straight to the pre-activation of a ReLU layer feeding this max pool (one fused
+   * kernel on wasm), or null when that kernel is not available.
+   */
+  backwardThroughRelu(dy: tf.Tensor, x: tf.Tensor, out: LayerOutput): tf.Tensor | null {
+    if (this.kind !== 'max' || !hasKernel(MAX_POOL_RELU_GRAD)) return null;
+    return tf
+      .engine()
+      .runKernel(MAX_POOL_RELU_GRAD, { dy, input: x, output: out.y }, { size: this.size }) as tf.Tensor;
   }
 
   backward(

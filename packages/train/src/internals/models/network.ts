@@ -8,6 +8,7 @@ import {
   DropoutLayer,
   FlattenLayer,
   type Layer,
+  type LayerGradients,
   type LayerOutput,
   PoolLayer,
   type StepContext,
@@ -177,7 +178,29 @@ export class Network {
     const grads: tf.Tensor[] = new Array(this.params.length);
     for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
       const layer = this.layers[i]!;
-      const result = layer.backward(dy, inputs[i]!, outputs[i]!, this.#layerParams(i), i > 0);
+      const below = this.layers[i - 1];
+      if (layer instanceof PoolLayer && below instanceof ConvLayer && below.activation === 'relu') {
+        // Max pool over a ReLU conv: one fused gradient kernel to the conv's pre-activation.
+        const dz = layer.backwardThroughRelu(dy, inputs[i]!, outputs[i]!);
+        if (dz) {
+          const j = i - 1;
+          const result: LayerGradients = below.backward(
+            dz,
+            inputs[j]!,
+            outputs[j]!,
+            this.#layerParams(j),
+            j > 0,
+            true,
+          );
+          result.grads.forEach((g, k) => {
+            grads[this.#offsets[j]! + k] = g;
+          });
+          dy = result.dx;
+          i = j;
+          continue;
+        }
+      }
+      const result: LayerGradients = layer.backward(dy, inputs[i]!, outputs[i]!, this.#layerParams(i), i > 0);
       result.grads.forEach((g, j) => {
         grads[this.#offsets[i]! + j] = g;
       });

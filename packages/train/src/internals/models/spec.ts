@@ -22,6 +22,7 @@ export const trainingShape = {
   earlyStopping: z.union([z.literal(false), earlyStoppingSchema]).default(false),
   classWeight: z.union([z.literal('balanced'), z.array(z.number().min(0).finite())]).optional(),
   validationSplit: z.number().min(0).max(0.5).default(0),
+  schedule: z.enum(['constant', 'cosine']).default('constant'),
 };
 
 export const mlpSchema = z.strictObject({
@@ -93,6 +94,8 @@ export interface TrainingOptions {
   classWeight?: 'balanced' | number[];
   /** Fraction of the training data held out (stratified) for early stopping when no validation set is given. @default 0 */
   validationSplit?: number;
+  /** Learning-rate schedule over the planned steps: `constant`, or `cosine` decay to 0. @default 'constant' */
+  schedule?: 'constant' | 'cosine';
 }
 
 /** A multilayer perceptron. */

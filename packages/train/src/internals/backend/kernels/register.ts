@@ -1,5 +1,6 @@
 import { getKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv-backprop.ts';
+import { convFilterBiasGradConfig, maxPoolReluGradConfig } from './conv-block-grads.ts';
 import { fastRowGather } from './gather-rows.ts';
 import { fastTransposeMatMul, replaceKernel } from './matmul.ts';
 import { optimizerStepConfig } from './optimizer-step.ts';
@@ -36,6 +37,8 @@ export function registerWasmKernels(): string[] {
     ['GatherV2', fastRowGather],
     ['Sum', fastLeadingSum],
     ['GrowsetOptimizerStep', () => optimizerStepConfig],
+    ['GrowsetConv2DFilterBiasGrad', () => convFilterBiasGradConfig],
+    ['GrowsetMaxPoolReluGrad', () => maxPoolReluGradConfig],
   ];
   for (const [kernelName, make] of candidates) {
     if (!isGrowsetKernel(getKernel(kernelName, 'wasm'))) {
