@@ -13,6 +13,8 @@ export {
   studyDataFromSamples,
 } from './internals/dataset.ts';
 export { TabularEncoder } from './internals/features.ts';
+export { type GalleryEntry, type GalleryOptions, writeAugmentationGallery } from './internals/gallery.ts';
+export { augmentImageJson, DIGITS_RECIPE } from './internals/image-augmenter.ts';
 export { DEFAULT_PLUGINS, loadExport, type StudyPlugins } from './internals/plugins.ts';
 export {
   allocate,
@@ -44,3 +46,9 @@ export type {
   VariantSpec,
   VariantSummary,
 } from './internals/types.ts';
+export {
+  STANDARD_VARIANTS,
+  type StandardVariant,
+  type StandardVariantOptions,
+  standardVariants,
+} from './internals/variants.ts';

@@ -18,7 +18,7 @@ import {
 export interface StudyPlugins {
   /** `(spec: JsonObject) => Estimator`. @default '@growset/train#createEstimator' */
   estimator: string;
-  /** `(recipe, image: RawImage, rng: Rng) => RawImage | { image, params }` (or a promise). @default '@growset/augment-image#augmentRaw' */
+  /** `(recipe, image: RawImage, rng: Rng) => RawImage | { image, params }` (or a promise). @default augmentImageJson: a JSON recipe of `@growset/augment-image` applied with its `augmentRaw` */
   imageAugmenter: string;
   /** `(samples, { method, ...options }, rng) => { samples } | samples` (or a promise). @default '@growset/augment-tabular#resample' */
   tabularAugmenter: string;
@@ -26,7 +26,8 @@ export interface StudyPlugins {
 
 export const DEFAULT_PLUGINS: StudyPlugins = {
   estimator: '@growset/train#createEstimator',
-  imageAugmenter: '@growset/augment-image#augmentRaw',
+  // A JSON-recipe adapter over @growset/augment-image's augmentRaw (see image-augmenter.ts).
+  imageAugmenter: `${new URL(`./image-augmenter.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href}#augmentImageJson`,
   tabularAugmenter: '@growset/augment-tabular#resample',
 };
 

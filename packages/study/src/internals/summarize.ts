@@ -209,8 +209,10 @@ export function verdicts(
       let sentence = `More data: ${base.variant} test accuracy goes from ${pct(first.testAccuracy.mean)} at n=${first.trainSize} to ${pct(last.testAccuracy.mean)} at n=${last.trainSize}`;
       if (base.curve) {
         const next = base.curve.extrapolation[0];
-        if (next)
-          sentence += `; the fitted curve err(n) = ${base.curve.a.toFixed(2)}·n^-${base.curve.b.toFixed(2)} + ${base.curve.c.toFixed(3)} projects ${pct(next.accuracy)} (95% band ${pct(next.low)} to ${pct(next.high)}) at n=${size(next.trainSize)}`;
+        if (next) {
+          const band = next.high - next.low > 1e-4 ? ` (95% band ${pct(next.low)} to ${pct(next.high)})` : '';
+          sentence += `; the fitted curve err(n) = ${base.curve.a.toFixed(2)}·n^-${base.curve.b.toFixed(2)} + ${base.curve.c.toFixed(3)} projects ${pct(next.accuracy)}${band} at n=${size(next.trainSize)}`;
+        }
       }
       out.push(`${sentence}.`);
     }
@@ -245,25 +247,45 @@ export function verdicts(
     }
     if (allSizes.length === 1) break;
   }
-  // Overfitting.
-  for (const s of summaries) {
-    const over = measured(s).filter((z) => z.verdict === 'overfits');
-    if (over.length === 0) continue;
-    const worst = over.reduce((a, b) => (b.gap.mean > a.gap.mean ? b : a));
-    const upTo = Math.max(...over.map((z) => z.trainSize));
-    out.push(
-      `${s.variant} overfits up to n=${upTo}: at n=${worst.trainSize} train ${pct(worst.trainAccuracy.mean)} vs test ${pct(worst.testAccuracy.mean)}.`,
-    );
+  // Overfitting: which variants overfit, how badly, and which treatment narrows the gap most.
+  const overfitting = summaries
+    .map((s) => ({ s, over: measured(s).filter((z) => z.verdict === 'overfits') }))
+    .filter((x) => x.over.length > 0);
+  if (overfitting.length > 0) {
+    const names = overfitting.map((x) => x.s.variant);
+    const reference = overfitting.find((x) => x.s.variant === base?.variant) ?? overfitting[0]!;
+    const worst = reference.over.reduce((a, b) => (b.gap.mean > a.gap.mean ? b : a));
+    let sentence = `Overfitting: ${listWords(names)} ${names.length === 1 ? 'overfits' : 'overfit'} (train minus test accuracy above ${Math.round(100 * VERDICT_THRESHOLDS.overfitGap)} points); ${reference.s.variant} at n=${worst.trainSize} reaches ${pct(worst.trainAccuracy.mean)} on its training data but ${pct(worst.testAccuracy.mean)} on the test set`;
+    const upTo = Math.max(...reference.over.map((z) => z.trainSize));
+    const clean = measured(reference.s).filter((z) => z.trainSize > upTo);
+    if (clean.length > 0) sentence += `, and stops overfitting from n=${clean[0]!.trainSize}`;
+    // The treatment with the smallest gap at the worst size (without losing test accuracy).
+    let narrowest: { variant: string; gap: number } | undefined;
+    for (const s of summaries) {
+      if (s.variant === reference.s.variant) continue;
+      const at = s.sizes.find((z) => z.trainSize === worst.trainSize && z.testAccuracy.n > 0);
+      if (
+        at &&
+        at.testAccuracy.mean >= worst.testAccuracy.mean - 0.02 &&
+        (!narrowest || at.gap.mean < narrowest.gap)
+      ) {
+        narrowest = { variant: s.variant, gap: at.gap.mean };
+      }
+    }
+    if (narrowest && narrowest.gap < worst.gap.mean - 0.02) {
+      sentence += `; ${narrowest.variant} narrows that gap from ${(100 * worst.gap.mean).toFixed(1)} to ${(100 * narrowest.gap).toFixed(1)} points`;
+    }
+    out.push(`${sentence}.`);
   }
-  const under = summaries.filter((s) => measured(s).some((z) => z.verdict === 'underfits'));
-  for (const s of under) {
+  for (const s of summaries.filter((x) => measured(x).some((z) => z.verdict === 'underfits'))) {
     const z = measured(s).find((x) => x.verdict === 'underfits')!;
     out.push(`${s.variant} ${z.explanation}.`);
   }
-  // Data-equivalents: the largest worth per treatment.
+  // Data equivalents: each treatment's largest worth, unless already said.
   for (const s of summaries) {
     const best = s.dataEquivalents.filter((d) => d.worth !== null).sort((a, b) => b.worth! - a.worth!)[0];
-    if (best && best.worth! >= 1.2) out.push(`${best.sentence}.`);
+    if (best && best.worth! >= 1.2 && !out.some((line) => line.includes(best.sentence)))
+      out.push(`${best.sentence}.`);
   }
   if (options.targetAccuracy !== null) {
     const reach = summaries
@@ -289,3 +311,8 @@ export function verdicts(
 }
 
 export { powerLawError };
+
+function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

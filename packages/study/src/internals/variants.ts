@@ -1,0 +1,211 @@
+import { GrowsetError, type JsonObject } from '@growset/core';
+import type { VariantSpec } from './types.ts';
+
+/** Variant names {@link standardVariants} knows, in the order a report shows them. */
+export const STANDARD_VARIANTS = [
+  'baseline',
+  'l1',
+  'l2',
+  'dropout',
+  'augment',
+  'smote',
+  'noise',
+  'mixup',
+  'tuned',
+  'bagging',
+  'boosting',
+  'stacking',
+  'logistic',
+  'knn',
+  'majority',
+] as const;
+export type StandardVariant = (typeof STANDARD_VARIANTS)[number];
+
+export interface StandardVariantOptions {
+  task: 'image' | 'tabular';
+  /** The base model spec (for `@growset/train`'s `createEstimator`), e.g. `{ model: 'mlp', ... }`. */
+  base: JsonObject;
+  /** Image augmentation recipe (`@growset/augment-image`), needed for `augment` on images. */
+  recipe?: JsonObject;
+  /** Augmented copies per training original. @default 2 */
+  copies?: number;
+  /** Whether the table has categorical columns (SMOTE-NC instead of SMOTE). @default false */
+  categorical?: boolean;
+  /** L1 strength. @default 1e-4 */
+  l1?: number;
+  /** L2 strength. @default 1e-3 */
+  l2?: number;
+  /** Dropout rate. @default 0.3 */
+  dropout?: number;
+  /** Members of bagging and boosting. @default 5 */
+  ensembleSize?: number;
+}
+
+const regularizable = (base: JsonObject) =>
+  base.model === 'mlp' || base.model === 'cnn' || base.model === 'logistic';
+
+/**
+ * The usual treatments, each applied to the same base model: regularization (`l1`, `l2`,
+ * `dropout`), augmentation (`augment` for images; `smote`, `noise`, `mixup` for tables), `tuned`
+ * hyperparameters (a cross-validated random search inside each trial's training data), ensembles
+ * (`bagging`, `boosting`, `stacking` of the base model with kNN and logistic regression) and simple
+ * baselines (`logistic`, `knn`, `majority`). The first variant is the baseline.
+ */
+export function standardVariants(names: readonly string[], options: StandardVariantOptions): VariantSpec[] {
+  const unknown = names.filter((n) => !(STANDARD_VARIANTS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new GrowsetError(
+      `Unknown variant(s) ${unknown.map((n) => `\`${n}\``).join(', ')}: expected some of ${STANDARD_VARIANTS.join(', ')}`,
+      { code: 'ERR_OPTIONS' },
+    );
+  }
+  const variants = names.map((name) => standardVariant(name as StandardVariant, options));
+  if (variants[0]) variants[0] = { ...variants[0], baseline: true };
+  return variants;
+}
+
+function standardVariant(name: StandardVariant, o: StandardVariantOptions): VariantSpec {
+  const base = o.base;
+  const model = String(base.model);
+  const needsRegularizable = () => {
+    if (!regularizable(base)) {
+      throw new GrowsetError(
+        `Variant \`${name}\` needs a neural base model (mlp, cnn, logistic), not \`${model}\``,
+        {
+          code: 'ERR_OPTIONS',
+        },
+      );
+    }
+  };
+  const needsTask = (task: 'image' | 'tabular') => {
+    if (o.task !== task) {
+      throw new GrowsetError(`Variant \`${name}\` applies to ${task} data, not ${o.task} data`, {
+        code: 'ERR_OPTIONS',
+      });
+    }
+  };
+  const n = o.ensembleSize ?? 5;
+  switch (name) {
+    case 'baseline':
+      return { name, description: `${model} as is`, model: base };
+    case 'l1':
+      needsRegularizable();
+      return {
+        name,
+        description: `L1 penalty ${o.l1 ?? 1e-4} on weights`,
+        model: { ...base, l1: o.l1 ?? 1e-4 },
+      };
+    case 'l2':
+      needsRegularizable();
+      return {
+        name,
+        description: `L2 penalty ${o.l2 ?? 1e-3} on weights`,
+        model: { ...base, l2: o.l2 ?? 1e-3 },
+      };
+    case 'dropout':
+      needsRegularizable();
+      return {
+        name,
+        description: `dropout ${o.dropout ?? 0.3}`,
+        model: { ...base, dropout: o.dropout ?? 0.3 },
+      };
+    case 'augment': {
+      const copies = o.copies ?? 2;
+      if (o.task === 'image') {
+        if (!o.recipe)
+          throw new GrowsetError('Variant `augment` on images needs a recipe', { code: 'ERR_OPTIONS' });
+        return {
+          name,
+          description: `${copies} augmented copies per training image`,
+          model: base,
+          augment: { kind: 'image', recipe: o.recipe, copies },
+        };
+      }
+      return {
+        name,
+        description: `${copies} SMOTE${o.categorical ? '-NC' : ''} rows per training row`,
+        model: base,
+        augment: {
+          kind: 'tabular',
+          method: o.categorical ? 'smoteNC' : 'smote',
+          options: { strategy: { factor: copies + 1 } },
+        },
+      };
+    }
+    case 'smote':
+      needsTask('tabular');
+      return {
+        name,
+        description: `SMOTE${o.categorical ? '-NC' : ''}: classes balanced to the majority`,
+        model: base,
+        augment: {
+          kind: 'tabular',
+          method: o.categorical ? 'smoteNC' : 'smote',
+          options: { strategy: 'auto' },
+        },
+      };
+    case 'noise':
+      needsTask('tabular');
+      return {
+        name,
+        description: 'one Gaussian-noise copy per row (0.1 std)',
+        model: base,
+        augment: {
+          kind: 'tabular',
+          method: 'gaussianNoise',
+          options: { strategy: { factor: 2 }, scale: 0.1 },
+        },
+      };
+    case 'mixup':
+      needsTask('tabular');
+      return {
+        name,
+        description: 'one mixup row per row (soft labels)',
+        model: base,
+        augment: { kind: 'tabular', method: 'mixup', options: { strategy: { factor: 2 } } },
+      };
+    case 'tuned':
+      needsRegularizable();
+      return {
+        name,
+        description:
+          'random search (8 candidates, 3-fold CV) over learning rate, L2 and dropout inside each trial',
+        model: {
+          model: 'tuned',
+          base,
+          strategy: 'random',
+          candidates: 8,
+          folds: 3,
+          space: {
+            learningRate: { logUniform: [3e-4, 1e-2] },
+            l2: [0, 1e-4, 1e-3],
+            ...(model === 'logistic' ? {} : { dropout: [0, 0.2, 0.4] }),
+          },
+        },
+      };
+    case 'bagging':
+      return { name, description: `bagging of ${n} ${model}s`, model: { model: 'bagging', base, n } };
+    case 'boosting':
+      return {
+        name,
+        description: `AdaBoost (SAMME) of ${n} ${model}s`,
+        model: { model: 'adaboost', base, n },
+      };
+    case 'stacking':
+      return {
+        name,
+        description: `stacking of ${model}, kNN and logistic regression (out-of-fold, logistic meta-learner)`,
+        model: {
+          model: 'stacking',
+          estimators: [base, { model: 'knn', k: 5 }, { model: 'logistic' }],
+          folds: 3,
+        },
+      };
+    case 'logistic':
+      return { name, description: 'logistic regression', model: { model: 'logistic' } };
+    case 'knn':
+      return { name, description: 'k-nearest neighbours (k=5)', model: { model: 'knn', k: 5 } };
+    case 'majority':
+      return { name, description: 'always predicts the majority class', model: { model: 'majority' } };
+  }
+}
