@@ -1,5 +1,6 @@
 import { DataError, type ImagePayload, type RawImage, sniffImageFormat } from '@growset/core';
 import sharp, { type Metadata } from 'sharp';
+import { readHeader } from './header.ts';
 import type { ImageShape } from './shape.ts';
 
 /** An input image whose header has been read and checked. */
@@ -30,6 +31,11 @@ export async function inspectImage(payload: ImagePayload, maxPixels: number): Pr
   if (data.length === 0) throw new DataError('empty file', 'the image has zero bytes');
   const format = sniffImageFormat(data);
   if (format === undefined) throw new DataError('not an image', `unrecognised content: ${preview(data)}`);
+  const header = readHeader(data, format);
+  if (header) {
+    checkPixels(header.shape.width, header.shape.height, maxPixels);
+    return { kind: 'encoded', data, format, shape: header.shape, orientation: header.orientation };
+  }
   let meta: Metadata;
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
@@ -39,12 +45,7 @@ export async function inspectImage(payload: ImagePayload, maxPixels: number): Pr
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!(width > 0 && height > 0)) throw new DataError('undecodable image', `${format} header has no size`);
-  if (width * height > maxPixels) {
-    throw new DataError(
-      'pixel limit exceeded',
-      `${width}x${height} = ${width * height} pixels is more than the limit of ${maxPixels} (option \`maxPixels\`)`,
-    );
-  }
+  checkPixels(width, height, maxPixels);
   const grey = meta.space === 'b-w' || meta.space === 'grey16';
   const alpha = meta.hasAlpha === true;
   const channels = ((grey ? 1 : 3) + (alpha ? 1 : 0)) as 1 | 2 | 3 | 4;
@@ -56,6 +57,15 @@ export async function inspectImage(payload: ImagePayload, maxPixels: number): Pr
     shape: { width, height, channels, dtype },
     orientation: meta.orientation ?? 1,
   };
+}
+
+function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new DataError(
+      'pixel limit exceeded',
+      `${width}x${height} = ${width * height} pixels is more than the limit of ${maxPixels} (option \`maxPixels\`)`,
+    );
+  }
 }
 
 function rawShape(image: RawImage): ImageShape {

@@ -140,7 +140,11 @@ export async function runJsEngine(
 }
 
 /** Encodes the colour channels as 8-bit JPEG at `quality` and decodes them back (alpha kept). */
-async function jpegRoundTrip(img: FloatImage, quality: number, pctx: PixelContext): Promise<FloatImage> {
+export async function jpegRoundTrip(
+  img: FloatImage,
+  quality: number,
+  pctx: PixelContext,
+): Promise<FloatImage> {
   const { width, height, channels, data } = img;
   const colour = pctx.colour;
   const n = width * height;

@@ -47,6 +47,8 @@ export type GeometryPlan =
       ody: number;
       interpolator: Interpolation;
       fill: readonly number[];
+      /** The map from the (extracted, resized) pass input to the output, edge coordinates. */
+      residual: Affine;
       /** Extra columns/rows appended so the pass output covers the window. */
       extend: { right: number; bottom: number };
       /** Size of the pass output; the window is its top-left corner. */
@@ -286,6 +288,7 @@ function affineFor(
     ody: ty + rint(ymin),
     interpolator: interpolation,
     fill,
+    residual: full,
     extend,
     passWidth: passWidth0 + extend.right,
     passHeight: passHeight0 + extend.bottom,

@@ -1,43 +1,43 @@
 import { DataError, type RawImage } from '@growset/core';
 import { fromFloat, toFloatImage, typedView } from '../../image/codec.ts';
-import { allocate, expandFill, unitScale } from '../../image/shape.ts';
+import { hasAlpha } from '../../image/shape.ts';
 import { message, type SourceImage } from '../../image/source.ts';
-import { foldColour, LUMA, needsMean } from '../../ops/colour.ts';
-import { gaussianKernel, kernelSum } from '../../ops/kernels.ts';
+import { type FoldedColour, foldColour, needsMean } from '../../ops/colour.ts';
 import { type ColourOp, type GeometricOp, isGeometric, type PlanOp } from '../../ops/types.ts';
-import { pixelContext, runOpsOnFloat } from '../js/run.ts';
+import { colourWindow, resampleAffine } from '../js/resample.ts';
+import { jpegRoundTrip, pixelContext, runOpsOnFloat } from '../js/run.ts';
 import type { EngineContext, EngineResult, ResolvedOutput } from '../types.ts';
 import { planGeometry } from './geometry.ts';
 import { type PassOutput, type PassResult, runPass, type VipsPass } from './pass.ts';
-
-type Window = { width: number; height: number };
+import {
+  addPixelOp,
+  blank,
+  cropTopLeft,
+  emptyColour,
+  finishColour,
+  meanOf,
+  type Pending,
+  type Window,
+} from './pending.ts';
 
 type State =
   | { kind: 'encoded'; data: Uint8Array; jpeg: boolean; fromSource: boolean; autoOrient: boolean }
   | { kind: 'raw'; raw: RawImage; window?: Window };
 
-/** Colour steps folded so far in a pass, with the mean carried through them (for contrast). */
-interface ColourAccumulator {
-  matrix: number[];
-  offset: number[];
-  mean: number[] | undefined;
-}
-
-interface Pending {
-  pass: Omit<VipsPass, 'output'>;
-  /** Whether pixel slots may still be filled (false once the pass ends on a cropped affine). */
-  open: boolean;
-  window: Window | undefined;
-  colour: ColourAccumulator;
-  fromSource: boolean;
-}
+/** Affine geometry up to this many output pixels resamples on typed arrays (faster than libvips' affine). */
+const TYPED_AFFINE_MAX_PIXELS = 1024 * 1024;
 
 /**
- * Runs a plan on libvips in as few passes as it can: a run of affine ops becomes one libvips
- * affine (or extract + resize + mirror) reading only the region it needs; blur, convolution and
- * every colour step of the following pixel ops join the same pass when the geometry needs no
- * crop, else the next one (which starts with the crop); raw pixels go to typed-array code only
- * for ops libvips has no form for. For channels 1, 3 and 4 in uint8 or uint16.
+ * Runs a plan with libvips doing the heavy lifting in as few passes as it can:
+ * - a run of affine ops is folded into one map. Axis-aligned whole-pixel maps (crops, resizes,
+ *   flips) become extract + resize + mirror in the decode pass, with shrink-on-load; other maps
+ *   decode only the region they need (pre-resized when they shrink more than 2x) and resample
+ *   it once at the output size, with the colour steps that follow folded into the same loop;
+ * - blur and convolution of the following pixel ops join the next pass, which also encodes;
+ *   colour steps join it as one recomb + linear when no raw pixels are at hand;
+ * - perspective, elastic, reflect borders and ops libvips has no form for run on typed arrays
+ *   between passes.
+ * For channels 1, 3 and 4 in uint8 or uint16 (other images go to the typed-array engine).
  */
 export async function runVipsEngine(
   source: SourceImage,
@@ -60,6 +60,7 @@ export async function runVipsEngine(
         }
       : { kind: 'raw', raw: source.image };
   let pending: Pending | undefined;
+  const anyContrast = ops.some((op) => op.op === 'colour' && needsMean(op.steps));
 
   const exec = async (pass: VipsPass, fromSource: boolean): Promise<PassResult> => {
     passes++;
@@ -82,22 +83,21 @@ export async function runVipsEngine(
       };
     }
     const { raw } = from;
-    const pass: Omit<VipsPass, 'output'> = {
-      input: {
-        kind: 'raw',
-        data: raw.data as Uint8Array | Uint16Array,
-        width: raw.width,
-        height: raw.height,
-      },
-      shape,
-      ...(from.window ? { preExtract: { left: 0, top: 0, ...from.window } } : {}),
-    };
-    // The pass input is known pixels: its mean is known, for contrast.
     return {
-      pass,
+      pass: {
+        input: {
+          kind: 'raw',
+          data: raw.data as Uint8Array | Uint16Array,
+          width: raw.width,
+          height: raw.height,
+        },
+        shape,
+        ...(from.window ? { preExtract: { left: 0, top: 0, ...from.window } } : {}),
+      },
       open: true,
       window: undefined,
-      colour: emptyColour(meanOf(raw, from.window, shape.channels)),
+      // Known pixels: their mean is known, for contrast steps (computed only if the plan has any).
+      colour: emptyColour(anyContrast ? meanOf(raw, from.window, shape.channels) : undefined),
       fromSource: false,
     };
   };
@@ -117,12 +117,10 @@ export async function runVipsEngine(
       pending = undefined;
     }
   };
-  const rawState = async (): Promise<RawImage> => {
+  /** The current image as raw pixels, cropped to its window. */
+  const rawNow = async (): Promise<RawImage> => {
     await settle();
-    if (state.kind === 'encoded') {
-      const p = start(state);
-      state = await flush(p);
-    }
+    if (state.kind === 'encoded') state = await flush(start(state));
     const s = state as Extract<State, { kind: 'raw' }>;
     const raw = s.window ? cropTopLeft(s.raw, s.window) : s.raw;
     state = { kind: 'raw', raw };
@@ -140,54 +138,95 @@ export async function runVipsEngine(
         state = { kind: 'raw', raw: cropTopLeft(state.raw, state.window) };
       const geo = planGeometry(run, { width, height, jpeg: state.kind === 'encoded' && state.jpeg });
       const last = run[run.length - 1]!;
+      width = last.width;
+      height = last.height;
       if (geo.kind === 'remap') {
-        const raw = await rawState();
+        const raw = await rawNow();
         steps.push(`js[remap(${run.map((g) => g.op).join('+')})]`);
         state = { kind: 'raw', raw: jsOps(raw, run) };
       } else if (geo.kind === 'blank') {
         steps.push('js[blank]');
         state = { kind: 'raw', raw: blank(geo.width, geo.height, shape.channels, shape.dtype, geo.fill) };
+      } else if (geo.kind === 'native') {
+        pending = start(state);
+        pending.colour.mean = undefined;
+        if (geo.region) pending.pass.preExtract = geo.region;
+        if (geo.resize) pending.pass.resize = { ...geo.resize, kernel: geo.kernel };
+        if (geo.flip) pending.pass.flip = true;
+        if (geo.flop) pending.pass.flop = true;
+      } else if (geo.width * geo.height <= TYPED_AFFINE_MAX_PIXELS) {
+        // Decode just the region the map reads, then resample it once at the output size.
+        const decode = start(state);
+        if (geo.region) decode.pass.preExtract = geo.region;
+        if (geo.resize) decode.pass.resize = { ...geo.resize, kernel: 'linear' };
+        const regionRaw = (await flush(decode)) as Extract<State, { kind: 'raw' }>;
+        const fused = foldFollowingColour(ops, i, shape.dtype);
+        i += fused.count;
+        steps.push(`js[resample${fused.count > 0 ? '+colour' : ''}]`);
+        state = {
+          kind: 'raw',
+          raw: resampleAffine(regionRaw.raw, {
+            matrix: geo.residual,
+            width: geo.width,
+            height: geo.height,
+            fill: geo.fill,
+            interpolation: geo.interpolator,
+            ...(fused.colour ? { colour: fused.colour } : {}),
+          }),
+        };
       } else {
         pending = start(state);
         pending.colour.mean = undefined;
         const pass = pending.pass;
         if (geo.region) pass.preExtract = geo.region;
-        if (geo.resize)
-          pass.resize = { ...geo.resize, kernel: geo.kind === 'native' ? geo.kernel : 'linear' };
-        if (geo.kind === 'native') {
-          if (geo.flip) pass.flip = true;
-          if (geo.flop) pass.flop = true;
-        } else {
-          pass.affine = {
-            matrix: geo.matrix,
-            odx: geo.odx,
-            ody: geo.ody,
-            interpolator: geo.interpolator,
-            fill: geo.fill,
-          };
-          pass.extend = { ...geo.extend, fill: geo.fill };
-          if (geo.passWidth !== geo.width || geo.passHeight !== geo.height) {
-            pending.open = false;
-            pending.window = { width: geo.width, height: geo.height };
-          }
+        if (geo.resize) pass.resize = { ...geo.resize, kernel: 'linear' };
+        pass.affine = {
+          matrix: geo.matrix,
+          odx: geo.odx,
+          ody: geo.ody,
+          interpolator: geo.interpolator,
+          fill: geo.fill,
+        };
+        pass.extend = { ...geo.extend, fill: geo.fill };
+        if (geo.passWidth !== geo.width || geo.passHeight !== geo.height) {
+          pending.open = false;
+          pending.window = { width: geo.width, height: geo.height };
         }
       }
-      width = last.width;
-      height = last.height;
       continue;
     }
     i++;
+    if (op.op === 'jpeg' && hasAlpha(shape.channels)) {
+      // JPEG has no alpha: round-trip the colour channels only, keeping alpha.
+      const raw = await rawNow();
+      steps.push(`js[jpeg(q${op.quality})]`);
+      passes += 2;
+      const pctx = pixelContext(raw);
+      state = {
+        kind: 'raw',
+        raw: fromFloat(await jpegRoundTrip(toFloatImage(raw), op.quality, pctx), raw.dtype, 1),
+      };
+      continue;
+    }
     if (op.op === 'jpeg') {
       let p = pending ?? start(state);
       pending = undefined;
-      if (!p.open) {
-        state = await flush(p);
-        p = start(state);
-      }
+      if (!p.open) p = start(await flush(p));
       const output: PassOutput = { kind: 'encode', format: 'jpeg', quality: op.quality };
       const result = await exec(finishColour({ ...p.pass, output }, p.colour, shape.channels), p.fromSource);
       const data = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.length);
       state = { kind: 'encoded', data, jpeg: true, fromSource: false, autoOrient: false };
+      continue;
+    }
+    if (op.op === 'colour' && shape.dtype === 'uint8' && !pending && state.kind === 'raw') {
+      // Pixels at hand: one pass over them beats a libvips recomb (which works in float).
+      const s = state;
+      const folded = foldColour(
+        op.steps,
+        needsMean(op.steps) ? meanOf(s.raw, s.window, shape.channels) : undefined,
+      );
+      steps.push('js[colour]');
+      state = { kind: 'raw', raw: colourWindow(s.raw, folded, s.window?.width, s.window?.height) };
       continue;
     }
     if (!onLibvips(op, shape.dtype)) {
@@ -199,7 +238,7 @@ export async function runVipsEngine(
         !onLibvips(ops[i]!, shape.dtype)
       )
         run.push(ops[i++]!);
-      const raw = await rawState();
+      const raw = await rawNow();
       steps.push(`js[${run.map((o) => o.op).join(',')}]`);
       state = { kind: 'raw', raw: jsOps(raw, run) };
       continue;
@@ -208,167 +247,93 @@ export async function runVipsEngine(
     const meanUnknown = op.op === 'colour' && needsMean(op.steps) && pending?.colour.mean === undefined;
     if (!pending?.open || (wantsConvolution && pending.pass.convolve) || meanUnknown) {
       await settle();
-      if (meanUnknown && state.kind === 'encoded') await rawState();
+      if (meanUnknown && state.kind === 'encoded') await rawNow();
       pending = start(state);
     }
     addPixelOp(pending, op);
   }
+  return finish(ctx.output);
 
-  // Final output.
-  const out = ctx.output;
-  const float = out.kind === 'float32';
-  if (pending && out.kind === 'encoded' && pending.open) {
-    const p = pending;
-    const result = await exec(
-      finishColour({ ...p.pass, output: passOutput(out) }, p.colour, shape.channels),
-      p.fromSource,
-    );
-    return encodedResult(result, out.format, { passes, steps });
-  }
-  await settle();
-  const finalState = state as State;
-  if (finalState.kind === 'encoded') {
-    if (out.kind === 'encoded') {
-      const unchanged =
-        finalState.fromSource &&
-        ops.length === 0 &&
-        source.kind === 'encoded' &&
-        source.format === out.format &&
-        !finalState.autoOrient;
-      const keep = unchanged || (!finalState.fromSource && out.format === 'jpeg');
-      if (keep)
-        return {
-          image: { kind: 'encoded', data: finalState.data, format: out.format },
-          summary: { engine: passes === 0 ? 'none' : 'libvips', passes, steps },
-        };
+  async function finish(out: ResolvedOutput): Promise<EngineResult> {
+    const summary = () => ({
+      engine: passes === 0 ? ('none' as const) : ('libvips' as const),
+      passes,
+      steps,
+    });
+    if (pending?.open && out.kind === 'encoded') {
+      const p = pending;
       const result = await exec(
-        { ...start(finalState).pass, output: passOutput(out) },
-        finalState.fromSource,
+        finishColour({ ...p.pass, output: passOutput(out) }, p.colour, shape.channels),
+        p.fromSource,
       );
-      return encodedResult(result, out.format, { passes, steps });
+      return { image: encoded(result, out.format), summary: summary() };
     }
-    await rawState();
+    await settle();
+    const last = state as State;
+    if (last.kind === 'encoded') {
+      if (out.kind === 'encoded') {
+        const untouched =
+          last.fromSource &&
+          ops.length === 0 &&
+          source.kind === 'encoded' &&
+          source.format === out.format &&
+          !last.autoOrient;
+        // A JPEG round trip's bytes are the image: re-encoding them would compress twice.
+        if (untouched || (!last.fromSource && out.format === 'jpeg')) {
+          return { image: { kind: 'encoded', data: last.data, format: out.format }, summary: summary() };
+        }
+        const result = await exec({ ...start(last).pass, output: passOutput(out) }, last.fromSource);
+        return { image: encoded(result, out.format), summary: summary() };
+      }
+      await rawNow();
+    }
+    const s = state as Extract<State, { kind: 'raw' }>;
+    if (out.kind === 'encoded' && s.raw.dtype !== 'float32') {
+      const result = await exec({ ...start(s).pass, output: passOutput(out) }, false);
+      return { image: encoded(result, out.format), summary: summary() };
+    }
+    const raw = s.window ? cropTopLeft(s.raw, s.window) : s.raw;
+    const image =
+      out.kind === 'float32' && raw.dtype !== 'float32'
+        ? fromFloat(toFloatImage(raw), 'float32', raw.dtype === 'uint16' ? 65535 : 255)
+        : raw;
+    return { image, summary: { ...summary(), engine: passes === 0 ? 'js' : 'libvips' } };
   }
-  const s = state as Extract<State, { kind: 'raw' }>;
-  if (out.kind === 'encoded' && s.raw.dtype !== 'float32') {
-    const result = await exec({ ...start(s).pass, output: passOutput(out) }, false);
-    return encodedResult(result, out.format, { passes, steps });
+}
+
+/** Colour ops right after a geometric run that can be folded into its resampling loop. */
+function foldFollowingColour(
+  ops: readonly PlanOp[],
+  from: number,
+  dtype: RawImage['dtype'],
+): { count: number; colour?: FoldedColour } {
+  const steps: ColourOp['steps'][number][] = [];
+  let count = 0;
+  while (from + count < ops.length) {
+    const op = ops[from + count]!;
+    if (op.op !== 'colour' || needsMean(op.steps)) break;
+    steps.push(...op.steps);
+    count++;
   }
-  const raw = s.window ? cropTopLeft(s.raw, s.window) : s.raw;
-  const image =
-    float && raw.dtype !== 'float32'
-      ? fromFloat(toFloatImage(raw), 'float32', raw.dtype === 'uint16' ? 65535 : 255)
-      : raw;
-  return { image, summary: { engine: passes === 0 ? 'js' : 'libvips', passes, steps } };
+  if (count === 0 || dtype === 'float32') return { count: 0 };
+  return { count, colour: foldColour(steps) };
 }
 
 function passOutput(out: Extract<ResolvedOutput, { kind: 'encoded' }>): PassOutput {
   return { kind: 'encode', format: out.format, quality: out.quality };
 }
 
-function encodedResult(
-  result: PassResult,
-  format: string,
-  s: { passes: number; steps: string[] },
-): EngineResult {
+function encoded(result: PassResult, format: string): EngineResult['image'] {
   return {
-    image: {
-      kind: 'encoded',
-      data: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.length),
-      format,
-    },
-    summary: { engine: 'libvips', passes: s.passes, steps: s.steps },
+    kind: 'encoded',
+    data: new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.length),
+    format,
   };
 }
 
 /** Ops libvips runs in the pixel slots of a pass (colour only on 8-bit: recomb converts to 8-bit sRGB). */
 function onLibvips(op: PlanOp, dtype: RawImage['dtype']): boolean {
   return op.op === 'blur' || op.op === 'convolve' || (op.op === 'colour' && dtype === 'uint8');
-}
-
-function emptyColour(mean: number[] | undefined): ColourAccumulator {
-  return { matrix: [1, 0, 0, 0, 1, 0, 0, 0, 1], offset: [0, 0, 0], mean };
-}
-
-/**
- * Adds a blur, convolution or colour op to a pass. libvips runs blur, then convolution, then
- * colour; the ops commute (both sides linear), except that a filter whose kernel sums to s
- * scales any colour offset folded before it by s, which is applied here.
- */
-function addPixelOp(p: Pending, op: PlanOp): void {
-  const acc = p.colour;
-  if (op.op === 'blur') {
-    // libvips' gaussblur needs sigma >= 0.3; smaller blurs go through the convolution slot.
-    if (op.sigma < 0.3) p.pass.convolve = separableToKernel(gaussianKernel(op.sigma));
-    else p.pass.blur = p.pass.blur === undefined ? op.sigma : Math.sqrt(p.pass.blur ** 2 + op.sigma ** 2);
-    return;
-  }
-  if (op.op === 'convolve') {
-    if (p.pass.convolve) throw new Error('addPixelOp: convolution slot taken');
-    p.pass.convolve = { width: op.width, height: op.height, kernel: op.kernel };
-    const s = kernelSum(op.kernel);
-    acc.offset = acc.offset.map((v) => v * s);
-    if (acc.mean) acc.mean = acc.mean.map((v) => v * s);
-    return;
-  }
-  if (op.op === 'colour') foldInto(acc, op);
-}
-
-function foldInto(acc: ColourAccumulator, op: ColourOp): void {
-  const mean = acc.mean ?? [128, 128, 128];
-  const folded = foldColour(op.steps, mean);
-  const m = folded.matrix;
-  const prev = acc.matrix;
-  const matrix: number[] = [];
-  for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++)
-      matrix.push(m[r * 3]! * prev[c]! + m[r * 3 + 1]! * prev[3 + c]! + m[r * 3 + 2]! * prev[6 + c]!);
-  const offset = [0, 1, 2].map(
-    (r) =>
-      m[r * 3]! * acc.offset[0]! +
-      m[r * 3 + 1]! * acc.offset[1]! +
-      m[r * 3 + 2]! * acc.offset[2]! +
-      folded.offset[r]!,
-  );
-  const nextMean = acc.mean
-    ? [0, 1, 2].map(
-        (r) => m[r * 3]! * mean[0]! + m[r * 3 + 1]! * mean[1]! + m[r * 3 + 2]! * mean[2]! + folded.offset[r]!,
-      )
-    : undefined;
-  acc.matrix = matrix;
-  acc.offset = offset;
-  acc.mean = nextMean;
-}
-
-/** Puts the folded colour map into the recomb and linear slots for the image's channels. */
-function finishColour(pass: VipsPass, acc: ColourAccumulator, channels: number): VipsPass {
-  const identity =
-    acc.matrix.every((v, i) => v === (i % 4 === 0 ? 1 : 0)) && acc.offset.every((v) => v === 0);
-  if (identity) return pass;
-  if (channels === 1) {
-    let scale = 0;
-    let offset = 0;
-    for (let r = 0; r < 3; r++) {
-      scale += LUMA[r]! * (acc.matrix[r * 3]! + acc.matrix[r * 3 + 1]! + acc.matrix[r * 3 + 2]!);
-      offset += LUMA[r]! * acc.offset[r]!;
-    }
-    return { ...pass, linear: { a: [scale], b: [offset] } };
-  }
-  const isDiagonal = [1, 2, 3, 5, 6, 7].every((k) => acc.matrix[k] === 0);
-  const alpha = channels === 4;
-  const a = isDiagonal ? [acc.matrix[0]!, acc.matrix[4]!, acc.matrix[8]!] : [1, 1, 1];
-  return {
-    ...pass,
-    ...(isDiagonal ? {} : { recomb: acc.matrix }),
-    linear: { a: alpha ? [...a, 1] : a, b: alpha ? [...acc.offset, 0] : acc.offset },
-  };
-}
-
-function separableToKernel(k: Float64Array): { width: number; height: number; kernel: number[] } {
-  const n = k.length;
-  const kernel: number[] = [];
-  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) kernel.push(k[y]! * k[x]!);
-  return { width: n, height: n, kernel };
 }
 
 function jsOps(raw: RawImage, ops: readonly PlanOp[]): RawImage {
@@ -387,47 +352,6 @@ function toRaw(result: PassResult, dtype: RawImage['dtype']): RawImage {
     channels: result.channels as 1 | 2 | 3 | 4,
     dtype,
   };
-}
-
-export function cropTopLeft(raw: RawImage, window: Window): RawImage {
-  if (raw.width === window.width && raw.height === window.height) return raw;
-  const { channels } = raw;
-  const out = allocate(raw.dtype, window.width * window.height * channels);
-  const row = window.width * channels;
-  for (let y = 0; y < window.height; y++) {
-    const from = y * raw.width * channels;
-    out.set(raw.data.subarray(from, from + row), y * row);
-  }
-  return { ...raw, data: out, width: window.width, height: window.height };
-}
-
-function blank(
-  width: number,
-  height: number,
-  channels: number,
-  dtype: RawImage['dtype'],
-  fill: readonly number[],
-): RawImage {
-  const values = expandFill(fill, channels).map((v) => v * unitScale(dtype));
-  const data = allocate(dtype, width * height * channels);
-  for (let i = 0; i < width * height; i++)
-    for (let c = 0; c < channels; c++) data[i * channels + c] = values[c]!;
-  return { kind: 'raw', data, width, height, channels: channels as 1 | 2 | 3 | 4, dtype };
-}
-
-function meanOf(raw: RawImage, window: Window | undefined, channels: number): number[] {
-  const w = window?.width ?? raw.width;
-  const h = window?.height ?? raw.height;
-  const colour = channels >= 3 ? 3 : 1;
-  const sums = [0, 0, 0];
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const base = (y * raw.width + x) * channels;
-      for (let c = 0; c < colour; c++) sums[c]! += raw.data[base + c]!;
-    }
-  const unit = unitScale(raw.dtype);
-  const means = sums.map((s) => s / (w * h) / unit);
-  return colour === 1 ? [means[0]!, means[0]!, means[0]!] : means;
 }
 
 function describe(pass: VipsPass): string {
