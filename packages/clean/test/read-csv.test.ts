@@ -301,4 +301,22 @@ describe('readCsv with a schema', () => {
     );
     expect(fused.report().validation).toEqual(stage.report());
   });
+
+  it('treats schema columns missing from the header and extra columns as the validate stage does', async () => {
+    const { z } = await import('zod');
+    const { validate } = await import('../src/index.ts');
+    const schema = z.object({ a: z.number(), b: z.number().nullable(), c: z.number().nullable() });
+    const csv = 'a,b,x\n1,,q\nz,2,r\n';
+    for (const coerce of [true, false]) {
+      const fused = readCsv(text(csv), { schema, validate: { coerce } });
+      const together = await runAll<TabularSample>(fused);
+      const stage = validate(schema, { name: 'read-csv', coerce });
+      const apart = await runAll<TabularSample>(readCsv(text(csv)), stage);
+      expect(together.items).toEqual(apart.items);
+      expect(together.quarantine.records).toEqual(
+        apart.quarantine.records.map((r) => ({ ...r, stage: 'read-csv' })),
+      );
+      expect(fused.report().validation).toEqual(stage.report());
+    }
+  });
 });

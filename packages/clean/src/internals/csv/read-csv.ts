@@ -12,6 +12,7 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
+import { coerceCell, type FieldPlan } from '../schema/coerce.ts';
 import { RowValidator, type ValidateOptions, type ValidateReport } from '../schema/validate.ts';
 import { bump, type CleaningReport } from '../summary/reporting.ts';
 import {
@@ -242,6 +243,10 @@ class CsvRows implements CsvSink {
   #row = 0;
   readonly #ids: Set<string> | undefined;
   readonly #validator: RowValidator | undefined;
+  /** Coercion per header position, with a schema. */
+  #plans: (FieldPlan | undefined)[] | undefined;
+  /** Schema columns the header lacks (validated as missing). */
+  #missingColumns: (readonly [string, unknown])[] = [];
 
   constructor(opts: Options, file: string, ctx: StageContext, report: CsvReport, validator?: RowValidator) {
     this.#validator = validator;
@@ -313,9 +318,33 @@ class CsvRows implements CsvSink {
     );
   }
 
+  /** The cells of a row as read (for messages about a row that failed validation). */
+  #rawValues(fields: readonly string[]): { [column: string]: Cell } {
+    const values: { [column: string]: Cell } = {};
+    this.#header!.forEach((column, i) => {
+      if (i === this.#labelIndex || i === this.#idIndex) return;
+      const text = this.#opts.trim ? fields[i]!.trim() : fields[i]!;
+      values[column] = this.#na.has(text) ? null : text;
+    });
+    return values;
+  }
+
   #setHeader(columns: string[], line: number): void {
     const o = this.#opts;
     this.#header = columns;
+    const validator = this.#validator;
+    if (validator !== undefined) {
+      const coerces = validator.coerces;
+      this.#plans = columns.map((column, i) => {
+        if (column === o.label || column === o.id) return undefined;
+        const plan = validator.planFor(column);
+        if (plan === undefined) validator.noteUnknown(column);
+        return coerces ? plan : undefined;
+      });
+      this.#missingColumns = validator.columns
+        .filter((c) => !columns.includes(c))
+        .map((c) => [c, coerces ? coerceCell(null, validator.planFor(c)!) : null] as const);
+    }
     this.#report.columns = columns.filter((c) => c !== o.label && c !== o.id);
     for (const [option, column] of [
       ['label', o.label],
@@ -355,7 +384,9 @@ class CsvRows implements CsvSink {
       );
       return undefined;
     }
-    const values: { [column: string]: Cell } = {};
+    // With a schema, cells go straight into the coerced row the schema checks (no second object).
+    const plans = this.#plans;
+    const values: { [column: string]: unknown } = {};
     let label: string | null = null;
     let id: string | null = null;
     const trim = this.#opts.trim;
@@ -368,10 +399,12 @@ class CsvRows implements CsvSink {
       if (i === this.#labelIndex) label = cell;
       else if (i === this.#idIndex) id = cell;
       else {
-        values[header[i]!] = cell;
+        const plan = plans?.[i];
+        values[header[i]!] = plan === undefined ? cell : coerceCell(cell, plan);
         if (cell === null) bump(missing, header[i]!);
       }
     }
+    for (const [column, cell] of this.#missingColumns) values[column] = cell;
     const source = { file: this.#file, line, row: this.#row };
     const sampleId = id ?? this.#rowId();
     if (this.#ids) {
@@ -395,11 +428,12 @@ class CsvRows implements CsvSink {
       return undefined;
     }
     if (this.#validator === undefined) {
+      const cells = values as { [column: string]: Cell };
       return label === null
-        ? { id: sampleId, payload: { kind: 'tabular', values }, source, lineage: [] }
-        : { id: sampleId, label, payload: { kind: 'tabular', values }, source, lineage: [] };
+        ? { id: sampleId, payload: { kind: 'tabular', values: cells }, source, lineage: [] }
+        : { id: sampleId, label, payload: { kind: 'tabular', values: cells }, source, lineage: [] };
     }
-    const verdict = this.#validator.check(values, label ?? undefined);
+    const verdict = this.#validator.checkPrepared(values, () => this.#rawValues(fields), label ?? undefined);
     if (!verdict.ok) {
       this.#ctx.quarantine(
         { id: sampleId, ...(label === null ? {} : { label }) } as Identified,

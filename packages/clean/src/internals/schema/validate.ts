@@ -162,8 +162,6 @@ export class RowValidator {
   }
 
   check(values: { readonly [column: string]: Cell }, label: Label | undefined): RowVerdict {
-    const report = this.report;
-    report.checked += 1;
     const row: { [column: string]: unknown } = {};
     const coerce = this.#opts.coerce;
     for (const plan of this.#plans) {
@@ -175,8 +173,43 @@ export class RowValidator {
         this.#dropped.add(column);
       }
     }
+    return this.checkPrepared(row, () => values, label);
+  }
+
+  /** How a column is coerced (`undefined` for a column the schema does not name). */
+  planFor(column: string): FieldPlan | undefined {
+    return this.#plans.find((p) => p.column === column);
+  }
+
+  /** The schema's columns. */
+  get columns(): string[] {
+    return this.#plans.map((p) => p.column);
+  }
+
+  /** Whether cells are coerced before checking. */
+  get coerces(): boolean {
+    return this.#opts.coerce;
+  }
+
+  /** Notes a column outside the schema (for the report's `droppedColumns`). */
+  noteUnknown(column: string): void {
+    this.#dropped.add(column);
+  }
+
+  /**
+   * Checks a row already coerced with {@link planFor} (every schema column present, unknown
+   * columns as read). `raw` gives the cells as read, for messages; called only on failure.
+   */
+  checkPrepared(
+    row: { [column: string]: unknown },
+    raw: () => { readonly [column: string]: Cell },
+    label: Label | undefined,
+  ): RowVerdict {
+    const report = this.report;
+    report.checked += 1;
     const result = this.#schema.safeParse(row);
     if (!result.success) {
+      const values = raw();
       const failure = describeFailure(result.error.issues, values, report, this.#opts.examples);
       if (failure.missingOnly) report.missingRows += 1;
       else report.invalidRows += 1;
