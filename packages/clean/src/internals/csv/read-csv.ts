@@ -4,6 +4,7 @@ import {
   type Cell,
   GrowsetError,
   type Identified,
+  type LineageStep,
   OptionsError,
   parseOptions,
   type Source,
@@ -130,6 +131,9 @@ export interface CsvReport extends CleaningReport {
 export type CsvInput = string | NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
 
 type Options = z.output<typeof optionsSchema>;
+
+/** Originals have no lineage; one shared frozen array saves an allocation per row. */
+const NO_LINEAGE: readonly LineageStep[] = Object.freeze([]);
 
 /**
  * A streaming CSV source on csv-parse. Each data row becomes a tabular sample (cells are strings,
@@ -335,7 +339,7 @@ class CsvRows implements CsvSink {
     const validator = this.#validator;
     if (validator !== undefined) {
       const coerces = validator.coerces;
-      this.#plans = columns.map((column, i) => {
+      this.#plans = columns.map((column) => {
         if (column === o.label || column === o.id) return undefined;
         const plan = validator.planFor(column);
         if (plan === undefined) validator.noteUnknown(column);
@@ -394,7 +398,11 @@ class CsvRows implements CsvSink {
     const missing = this.#report.missing;
     const naMax = this.#naMax;
     for (let i = 0; i < fields.length; i++) {
-      const text = trim ? fields[i]!.trim() : fields[i]!;
+      const field = fields[i]!;
+      const text =
+        trim && field.length > 0 && (field.charCodeAt(0) <= 32 || field.charCodeAt(field.length - 1) <= 32)
+          ? field.trim()
+          : field;
       const cell = text.length <= naMax && na.has(text) ? null : text;
       if (i === this.#labelIndex) label = cell;
       else if (i === this.#idIndex) id = cell;
@@ -430,8 +438,8 @@ class CsvRows implements CsvSink {
     if (this.#validator === undefined) {
       const cells = values as { [column: string]: Cell };
       return label === null
-        ? { id: sampleId, payload: { kind: 'tabular', values: cells }, source, lineage: [] }
-        : { id: sampleId, label, payload: { kind: 'tabular', values: cells }, source, lineage: [] };
+        ? { id: sampleId, payload: { kind: 'tabular', values: cells }, source, lineage: NO_LINEAGE }
+        : { id: sampleId, label, payload: { kind: 'tabular', values: cells }, source, lineage: NO_LINEAGE };
     }
     const verdict = this.#validator.checkPrepared(values, () => this.#rawValues(fields), label ?? undefined);
     if (!verdict.ok) {
@@ -447,13 +455,13 @@ class CsvRows implements CsvSink {
     }
     const checked = verdict.label;
     return checked === undefined
-      ? { id: sampleId, payload: { kind: 'tabular', values: verdict.values }, source, lineage: [] }
+      ? { id: sampleId, payload: { kind: 'tabular', values: verdict.values }, source, lineage: NO_LINEAGE }
       : {
           id: sampleId,
           label: checked,
           payload: { kind: 'tabular', values: verdict.values },
           source,
-          lineage: [],
+          lineage: NO_LINEAGE,
         };
   }
 
