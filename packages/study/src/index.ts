@@ -13,6 +13,7 @@ export {
   studyDataFromSamples,
 } from './internals/dataset.ts';
 export { TabularEncoder } from './internals/features.ts';
+export { formatStudySummary } from './internals/format.ts';
 export { type GalleryEntry, type GalleryOptions, writeAugmentationGallery } from './internals/gallery.ts';
 export { augmentImageJson, DIGITS_RECIPE } from './internals/image-augmenter.ts';
 export { DEFAULT_PLUGINS, loadExport, type StudyPlugins } from './internals/plugins.ts';

@@ -7,6 +7,7 @@ import { cleanImagesCommand } from './clean-images.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { scrapeCommand } from './scrape.ts';
+import { studyCommand } from './study.ts';
 import { trainCommand } from './train.ts';
 
 /** Every `growset` command, in help order. Packages add theirs here. */
@@ -20,4 +21,5 @@ export const commands: readonly CommandDefinition[] = [
   cleanImagesCommand,
   reportCommand,
   trainCommand,
+  studyCommand,
 ];

@@ -27,13 +27,18 @@ export function tQuantile975(df: number): number {
   return T975[df - 1] ?? 1.96;
 }
 
-/** Mean, standard deviation and 95% confidence interval of the mean (Student t). */
-export function spread(xs: readonly number[]): Spread {
+/**
+ * Mean, standard deviation and 95% confidence interval of the mean (Student t), the interval
+ * clipped to `bounds` when given (an accuracy's mean cannot leave [0, 1], however few the seeds).
+ */
+export function spread(xs: readonly number[], bounds?: readonly [number, number]): Spread {
   const m = mean(xs);
   const s = std(xs);
   if (xs.length < 2) return { mean: m, std: s, ci95: [m, m], n: xs.length };
   const half = (tQuantile975(xs.length - 1) * s) / Math.sqrt(xs.length);
-  return { mean: m, std: s, ci95: [m - half, m + half], n: xs.length };
+  const lo = bounds ? Math.max(bounds[0], m - half) : m - half;
+  const hi = bounds ? Math.min(bounds[1], m + half) : m + half;
+  return { mean: m, std: s, ci95: [lo, hi], n: xs.length };
 }
 
 /** Linear-interpolated percentile, p in [0, 1]. */

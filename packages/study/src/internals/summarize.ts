@@ -85,15 +85,18 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
         const ok = all.filter((t) => t.ok && t.test && t.train);
         const test = ok.map((t) => t.test!.accuracy);
         const train = ok.map((t) => t.train!.accuracy);
-        const testSpread = spread(test);
-        const trainSpread = spread(train);
+        const testSpread = spread(test, [0, 1]);
+        const trainSpread = spread(train, [0, 1]);
         const { verdict, explanation } = fitVerdict(trainSpread.mean, testSpread.mean, n);
         return {
           variant: variant.name,
           trainSize: n,
           testAccuracy: testSpread,
           trainAccuracy: trainSpread,
-          gap: spread(ok.map((t) => t.train!.accuracy - t.test!.accuracy)),
+          gap: spread(
+            ok.map((t) => t.train!.accuracy - t.test!.accuracy),
+            [-1, 1],
+          ),
           verdict,
           explanation,
           failedTrials: all.length - ok.length,

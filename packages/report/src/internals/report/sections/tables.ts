@@ -32,7 +32,7 @@ export function summaryTable(view: StudyView): SafeHtml {
         html`${points(s.gap.mean)}`,
         html`${d ? points(d.mean) : variant === view.baseline ? 'reference' : '–'}`,
         html`${eq ? (eq.worth === null ? 'beyond reach' : `${times(eq.worth)} (≈ ${count(eq.equivalentBaselineSize)})`) : '–'}`,
-        html`<span class="verdict-${s.verdict}">${s.verdict}</span>: ${s.explanation}`,
+        html`<span class="verdict-${s.verdict}" title="${s.explanation}">${s.verdict}</span>`,
       ]);
     }
   }

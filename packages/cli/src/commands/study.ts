@@ -1,0 +1,284 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { inferSchema, readCsv, readCsvHeader } from '@growset/clean';
+import {
+  errorMessage,
+  type JsonObject,
+  MemoryQuarantine,
+  pipeline,
+  readImageFolder,
+  type Sample,
+  type TabularSample,
+} from '@growset/core';
+import {
+  DIGITS_RECIPE,
+  STANDARD_VARIANTS,
+  type StudyData,
+  standardVariants,
+  studyDataFromSamples,
+} from '@growset/study';
+import {
+  defineCommand,
+  intOption,
+  listOption,
+  numberOption,
+  type ParsedCommandArgs,
+  stringOption,
+  UsageError,
+} from '../command.ts';
+import { runStudyJob } from '../jobs/study-job.ts';
+
+const MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
+
+export const studyCommand = defineCommand({
+  name: 'study',
+  summary: 'learning curves on your data: more data vs regularization, augmentation, tuning, ensembles',
+  usage:
+    '<imagefolder | file.csv> [--label COL] [--model mlp|cnn|logistic|knn|majority] [--variants baseline,l2,dropout,augment,...] [--recipe r.json] [--sizes 100,200,400] [--seeds 3] [--test-fraction F] --out <dir> [--json]',
+  details: `
+Holds out a stratified test set of originals, then fits every variant on nested training
+subsets of each size, for each seed, in parallel worker threads. Augmentation and resampling
+happen only inside a trial's training originals. Writes results.json (every trial), results.csv,
+summary.csv, report.html and trials.jsonl (a killed study resumes from it; --fresh starts over).
+
+Variants: ${STANDARD_VARIANTS.join(', ')}. The first is the baseline the others are compared
+with. On images, augment uses --recipe (an @growset/augment-image recipe; default: small affine
+warps and elastic distortions, as for handwritten digits). On tables, augment is SMOTE (SMOTE-NC
+with categorical columns); smote balances classes; noise and mixup add one row per row.`,
+  positionals: { min: 1, max: 1 },
+  options: {
+    out: { type: 'string', value: 'DIR', description: 'output folder (required)' },
+    label: { type: 'string', value: 'COL', description: 'label column (CSV input)' },
+    model: {
+      type: 'string',
+      value: 'NAME',
+      description: `base model (${MODELS.join(', ')})`,
+      default: 'mlp',
+    },
+    hidden: { type: 'string', value: 'N,N', description: 'hidden layer sizes of the mlp', default: '128,64' },
+    epochs: {
+      type: 'string',
+      value: 'N',
+      description: 'maximum epochs (early stopping on held-out originals)',
+      default: '40',
+    },
+    batch: { type: 'string', value: 'N', description: 'batch size', default: '32' },
+    'learning-rate': { type: 'string', value: 'F', description: 'learning rate', default: '0.003' },
+    variants: {
+      type: 'string',
+      value: 'A,B',
+      description: 'variants to compare',
+      default: 'baseline,l2,dropout,augment',
+    },
+    recipe: { type: 'string', value: 'FILE', description: 'image augmentation recipe (JSON)' },
+    copies: {
+      type: 'string',
+      value: 'N',
+      description: 'augmented copies per training original',
+      default: '2',
+    },
+    sizes: {
+      type: 'string',
+      value: 'N,N',
+      description: 'training sizes (counts, or fractions <= 1)',
+      default: '6 log-spaced sizes',
+    },
+    seeds: { type: 'string', value: 'N', description: 'seeds per size', default: '3' },
+    'test-fraction': {
+      type: 'string',
+      value: 'F',
+      description: 'held-out test fraction (or a count > 1)',
+      default: '0.2',
+    },
+    target: { type: 'string', value: 'F', description: 'accuracy to project the needed data for' },
+    workers: { type: 'string', value: 'N', description: 'worker threads', default: 'one per core' },
+    seed: { type: 'string', value: 'N', description: 'study seed (test split, every trial)', default: '0' },
+    fresh: { type: 'boolean', description: 'ignore trials.jsonl from an earlier run' },
+    screenshot: { type: 'boolean', description: 'also save report.png (needs a Chromium)' },
+  },
+  async run(args, io) {
+    const input = resolve(io.cwd, args.positionals[0]!);
+    const outOption = stringOption(args, 'out');
+    if (outOption === undefined)
+      throw new UsageError('Missing `--out <dir>`: where to write results and the report');
+    const out = resolve(io.cwd, outOption);
+    if (!existsSync(input)) throw new UsageError(`Input not found: ${input}`);
+    const isFolder = statSync(input).isDirectory();
+    const label = stringOption(args, 'label');
+    if (!isFolder && label === undefined) throw new UsageError('A CSV input needs `--label <column>`');
+
+    const model = stringOption(args, 'model') ?? 'mlp';
+    if (!(MODELS as readonly string[]).includes(model)) {
+      throw new UsageError(`Expected \`--model\` to be one of ${MODELS.join(', ')}, got \`${model}\``);
+    }
+    const base = baseModel(args, model);
+    const variantNames = listOption(args, 'variants') ?? ['baseline', 'l2', 'dropout', 'augment'];
+    const recipeFile = stringOption(args, 'recipe');
+    let recipe: JsonObject | undefined;
+    if (recipeFile !== undefined) {
+      try {
+        recipe = JSON.parse(await readFile(resolve(io.cwd, recipeFile), 'utf8')) as JsonObject;
+      } catch (error) {
+        throw new UsageError(`Cannot read --recipe ${recipeFile}: ${errorMessage(error)}`, { cause: error });
+      }
+    }
+    const sizes = listOption(args, 'sizes')?.map((s) => {
+      const n = Number(s);
+      if (!Number.isFinite(n) || n <= 0)
+        throw new UsageError(`Expected \`--sizes\` to list positive numbers, got \`${s}\``);
+      return n;
+    });
+    const seeds = intOption(args, 'seeds', { min: 1, max: 100 }) ?? 3;
+    const testSize = numberOption(args, 'test-fraction', { min: 0, exclusiveMin: true }) ?? 0.2;
+    const target = numberOption(args, 'target', { min: 0, max: 1, exclusiveMin: true });
+    const workers = intOption(args, 'workers', { min: 0, max: 256 });
+    const studySeed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
+    const copies = intOption(args, 'copies', { min: 1, max: 100 }) ?? 2;
+
+    const quarantine = new MemoryQuarantine();
+    const { data, excluded, read } = isFolder
+      ? await loadImageFolder(input, io.signal, quarantine)
+      : await loadCsv(input, label!, io.signal, quarantine);
+    if (excluded.length > 0)
+      io.logger.warn(
+        `${excluded.length} sample(s) left out of the study (first: ${excluded[0]!.id}: ${excluded[0]!.reason})`,
+      );
+    const hasCategorical = data.table?.columns.some((c) => c.kind === 'categorical') ?? false;
+    let variants: ReturnType<typeof standardVariants>;
+    try {
+      variants = standardVariants(variantNames, {
+        task: data.task,
+        base,
+        recipe: recipe ?? DIGITS_RECIPE,
+        copies,
+        categorical: hasCategorical,
+      });
+    } catch (error) {
+      throw new UsageError(`--variants: ${errorMessage(error)}`, { cause: error });
+    }
+    const job = await runStudyJob(
+      data,
+      {
+        name: data.name,
+        out,
+        testSize,
+        ...(sizes ? { trainSizes: sizes } : {}),
+        seeds,
+        studySeed,
+        variants,
+        ...(workers === undefined ? {} : { workers }),
+        ...(target === undefined ? {} : { targetAccuracy: target }),
+        fresh: args.values.fresh === true,
+        screenshot: args.values.screenshot === true,
+        context: {
+          input: { path: input, read, excluded: excluded.length, quarantined: quarantine.records.length },
+          ...(quarantine.records.length > 0 ? { quarantine: countReasons(quarantine.records) } : {}),
+        },
+      },
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    const { results } = job;
+    return {
+      summary: {
+        out,
+        report: job.files.report,
+        results: job.files.results,
+        backend: results.backend,
+        originals: results.config.originals,
+        testSize: results.config.testSize,
+        trainSizes: results.config.trainSizes,
+        seeds: results.config.seeds,
+        trials: results.trials.length,
+        failedTrials: results.trials.filter((t) => !t.ok).length,
+        wallTimeMs: results.wallTimeMs,
+        variants: results.summaries.map((s) => ({
+          variant: s.variant,
+          testAccuracy: s.sizes.map((z) => ({
+            trainSize: z.trainSize,
+            mean: z.testAccuracy.mean,
+            std: z.testAccuracy.std,
+          })),
+        })),
+        verdicts: results.verdicts,
+      },
+      text: job.text,
+    };
+  },
+});
+
+function baseModel(args: ParsedCommandArgs, model: string): JsonObject {
+  if (model === 'knn') return { model: 'knn', k: 5 };
+  if (model === 'majority') return { model: 'majority' };
+  const epochs = intOption(args, 'epochs', { min: 1, max: 10_000 }) ?? 40;
+  const batchSize = intOption(args, 'batch', { min: 1, max: 65_536 }) ?? 32;
+  const learningRate = numberOption(args, 'learning-rate', { min: 0, exclusiveMin: true }) ?? 0.003;
+  const training = { epochs, batchSize, learningRate, earlyStopping: { patience: 5 } };
+  if (model === 'mlp') {
+    const hidden = (listOption(args, 'hidden') ?? ['128', '64']).map((h) => {
+      const n = Number(h);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`Expected \`--hidden\` to list positive integers, got \`${h}\``);
+      return n;
+    });
+    return { model: 'mlp', hidden, ...training };
+  }
+  if (model === 'cnn') return { model: 'cnn', conv: [8, 16], dense: [], ...training };
+  return { model: 'logistic', ...training };
+}
+
+async function loadImageFolder(
+  dir: string,
+  signal: AbortSignal,
+  quarantine: MemoryQuarantine,
+): Promise<{ data: StudyData; excluded: { id: string; reason: string }[]; read: number }> {
+  const { items, summary } = await pipeline(readImageFolder(dir)).collect({
+    signal,
+    quarantine,
+    name: 'read',
+  });
+  const report = await studyDataFromSamples(items as Sample<unknown>[], {
+    name: dir.split(/[\\/]/).pop() || 'images',
+  });
+  return { ...report, read: summary.stages[0]!.in };
+}
+
+async function loadCsv(
+  file: string,
+  label: string,
+  signal: AbortSignal,
+  quarantine: MemoryQuarantine,
+): Promise<{ data: StudyData; excluded: { id: string; reason: string }[]; read: number }> {
+  let columns: string[];
+  try {
+    columns = await readCsvHeader(file);
+  } catch (error) {
+    throw new UsageError(errorMessage(error), { cause: error });
+  }
+  if (!columns.includes(label)) {
+    throw new UsageError(`--label: column \`${label}\` is not in ${file} (columns: ${columns.join(', ')})`);
+  }
+  // Types come from the values: read once as text, infer a schema, read again coercing to it.
+  const raw = await pipeline(readCsv(file, { label })).collect({ signal, name: 'sniff' });
+  const schema = inferSchema(raw.items.slice(0, 1000)).schema;
+  const { items, summary } = await pipeline(readCsv(file, { label, schema })).collect({
+    signal,
+    quarantine,
+    name: 'read',
+  });
+  const report = await studyDataFromSamples(items as TabularSample[] as Sample<unknown>[], {
+    name: file.split(/[\\/]/).pop() || 'table',
+  });
+  return { ...report, read: summary.stages[0]!.in };
+}
+
+function countReasons(records: readonly { stage: string; reason: string }[]): JsonObject[] {
+  const counts = new Map<string, { stage: string; reason: string; count: number }>();
+  for (const r of records) {
+    const key = `${r.stage}\u0000${r.reason}`;
+    const entry = counts.get(key) ?? { stage: r.stage, reason: r.reason, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}

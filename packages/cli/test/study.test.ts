@@ -1,0 +1,164 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { fromIterable, type ImagePayload, pipeline, type Sample, writeImageFolder } from '@growset/core';
+import { loadMnist, loadVegaDataset } from '@growset/fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/index.ts';
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+let dir: string;
+let images: string;
+let penguins: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-study-cli-'));
+  images = join(dir, 'digits');
+  await pipeline(
+    fromIterable('digits', (await loadMnist({ perClass: 20 })) as Sample<ImagePayload>[]),
+    writeImageFolder(images),
+  ).run();
+  const rows = await loadVegaDataset('penguins');
+  const columns = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (v === null ? '' : String(v));
+  penguins = join(dir, 'penguins.csv');
+  await writeFile(
+    penguins,
+    [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n'),
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function growset(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const code = await main(args, { cwd: repo, stdout, stderr, handleSignals: false });
+  return { code, stdout: out, stderr: err, json: () => JSON.parse(out.trim().split('\n').pop()!) };
+}
+
+describe('growset study', () => {
+  it('runs a study on an ImageFolder of real digits and writes results and the report', async () => {
+    const out = join(dir, 'study-images');
+    const run = await growset([
+      'study',
+      images,
+      '--out',
+      out,
+      '--sizes',
+      '30,60,120',
+      '--seeds',
+      '2',
+      '--variants',
+      'baseline,augment,majority',
+      '--epochs',
+      '4',
+      '--hidden',
+      '16',
+      '--test-fraction',
+      '50',
+      '--workers',
+      '2',
+      '--json',
+    ]);
+    expect(run.stderr).not.toMatch(/failed/);
+    expect(run.code).toBe(0);
+    const summary = run.json();
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'study',
+      originals: 200,
+      testSize: 50,
+      trainSizes: [30, 60, 120],
+      trials: 18,
+      failedTrials: 0,
+    });
+    expect(summary.variants.map((v: { variant: string }) => v.variant)).toEqual([
+      'baseline',
+      'augment',
+      'majority',
+    ]);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    const test = new Set<string>(results.testIds);
+    for (const trial of results.trials)
+      for (const root of trial.trainRoots) expect(test.has(root)).toBe(false);
+    expect(results.context.gallery.length).toBeGreaterThan(0);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('data:image/png;base64,');
+  }, 300_000);
+
+  it('runs a study on a CSV (the real penguins table, missing values included) with tabular augmentation', async () => {
+    const out = join(dir, 'study-penguins');
+    const run = await growset([
+      'study',
+      penguins,
+      '--label',
+      'Species',
+      '--out',
+      out,
+      '--sizes',
+      '30,60,120',
+      '--seeds',
+      '2',
+      '--variants',
+      'baseline,smote,mixup,knn',
+      '--epochs',
+      '15',
+      '--hidden',
+      '16',
+      '--workers',
+      '0',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const summary = run.json();
+    // 344 rows; one has Sex "." where MALE or FEMALE is expected: quarantined with its line.
+    expect(summary).toMatchObject({ originals: 343, trials: 24, failedTrials: 0 });
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results.context.quarantine).toEqual([{ stage: 'read-csv', reason: 'invalid value', count: 1 }]);
+    const smote = results.trials.filter((t: { variant: string }) => t.variant === 'smote');
+    for (const t of smote) expect(t.fittedSamples).toBeGreaterThan(t.trainSize - t.validationSize);
+    const best = Math.max(
+      ...summary.variants.flatMap((v: { testAccuracy: { mean: number }[] }) =>
+        v.testAccuracy.map((a) => a.mean),
+      ),
+    );
+    expect(best).toBeGreaterThan(0.9); // penguin species are easy to tell apart from measurements
+  }, 300_000);
+
+  it('exits 2 with one line for bad usage', async () => {
+    const noOut = await growset(['study', images]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr.trim()).toBe(
+      'growset study: Missing `--out <dir>`: where to write results and the report',
+    );
+    const badVariant = await growset([
+      'study',
+      images,
+      '--out',
+      join(dir, 'x'),
+      '--variants',
+      'baseline,magic',
+    ]);
+    expect(badVariant.code).toBe(2);
+    expect(badVariant.stderr).toMatch(/--variants: Unknown variant\(s\) `magic`/);
+    const noLabel = await growset(['study', penguins, '--out', join(dir, 'y')]);
+    expect(noLabel.code).toBe(2);
+    expect(noLabel.stderr).toMatch(/A CSV input needs `--label <column>`/);
+    const wrongLabel = await growset(['study', penguins, '--label', 'Nope', '--out', join(dir, 'z')]);
+    expect(wrongLabel.code).toBe(2);
+    expect(wrongLabel.stderr).toMatch(/column `Nope` is not in/);
+  });
+});
