@@ -51,7 +51,7 @@ to <out>/images (with manifest.jsonl), <out>/quarantine.jsonl plus the rejected 
       type: 'string',
       value: 'N',
       description: 'largest Hamming distance of near copies (0-32)',
-      default: '4',
+      default: '2',
     },
   },
   async run(args, io) {
@@ -64,7 +64,7 @@ to <out>/images (with manifest.jsonl), <out>/quarantine.jsonl plus the rejected 
     const out = resolve(io.cwd, outOption);
     const minSize = intOption(args, 'min-size', { min: 1, max: 65_535 }) ?? 8;
     const maxPixels = intOption(args, 'max-pixels', { min: 1 }) ?? 40_000_000;
-    const threshold = intOption(args, 'threshold', { min: 0, max: 32 }) ?? 4;
+    const threshold = intOption(args, 'threshold', { min: 0, max: 32 }) ?? 2;
     const animated = oneOf(args, 'animated', ['first-frame', 'quarantine'] as const) ?? 'first-frame';
     const alpha = oneOf(args, 'alpha', ['keep', 'flatten'] as const) ?? 'keep';
     const hash = oneOf(args, 'hash', ['dhash', 'phash', 'none'] as const) ?? 'dhash';
