@@ -102,35 +102,23 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 
 /** Parses a decimal number written in the usual way (`-1.5`, `2e3`, `.5`); `undefined` otherwise. */
 export function parseNumber(text: string): number | undefined {
-  // Same language as /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/, scanned by hand (hot path).
+  // Same language as /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/ with a finite value, checked
+  // the cheap way (this runs for every numeric cell): Number() rejects malformed text; what it
+  // accepts beyond decimals (spaces, '', 0x/0b/0o prefixes, Infinity) is ruled out by the ends.
+  const value = +text;
+  if (value !== value || value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY)
+    return undefined;
   const n = text.length;
-  let i = 0;
-  let c = text.charCodeAt(0);
-  if (c === 43 || c === 45) i = 1;
-  let digits = 0;
-  let dot = false;
-  for (; i < n; i++) {
-    c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 46 && !dot) dot = true;
-    else break;
+  if (n === 0) return undefined;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) return undefined;
+  if (!((last >= 48 && last <= 57) || last === 46)) return undefined;
+  if (n > 1) {
+    const second = text.charCodeAt(1) | 32;
+    if (second === 120 || second === 98 || second === 111) return undefined;
   }
-  if (digits === 0) return undefined;
-  if (i < n) {
-    if (c !== 101 && c !== 69) return undefined;
-    i += 1;
-    c = text.charCodeAt(i);
-    if (c === 43 || c === 45) i += 1;
-    let exponent = 0;
-    for (; i < n; i++) {
-      c = text.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
-      exponent += 1;
-    }
-    if (exponent === 0) return undefined;
-  }
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
+  return value;
 }
 
 /** Reads `true`/`false`, `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0`, `on`/`off` (any case). */
