@@ -106,8 +106,7 @@ export function parseNumber(text: string): number | undefined {
   // the cheap way (this runs for every numeric cell): Number() rejects malformed text; what it
   // accepts beyond decimals (spaces, '', 0x/0b/0o prefixes, Infinity) is ruled out by the ends.
   const value = +text;
-  if (value !== value || value === Number.POSITIVE_INFINITY || value === Number.NEGATIVE_INFINITY)
-    return undefined;
+  if (!Number.isFinite(value)) return undefined;
   const n = text.length;
   if (n === 0) return undefined;
   const first = text.charCodeAt(0);
