@@ -84,6 +84,18 @@ const optimizerStep: KernelFunc = ({ inputs, backend, attrs }) => {
   const stepSize = lr / (1 - b1 ** a.t);
   const vScale = 1 / (1 - b2 ** a.t);
   const eps = a.epsilon;
+  if (l1 === 0 && l2x2 === 0) {
+    // The common case, kept free of penalty terms so the loop stays tight.
+    for (let i = 0; i < n; i++) {
+      const gi = gv[i]!;
+      const mi = b1 * m[i]! + c1 * gi;
+      const vi = b2 * v[i]! + c2 * gi * gi;
+      om[i] = mi;
+      ov[i] = vi;
+      ow[i] = wv[i]! - (stepSize * mi) / (Math.sqrt(vi * vScale) + eps);
+    }
+    return [outW, outSlots[0]!, outSlots[1]!];
+  }
   for (let i = 0; i < n; i++) {
     const wi = wv[i]!;
     const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
