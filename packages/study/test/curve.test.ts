@@ -117,13 +117,15 @@ describe('splits', () => {
   });
 
   it('carves a stratified validation set and never takes the last member of a class', () => {
-    const labels = ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'c', 'c'];
+    const labels = [...'aaaaaaaaaa', ...'bbbbbbbbbb', ...'cccccc', ...'d'];
     const subset = labels.map((_, i) => i);
     const { fit, validation } = carveValidation(labels, subset, 0.3, Rng.create(1));
-    expect(validation).toHaveLength(3);
-    expect(new Set(validation.map((i) => labels[i])).size).toBe(3);
-    expect(fit.length + validation.length).toBe(10);
-    expect(carveValidation(labels, subset.slice(0, 5), 0.15, Rng.create(1)).validation).toEqual([]);
+    expect(validation).toHaveLength(8);
+    expect(new Set(validation.map((i) => labels[i]))).toEqual(new Set(['a', 'b', 'c']));
+    expect(fit.length + validation.length).toBe(27);
+    expect(fit.filter((i) => labels[i] === 'd')).toHaveLength(1);
+    // Fewer than two validation samples per class: no validation at all.
+    expect(carveValidation(labels, subset, 0.15, Rng.create(1)).validation).toEqual([]);
   });
 
   it('spaces training sizes logarithmically', () => {
@@ -132,5 +134,40 @@ describe('splits', () => {
     expect([sizes[0], sizes[6]]).toEqual([100, 8000]);
     for (let i = 1; i < sizes.length; i++) expect(sizes[i]! / sizes[i - 1]!).toBeCloseTo(80 ** (1 / 6), 2);
     expect(logSpacedSizes(10, 12, 6)).toEqual([10, 11, 12]);
+  });
+});
+
+describe('data equivalents against the observed baseline', () => {
+  const curve = {
+    a: 2,
+    b: 0.5,
+    c: 0.02,
+    rmse: 0,
+    interval: {
+      a: [2, 2] as [number, number],
+      b: [0.5, 0.5] as [number, number],
+      c: [0.02, 0.02] as [number, number],
+    },
+    extrapolation: [],
+  };
+  it('is exactly 1x for a treatment that scores like the baseline, even where the fit misses the point', () => {
+    // The baseline's observed accuracy at n=120 sits above its curve; an equal score is worth 1x.
+    const d = dataEquivalent('smote', 'baseline', 120, 0.9, curve, 200, {
+      baselineAccuracy: 0.9,
+      baselineStd: 0.01,
+    });
+    expect(d.worth).toBeCloseTo(1, 10);
+    expect(d.sentence).toMatch(/worth about as much as no treatment \(within noise/);
+  });
+
+  it('compares both accuracies on the baseline curve', () => {
+    const accAt = (n: number) => 1 - powerLawError(curve, n);
+    const d = dataEquivalent('augment', 'baseline', 100, accAt(300), curve, 1000, {
+      baselineAccuracy: accAt(150),
+      baselineStd: 0,
+    });
+    expect(d.worth).toBeCloseTo(2, 6);
+    expect(d.equivalentBaselineSize).toBe(200);
+    expect(d.sentence).toBe('augment at n=100 matches baseline at n=200: worth 2.0x data');
   });
 });

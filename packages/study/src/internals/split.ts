@@ -110,7 +110,11 @@ export function nestedStratifiedOrder(
   return order;
 }
 
-/** Carves a stratified validation set out of a training subset. */
+/**
+ * Carves a stratified validation set out of a training subset. A validation set smaller than two
+ * per class would make early stopping follow noise: then there is none (training loss is
+ * monitored instead) and every original trains.
+ */
 export function carveValidation(
   labels: readonly string[],
   subset: readonly number[],
@@ -118,8 +122,8 @@ export function carveValidation(
   rng: Rng,
 ): { fit: number[]; validation: number[] } {
   const count = Math.round(subset.length * fraction);
-  if (fraction <= 0 || count < 2) return { fit: [...subset], validation: [] };
   const groups = byClass(labels, subset);
+  if (fraction <= 0 || count < Math.max(2, 2 * groups.size)) return { fit: [...subset], validation: [] };
   const quotas = allocate(
     [...groups.values()].map((g) => g.length),
     count,

@@ -129,25 +129,39 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
     };
   });
   const baseCurve = baseline ? curves.get(baseline.name) : null;
+  const baseSummary = baseline ? summaries.find((s) => s.variant === baseline.name) : undefined;
   for (const summary of summaries) {
     if (!baseline || summary.variant === baseline.name) continue;
     summary.dataEquivalents = summary.sizes
       .filter((s) => s.testAccuracy.n > 0)
-      .map((s) =>
-        dataEquivalent(
+      .map((s) => {
+        const at = baseSummary?.sizes.find((z) => z.trainSize === s.trainSize && z.testAccuracy.n > 0);
+        return dataEquivalent(
           summary.variant,
           baseline.name,
           s.trainSize,
           s.testAccuracy.mean,
           baseCurve ?? null,
           maxSize,
-        ),
-      );
+          {
+            treatmentStd: s.testAccuracy.std,
+            ...(at ? { baselineAccuracy: at.testAccuracy.mean, baselineStd: at.testAccuracy.std } : {}),
+          },
+        );
+      });
   }
   return summaries;
 }
 
-/** What `variant` at `n` with test accuracy `accuracy` is worth in baseline data. */
+/**
+ * What `variant` at `n` with test accuracy `accuracy` is worth in baseline data.
+ *
+ * Both accuracies are read off the baseline's fitted curve: the treatment's gives the baseline size
+ * with the same expected accuracy, the baseline's own mean at `n` gives where `n` sits on its curve
+ * (the fit does not pass exactly through every point). Their ratio is the worth, so a treatment
+ * that scores like the baseline is worth exactly 1x. Differences smaller than the spread over
+ * seeds are called within noise.
+ */
 export function dataEquivalent(
   variant: string,
   baselineName: string,
@@ -155,7 +169,14 @@ export function dataEquivalent(
   accuracy: number,
   baseCurve: CurveFit | null,
   maxObserved: number,
+  observed: { baselineAccuracy?: number; baselineStd?: number; treatmentStd?: number } = {},
 ): DataEquivalent {
+  const noise =
+    observed.baselineAccuracy !== undefined &&
+    Math.abs(accuracy - observed.baselineAccuracy) <=
+      Math.max(observed.baselineStd ?? 0, observed.treatmentStd ?? 0)
+      ? ' (within noise: the difference is smaller than the spread over seeds)'
+      : '';
   if (!baseCurve) {
     return {
       variant,
@@ -174,12 +195,15 @@ export function dataEquivalent(
       equivalentBaselineSize: null,
       worth: null,
       sentence: better
-        ? `${variant} at n=${n} reaches ${pct(accuracy)}, beyond what ${baselineName}'s curve ever reaches (${pct(1 - baseCurve.c)}): worth more data than any amount`
+        ? `${variant} at n=${n} reaches ${pct(accuracy)}, beyond what ${baselineName}'s curve ever reaches (${pct(1 - baseCurve.c)}): worth more data than any amount${noise}`
         : `${variant} at n=${n} (${pct(accuracy)}) is below ${baselineName}'s curve everywhere`,
     };
   }
-  const worth = equivalent / n;
-  const beyond = equivalent > maxObserved * 10 ? ' (far beyond the sizes measured: an extrapolation)' : '';
+  const own =
+    observed.baselineAccuracy === undefined ? null : sizeForError(baseCurve, 1 - observed.baselineAccuracy);
+  const worth = own === null ? equivalent / n : equivalent / own;
+  const matched = n * worth;
+  const beyond = matched > maxObserved * 10 ? ' (far beyond the sizes measured: an extrapolation)' : '';
   const verb = worth >= 1 ? 'matches' : 'only matches';
   const judgement =
     worth >= 1.05
@@ -190,9 +214,9 @@ export function dataEquivalent(
   return {
     variant,
     trainSize: n,
-    equivalentBaselineSize: Math.round(equivalent),
+    equivalentBaselineSize: Math.round(matched),
     worth,
-    sentence: `${variant} at n=${n} ${verb} ${baselineName} at n=${size(equivalent)}: ${judgement}${beyond}`,
+    sentence: `${variant} at n=${n} ${verb} ${baselineName} at n=${size(matched)}: ${judgement}${beyond}${noise}`,
   };
 }
 
@@ -287,7 +311,8 @@ export function verdicts(
   // Data equivalents: each treatment's largest worth, unless already said.
   for (const s of summaries) {
     const best = s.dataEquivalents.filter((d) => d.worth !== null).sort((a, b) => b.worth! - a.worth!)[0];
-    if (best && best.worth! >= 1.2 && !out.some((line) => line.includes(best.sentence)))
+    const said = best && out.some((line) => line.includes(best.sentence));
+    if (best && best.worth! >= 1.2 && !best.sentence.includes('within noise') && !said)
       out.push(`${best.sentence}.`);
   }
   if (options.targetAccuracy !== null) {
