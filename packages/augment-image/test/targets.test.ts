@@ -175,7 +175,9 @@ describe('boxes', () => {
       results.push(convertBoxes(r.target.boxes ?? [], format, 'pascal_voc', { width: W, height: H }));
     }
     for (const r of results.slice(1)) {
-      r[0]!.coords.forEach((v, i) => expect(v).toBeCloseTo(results[0]![0]!.coords[i]!, 6));
+      r[0]!.coords.forEach((v, i) => {
+        expect(v).toBeCloseTo(results[0]![0]!.coords[i]!, 6);
+      });
       expect(r[0]!.label).toBe('box');
     }
   });

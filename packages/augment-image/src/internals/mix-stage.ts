@@ -2,7 +2,6 @@ import {
   DataError,
   derive,
   type ImagePayload,
-  type JsonObject,
   type Label,
   OptionsError,
   parseOptions,
@@ -20,6 +19,7 @@ import { DEFAULT_MAX_PIXELS, inspectImage, type SourceImage } from './image/sour
 import { fromJSON } from './transforms/builtins.ts';
 import { paramsToJson } from './transforms/contract.ts';
 import { isMixTransform, type MixTransform } from './transforms/mixing-contract.ts';
+import type { RecipeSpec } from './transforms/registry.ts';
 
 const optionsSchema = z.strictObject({
   method: z.unknown(),
@@ -33,7 +33,7 @@ const optionsSchema = z.strictObject({
 
 export interface MixImagesOptions {
   /** `mixup()` or `cutmix()`, or their JSON (`{ "type": "mixup", "alpha": 0.4 }`). */
-  method: MixTransform | JsonObject;
+  method: MixTransform | RecipeSpec;
   /** Samples mixed among themselves (each with a shuffled partner, as in the papers). @default 32 */
   batchSize?: number;
   /** Pass each original through before its mixed copy. @default false */

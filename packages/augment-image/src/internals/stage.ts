@@ -5,6 +5,7 @@ import {
   type ImagePayload,
   type JsonObject,
   type JsonValue,
+  OptionsError,
   parseOptions,
   Rng,
   type Sample,
@@ -17,6 +18,7 @@ import { BOX_FORMATS, type Box, type BoxFormat, type Keypoint } from './targets/
 import { parseRecipe } from './transforms/builtins.ts';
 import { isTransform } from './transforms/compose.ts';
 import { paramsToJson, type Transform } from './transforms/contract.ts';
+import type { RecipeSpec } from './transforms/registry.ts';
 
 const optionsSchema = z.strictObject({
   recipe: z.unknown(),
@@ -34,7 +36,7 @@ const optionsSchema = z.strictObject({
 
 export interface AugmentImagesOptions {
   /** The recipe: a transform, or recipe JSON (`{"type": "compose", "transforms": [...]}`). */
-  recipe: Transform | JsonObject;
+  recipe: Transform | RecipeSpec;
   /** Augmented copies per input image. @default 1 */
   copies?: number;
   /**
@@ -83,7 +85,7 @@ export function augmentImages(
     options,
     'AugmentImagesOptions',
   );
-  const recipe = isTransform(opts.recipe) ? opts.recipe : parseRecipe(opts.recipe);
+  const recipe = isTransform(opts.recipe) ? opts.recipe : recipeOption(opts.recipe);
   const recipeJson = recipe.toJSON();
   const recipeHash = shortHash(JSON.stringify(recipeJson));
   const own = opts.seed === undefined ? undefined : Rng.create(opts.seed).fork(opts.name);
@@ -140,6 +142,19 @@ export function augmentImages(
     },
     { concurrency: opts.concurrency, ordered: true },
   );
+}
+
+function recipeOption(json: unknown): Transform {
+  try {
+    return parseRecipe(json);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    const field = error.field === '' ? 'recipe' : `recipe.${error.field}`;
+    throw new OptionsError(
+      { optionsType: 'AugmentImagesOptions', field, expected: error.expected, received: error.received },
+      { cause: error },
+    );
+  }
 }
 
 /** `cat/001.jpg` -> `cat/001_aug0.jpg`. */

@@ -59,7 +59,6 @@ The same seed gives the same bytes.`,
     const recipePath = stringOption(args, 'recipe');
     if (!recipePath) throw new UsageError('Missing `--recipe FILE`: the JSON recipe to apply');
     const out = resolve(io.cwd, outOption);
-    const recipe = await loadRecipe(resolve(io.cwd, recipePath), recipePath);
     const copies = intOption(args, 'copies', { min: 0, max: 10000 }) ?? 1;
     const seed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     const keepOriginal = args.values['no-originals'] !== true;
@@ -76,6 +75,7 @@ The same seed gives the same bytes.`,
       io.cwd,
       stringOption(args, 'quarantine') ?? join(dirname(out), `${basename(out)}.quarantine`),
     );
+    const recipe = await loadRecipe(resolve(io.cwd, recipePath), recipePath);
 
     io.logger.info(`Augmenting ${input} -> ${out} (${copies} copies per image, seed ${seed})`);
     const summary = await pipeline(

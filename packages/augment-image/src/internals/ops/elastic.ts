@@ -14,7 +14,8 @@ const CACHE_LIMIT = 64;
 
 /**
  * The displacement field of Simard et al. (2003): uniform noise in [-1, 1] per pixel, smoothed
- * by a Gaussian of `sigma` px, scaled by `alpha`. Drawn from `seed` alone, so replaying the
+ * by a Gaussian of `sigma` px (zero outside the image, as scipy's `mode='constant'` in the
+ * usual implementation), scaled by `alpha`. Drawn from `seed` alone, so replaying the
  * recorded seed gives the same field. Recent fields are cached (they are pure).
  */
 export function elasticField(
@@ -31,7 +32,7 @@ export function elasticField(
   const n = width * height;
   const noise = new Float32Array(n * 2);
   for (let i = 0; i < noise.length; i++) noise[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
-  const smooth = gaussianBlur({ data: noise, width, height, channels: 2 }, sigma).data;
+  const smooth = gaussianBlur({ data: noise, width, height, channels: 2 }, sigma, true).data;
   const dx = new Float32Array(n);
   const dy = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -15,12 +15,13 @@ import {
   type TransformFactory,
 } from './contract.ts';
 import { isMixTransform } from './mixing-contract.ts';
+import type { RecipeSpec } from './registry.ts';
 import { probability } from './schema.ts';
 
 type Mode = 'all' | 'one' | 'some';
 
 /** A child given as a transform or as recipe JSON. */
-export type ChildSpec = Transform | JsonObject;
+export type ChildSpec = Transform | RecipeSpec;
 
 export function isTransform(value: unknown): value is Transform {
   return (

@@ -1,11 +1,14 @@
-import { GrowsetError, type JsonObject, OptionsError } from '@growset/core';
+import { GrowsetError, OptionsError } from '@growset/core';
 import type { Transform, TransformFactory } from './contract.ts';
 import type { MixTransform } from './mixing-contract.ts';
 
 export type AnyTransform = Transform | MixTransform;
 
 /** A recipe as JSON: `{ type, ...options }` (as written by hand) or `{ type, version, options }`. */
-export type RecipeSpec = JsonObject;
+export interface RecipeSpec {
+  readonly type: string;
+  readonly [option: string]: unknown;
+}
 
 /**
  * Transforms by type name: turns recipe JSON into transforms and back. Every transform in a

@@ -296,3 +296,13 @@ function affineFor(
     height,
   };
 }
+
+/**
+ * The JPEG shrink-on-load factor sharp uses for a resize that shrinks by `shrink` (its rule: the
+ * largest of 8, 4, 2 not above the shrink, halved when the shrink is exactly that integer).
+ */
+export function jpegShrinkOnLoad(shrink: number): number {
+  let factor = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
+  if (factor > 1 && Math.floor(shrink) === factor) factor /= 2;
+  return factor;
+}

@@ -34,6 +34,8 @@ export interface VipsPass {
   /** Channels and dtype of the image this pass works on (1, 3 or 4 channels; uint8 or uint16). */
   shape: ImageShape;
   autoOrient?: boolean;
+  /** The JPEG shrink-on-load factor libjpeg will use (sharp picks it from the resize); for plan summaries. */
+  shrinkOnLoad?: number;
   preExtract?: Region;
   resize?: { width: number; height: number; kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3' };
   /** Mirror top-bottom / left-right (after resize). */

@@ -7,7 +7,7 @@ import { type ColourOp, type GeometricOp, isGeometric, type PlanOp } from '../..
 import { colourWindow, resampleAffine } from '../js/resample.ts';
 import { jpegRoundTrip, pixelContext, runOpsOnFloat } from '../js/run.ts';
 import type { EngineContext, EngineResult, ResolvedOutput } from '../types.ts';
-import { planGeometry } from './geometry.ts';
+import { jpegShrinkOnLoad, planGeometry } from './geometry.ts';
 import { type PassOutput, type PassResult, runPass, type VipsPass } from './pass.ts';
 import {
   addPixelOp,
@@ -138,6 +138,7 @@ export async function runVipsEngine(
         state = { kind: 'raw', raw: cropTopLeft(state.raw, state.window) };
       const geo = planGeometry(run, { width, height, jpeg: state.kind === 'encoded' && state.jpeg });
       const last = run[run.length - 1]!;
+      const inputSize = { width, height };
       width = last.width;
       height = last.height;
       if (geo.kind === 'remap') {
@@ -152,6 +153,7 @@ export async function runVipsEngine(
         pending.colour.mean = undefined;
         if (geo.region) pending.pass.preExtract = geo.region;
         if (geo.resize) pending.pass.resize = { ...geo.resize, kernel: geo.kernel };
+        noteShrinkOnLoad(pending.pass, state, inputSize);
         if (geo.flip) pending.pass.flip = true;
         if (geo.flop) pending.pass.flop = true;
       } else if (geo.width * geo.height <= TYPED_AFFINE_MAX_PIXELS) {
@@ -159,6 +161,7 @@ export async function runVipsEngine(
         const decode = start(state);
         if (geo.region) decode.pass.preExtract = geo.region;
         if (geo.resize) decode.pass.resize = { ...geo.resize, kernel: 'linear' };
+        noteShrinkOnLoad(decode.pass, state, inputSize);
         const regionRaw = (await flush(decode)) as Extract<State, { kind: 'raw' }>;
         const fused = foldFollowingColour(ops, i, shape.dtype);
         i += fused.count;
@@ -319,6 +322,19 @@ function foldFollowingColour(
   return { count, colour: foldColour(steps) };
 }
 
+/** Records the JPEG shrink-on-load a decode pass gets (whole image read, resized down 2x or more). */
+function noteShrinkOnLoad(
+  pass: Omit<VipsPass, 'output'>,
+  state: State,
+  input: { width: number; height: number },
+): void {
+  if (state.kind !== 'encoded' || !state.jpeg || pass.preExtract || !pass.resize || pass.autoOrient) return;
+  const factor = jpegShrinkOnLoad(
+    Math.min(input.width / pass.resize.width, input.height / pass.resize.height),
+  );
+  if (factor > 1) pass.shrinkOnLoad = factor;
+}
+
 function passOutput(out: Extract<ResolvedOutput, { kind: 'encoded' }>): PassOutput {
   return { kind: 'encode', format: out.format, quality: out.quality };
 }
@@ -355,7 +371,9 @@ function toRaw(result: PassResult, dtype: RawImage['dtype']): RawImage {
 }
 
 function describe(pass: VipsPass): string {
-  const parts: string[] = [pass.input.kind === 'encoded' ? 'decode' : 'raw'];
+  const parts: string[] = [
+    pass.input.kind === 'encoded' ? `decode${pass.shrinkOnLoad ? `/${pass.shrinkOnLoad}` : ''}` : 'raw',
+  ];
   if (pass.autoOrient) parts.push('orient');
   if (pass.preExtract) parts.push('extract');
   if (pass.resize) parts.push('resize');

@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { augmentCommand } from '../../cli/src/commands/augment.ts';
+import { runInProcess, UsageError } from './helpers/cli.ts';
+import { imageFolder } from './helpers/folder.ts';
+import { encode, picture } from './helpers/images.ts';
+
+const BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/bin/growset.js');
+
+/** Runs the real `growset` binary (through its tsx loader), as a user would. */
+function growset(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const ISSUE_RECIPE = `{"type":"compose","transforms":[
+  {"type":"horizontalFlip","p":0.5},
+  {"type":"rotate","limit":15},
+  {"type":"randomResizedCrop","width":224,"height":224,"scale":[0.6,1.0]},
+  {"type":"colorJitter","brightness":0.2,"saturation":0.2},
+  {"type":"gaussianBlur","sigma":[0.5,1.5]}
+]}
+`;
+
+describe('growset augment', () => {
+  it('runs the issue recipe exactly as written: writes an ImageFolder, manifest and quarantine, prints counts as JSON', async () => {
+    const { dir, good, bad } = await imageFolder();
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    const { code, stdout, stderr } = await growset(
+      ['augment', '.', '--out', 'out', '--recipe', 'recipe.json', '--copies', '2', '--seed', '7', '--json'],
+      dir,
+    );
+    expect(code, stderr).toBe(0);
+    const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({
+      ok: true,
+      command: 'augment',
+      seed: 7,
+      copies: 2,
+      images: good.length + Object.keys(bad).length,
+      originals: good.length,
+      augmented: good.length * 2,
+      written: good.length * 3,
+      quarantined: Object.keys(bad).length,
+      quarantinedBy: {
+        'empty file': 1,
+        'not an image': 1,
+        'undecodable image': 2,
+        'pixel limit exceeded': 1,
+      },
+    });
+    expect((await readdir(join(dir, 'out', 'cat'))).sort()).toEqual([
+      'a.jpg',
+      'a_aug0.jpg',
+      'a_aug1.jpg',
+      'b.png',
+      'b_aug0.png',
+      'b_aug1.png',
+    ]);
+    const copy = await sharp(join(dir, 'out', 'dog', 'c_aug1.jpg')).metadata();
+    expect([copy.width, copy.height]).toEqual([224, 224]);
+    const manifest = (await readFile(join(dir, 'out', 'manifest.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(manifest).toHaveLength(good.length * 3);
+    expect(manifest.find((m) => m.id === 'cat/a_aug0.jpg').lineage[0]).toMatchObject({
+      op: 'augment',
+      roots: ['cat/a.jpg'],
+    });
+    const recipe = JSON.parse(await readFile(join(dir, 'out', 'recipe.json'), 'utf8'));
+    expect(recipe.type).toBe('compose');
+    const quarantine = (await readFile(join(dir, 'out.quarantine', 'quarantine.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(quarantine.map((q) => [q.id, q.reason]).sort()).toEqual(Object.entries(bad).sort());
+  });
+
+  it('exits 2 with one clear line for bad usage and for a recipe naming an unknown transform', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'typo.json'), '{"type":"compose","transforms":[{"type":"rotat","limit":15}]}');
+    const cases: [string[], RegExp][] = [
+      [['augment', '.', '--recipe', 'typo.json'], /Missing `--out DIR`/],
+      [
+        ['augment', '.', '--out', 'o', '--recipe', 'typo.json'],
+        /`transforms\[0\]\.type`.*did you mean `rotate`/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await growset(args, dir);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(message);
+    }
+  });
+
+  it('names the problem for every other bad argument (checked in process: a usage error is exit code 2)', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(
+      join(dir, 'bad.json'),
+      '{"type":"compose","transforms":[{"type":"rotate","limit":"15 degrees"}]}',
+    );
+    await writeFile(join(dir, 'broken.json'), '{"type": "compose",');
+    await writeFile(join(dir, 'ok.json'), ISSUE_RECIPE);
+    const cases: [string[], RegExp][] = [
+      [
+        ['.', '--out', 'o', '--recipe', 'bad.json'],
+        /Recipe `bad.json`: .*`transforms\[0\]\.limit` in RotateOptions/,
+      ],
+      [['.', '--out', 'o', '--recipe', 'broken.json'], /Recipe `broken.json` is not valid JSON/],
+      [['.', '--out', 'o', '--recipe', 'missing.json'], /Cannot read recipe `missing.json`/],
+      [['nowhere', '--out', 'o', '--recipe', 'ok.json'], /`nowhere` is not a folder/],
+      [['.', '--out', 'o', '--recipe', 'ok.json', '--copies', 'many'], /`--copies` to be an integer/],
+      [
+        ['.', '--out', 'o', '--recipe', 'ok.json', '--format', 'gif'],
+        /`--format` to be one of same, jpeg, png, webp/,
+      ],
+      [['.', '--out', 'o', '--recipe', 'ok.json', '--copies', '0', '--no-originals'], /would write nothing/],
+    ];
+    for (const [argv, message] of cases) {
+      const error = await runInProcess(augmentCommand, argv, dir).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, argv.join(' ')).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+});
+
+describe('growset augment-preview', () => {
+  it('writes a grid of the original and N augmented copies', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    await writeFile(join(dir, 'photo.jpg'), await encode(picture(320, 240), 'jpeg'));
+    const { code, stdout, stderr } = await growset(
+      [
+        'augment-preview',
+        'photo.jpg',
+        '--recipe',
+        'recipe.json',
+        '--n',
+        '8',
+        '--out',
+        'grid.png',
+        '--cell',
+        '64',
+        '--json',
+      ],
+      dir,
+    );
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: true, n: 8 });
+    const grid = await sharp(join(dir, 'grid.png')).metadata();
+    // 9 cells in 3 columns of 64 px with 6 px gaps.
+    expect([grid.format, grid.width, grid.height]).toEqual(['png', 6 + 3 * 70, 6 + 3 * 70]);
+  });
+});
