@@ -1,4 +1,4 @@
-// npm run bench [-- --items N] [-- --only http|browser]
+// npm run bench [-- --items N] [-- --only http|browser|<name part>]
 // Pages/s and peak RSS (process tree, browser included) of growset's http and browser engines
 // and Crawlee 3's CheerioCrawler and PlaywrightCrawler doing the same work on one fixture site,
 // each crawler in its own fresh process, the site in another. Prints ratios against Crawlee.
@@ -129,7 +129,7 @@ const results: (RunnerResult & {
 })[] = [];
 try {
   for (const [name, script, env, concurrency, kind] of plan) {
-    if (only && only !== kind) continue;
+    if (only && only !== kind && !name.includes(only)) continue;
     if (kind === 'browser' && !browserPath) {
       console.log(`${name}: skipped, no Chromium found`);
       continue;

@@ -126,8 +126,10 @@ describe('http engine on the fixture site', () => {
     const starts = s.requests.slice(1).map((r) => r.at);
     expect(starts.length).toBeGreaterThanOrEqual(8);
     const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
-    // Server-side arrival times; allow a few ms of scheduling noise below the 150 ms asked for.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(140);
+    // Arrival times at the server, rounded to the millisecond; a stalled event loop on a busy
+    // machine can shift one arrival a little, not the span.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(130);
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(gaps.length * 150 - 20);
   });
 
   it('obeys the robots.txt group naming its user agent', async () => {

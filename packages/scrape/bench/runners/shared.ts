@@ -21,7 +21,6 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--disable-dev-shm-usage',
 ];
 
 export const [, , siteUrl = '', outDir = '', concurrencyArg = '8'] = process.argv;

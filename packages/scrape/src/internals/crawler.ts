@@ -233,7 +233,8 @@ export class Crawler {
     const state = this.#o.state;
     if (!state) return;
     for (const record of state.quarantine) {
-      this.#sink!.quarantine({ id: record.id }, record.reason, {
+      const subject = record.label === undefined ? { id: record.id } : { id: record.id, label: record.label };
+      this.#sink!.quarantine(subject as Identified, record.reason, {
         ...(record.detail === undefined ? {} : { detail: record.detail }),
         ...(record.source === undefined ? {} : { source: record.source }),
       });

@@ -10,17 +10,19 @@ export interface SchedulerOptions {
 interface HostLane {
   queue: PQueue;
   delayMs: number;
-  /** Earliest start of the next request to this host (politeness delay), in `performance.now()` time. */
-  nextStart: number;
+  /** When the last request to this host started, in `performance.now()` time. */
+  lastStart: number;
+  /** Settles when the previous task has taken its start slot. */
+  gate: Promise<void>;
   pausedUntil: number;
   resumeTimer: NodeJS.Timeout | undefined;
 }
 
 /**
  * Runs network tasks with p-queue: one queue per host (its own concurrency) feeding one global
- * queue, higher `priority` first. A host's politeness delay is a chain of start times reserved
- * once a task holds its global slot, so two request starts to one host are always at least
- * `delayMs` apart (p-queue's `interval` counts starts per time window, which lets two starts
+ * queue, higher `priority` first. Once a task holds its global slot it waits for its host's
+ * turn: starts to one host pass one at a time, each at least `delayMs` after the previous one
+ * actually started (p-queue's `interval` counts starts per time window, which lets two starts
  * fall close together across a window edge). A host can be paused (Retry-After) without holding
  * global slots: its tasks wait in the host queue.
  */
@@ -50,7 +52,8 @@ export class Scheduler {
       lane = {
         queue: new PQueue({ concurrency: this.#perHost }),
         delayMs: 0,
-        nextStart: 0,
+        lastStart: Number.NEGATIVE_INFINITY,
+        gate: Promise.resolve(),
         pausedUntil: 0,
         resumeTimer: undefined,
       };
@@ -64,10 +67,15 @@ export class Scheduler {
     const lane = this.#lane(host);
     const polite = async (): Promise<T> => {
       if (lane.delayMs > 0) {
-        const now = performance.now();
-        const at = Math.max(now, lane.nextStart);
-        lane.nextStart = at + lane.delayMs;
-        if (at > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(at - now)));
+        // Starts to one host pass one at a time, each at least `delayMs` after the previous
+        // one actually started (a late timer makes the next gap longer, never shorter).
+        const turn = lane.gate.then(async () => {
+          const wait = lane.lastStart + lane.delayMs - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+          lane.lastStart = performance.now();
+        });
+        lane.gate = turn;
+        await turn;
       }
       return task();
     };

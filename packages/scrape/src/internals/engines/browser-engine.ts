@@ -16,6 +16,9 @@ export interface BrowserEngineOptions {
   checkRedirect?: (url: string) => string | undefined;
 }
 
+/** Navigations a tab serves before it is closed and replaced by a fresh one. */
+const RECYCLE_AFTER = 100;
+
 /** Chromium network errors worth retrying (the server or the connection failed, not the URL). */
 const RETRYABLE_NET =
   /ERR_(CONNECTION_RESET|CONNECTION_CLOSED|CONNECTION_REFUSED|EMPTY_RESPONSE|CONTENT_LENGTH_MISMATCH|INCOMPLETE_CHUNKED_ENCODING|TIMED_OUT|CONNECTION_ABORTED|NETWORK_CHANGED|HTTP2_PROTOCOL_ERROR|SOCKET_NOT_CONNECTED)/;
@@ -36,6 +39,7 @@ export function browserEngine(
   const idle: Page[] = [];
   const waiters: ((page: Page) => void)[] = [];
   let opened = 0;
+  const visits = new WeakMap<Page, number>();
   const hostChecks = new Map<string, Promise<boolean>>();
 
   const hostAllowed = (hostname: string): Promise<boolean> => {
@@ -83,8 +87,11 @@ export function browserEngine(
       }
       const location = response.headers().location;
       if (response.status() < 300 || response.status() >= 400 || location === undefined) {
-        return route.fulfill({ response });
+        // The driver keeps a fetched body until it is disposed: release it once handed over.
+        await route.fulfill({ response }).finally(() => response.dispose());
+        return;
       }
+      await response.dispose();
       const next = new URL(location, url).href;
       const refused = hops >= config.maxRedirects ? 'too many redirects' : await redirectVerdict(next);
       if (request.isNavigationRequest()) {
@@ -128,7 +135,10 @@ export function browserEngine(
   };
 
   const release = (page: Page, broken: boolean) => {
-    if (broken || page.isClosed()) {
+    // A tab's renderer grows with every document it shows: retire it after a while.
+    const uses = (visits.get(page) ?? 0) + 1;
+    visits.set(page, uses);
+    if (broken || page.isClosed() || uses >= RECYCLE_AFTER) {
       opened -= 1;
       page.close().catch(() => {});
       const waiter = waiters.shift();
