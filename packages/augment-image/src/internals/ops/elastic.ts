@@ -1,5 +1,5 @@
 import { Rng } from '@growset/core';
-import { gaussianBlur } from '../engine/js/filters.ts';
+import { gaussianKernel } from './kernels.ts';
 
 /** Displacements per output pixel, in pixels: the pixel at p samples the input at p + (dx, dy). */
 export interface DisplacementField {
@@ -30,19 +30,54 @@ export function elasticField(
   if (hit) return hit;
   const rng = Rng.create(`elastic:${seed}`);
   const n = width * height;
-  const noise = new Float32Array(n * 2);
-  for (let i = 0; i < noise.length; i++) noise[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
-  const smooth = gaussianBlur({ data: noise, width, height, channels: 2 }, sigma, true).data;
-  const dx = new Float32Array(n);
-  const dy = new Float32Array(n);
+  const noiseX = new Float32Array(n);
+  const noiseY = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    dx[i] = smooth[2 * i]! * alpha;
-    dy[i] = smooth[2 * i + 1]! * alpha;
+    noiseX[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
+    noiseY[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
   }
+  const kernel = gaussianKernel(sigma);
+  const dx = smoothZeroBorder(noiseX, width, height, kernel, alpha);
+  const dy = smoothZeroBorder(noiseY, width, height, kernel, alpha);
   const field = { width, height, dx, dy };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, field);
   return field;
+}
+
+/** Separable convolution with zero outside the image, times `scale` (rows, then columns). */
+function smoothZeroBorder(
+  src: Float32Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  scale: number,
+): Float32Array {
+  const r = (kernel.length - 1) / 2;
+  const tmp = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const lo = Math.max(0, x - r);
+      const hi = Math.min(width - 1, x + r);
+      let sum = 0;
+      for (let j = lo; j <= hi; j++) sum += kernel[j - x + r]! * src[row + j]!;
+      tmp[row + x] = sum;
+    }
+  }
+  // Columns: accumulate whole rows (contiguous memory) weighted by the kernel.
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const lo = Math.max(0, y - r);
+    const hi = Math.min(height - 1, y + r);
+    const o = y * width;
+    for (let j = lo; j <= hi; j++) {
+      const w = kernel[j - y + r]! * scale;
+      const row = j * width;
+      for (let x = 0; x < width; x++) out[o + x]! += w * tmp[row + x]!;
+    }
+  }
+  return out;
 }
 
 /**

@@ -8,19 +8,16 @@ export interface FloatImage {
   channels: number;
 }
 
-/**
- * Separable Gaussian blur of every channel. Borders are replicated, or taken as zero with
- * `zeroBorder` (scipy's mode='constant', used for Simard's displacement fields).
- */
-export function gaussianBlur(image: FloatImage, sigma: number, zeroBorder = false): FloatImage {
+/** Separable Gaussian blur of every channel, borders replicated. */
+export function gaussianBlur(image: FloatImage, sigma: number): FloatImage {
   const kernel = gaussianKernel(sigma);
   const { width, height, channels } = image;
   const tmp = new Float32Array(image.data.length);
   const out = new Float32Array(image.data.length);
   // Along x: each pixel of a row reads the same clamped neighbour columns.
-  blurLines(image.data, tmp, kernel, width, height, channels, channels, width * channels, zeroBorder);
+  blurLines(image.data, tmp, kernel, width, height, channels, channels, width * channels);
   // Along y: the same with rows and columns swapped (stride one row).
-  blurLines(tmp, out, kernel, height, width, channels, width * channels, channels, zeroBorder);
+  blurLines(tmp, out, kernel, height, width, channels, width * channels, channels);
   return { data: out, width, height, channels };
 }
 
@@ -37,25 +34,20 @@ function blurLines(
   channels: number,
   step: number,
   lineStep: number,
-  zeroBorder: boolean,
 ): void {
   const radius = (kernel.length - 1) / 2;
   const taps = kernel.length;
   const offsets = new Int32Array(length * taps);
-  const weights = new Float64Array(length * taps);
   for (let i = 0; i < length; i++)
-    for (let k = 0; k < taps; k++) {
-      const p = i + k - radius;
-      offsets[i * taps + k] = Math.min(length - 1, Math.max(0, p)) * step;
-      weights[i * taps + k] = zeroBorder && (p < 0 || p >= length) ? 0 : kernel[k]!;
-    }
+    for (let k = 0; k < taps; k++)
+      offsets[i * taps + k] = Math.min(length - 1, Math.max(0, i + k - radius)) * step;
   for (let line = 0; line < lines; line++) {
     for (let c = 0; c < channels; c++) {
       const base = line * lineStep + c;
       for (let i = 0; i < length; i++) {
         let sum = 0;
         const o = i * taps;
-        for (let k = 0; k < taps; k++) sum += weights[o + k]! * src[base + offsets[o + k]!]!;
+        for (let k = 0; k < taps; k++) sum += kernel[k]! * src[base + offsets[o + k]!]!;
         dst[base + i * step] = sum;
       }
     }

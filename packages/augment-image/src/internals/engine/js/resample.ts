@@ -138,7 +138,9 @@ function bilinearRgb8(src: RawImage, options: ResampleOptions): RawImage {
   const colour = options.colour;
   const m = colour?.matrix ?? [1, 0, 0, 0, 1, 0, 0, 0, 1];
   const b = colour?.offset ?? [0, 0, 0];
-  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = m as [
+  // Interpolated values carry 16 fractional bits: fold the 1/65536 into the matrix, and +0.5
+  // into the offset so that truncation rounds to nearest.
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = m.map((v) => v / 65536) as [
     number,
     number,
     number,
@@ -149,10 +151,9 @@ function bilinearRgb8(src: RawImage, options: ResampleOptions): RawImage {
     number,
     number,
   ];
-  // Weights sum to 65536; +0.5 so that truncation rounds to nearest.
-  const b0 = (b[0]! + 0.5) * 65536;
-  const b1 = (b[1]! + 0.5) * 65536;
-  const b2 = (b[2]! + 0.5) * 65536;
+  const b0 = b[0]! + 0.5;
+  const b1 = b[1]! + 0.5;
+  const b2 = b[2]! + 0.5;
   const [ia, ib, ic, id, ie, iff] = invert(options.matrix);
   const stride = w * 3;
   const du = Math.round(ia * 65536);
@@ -195,9 +196,9 @@ function bilinearRgb8(src: RawImage, options: ResampleOptions): RawImage {
       const g = data[i00 + 1]! * w00 + data[i10 + 1]! * w10 + data[i01 + 1]! * w01 + data[i11 + 1]! * w11;
       const bl = data[i00 + 2]! * w00 + data[i10 + 2]! * w10 + data[i01 + 2]! * w01 + data[i11 + 2]! * w11;
       if (colour) {
-        const vr = (m0 * r + m1 * g + m2 * bl + b0) / 65536;
-        const vg = (m3 * r + m4 * g + m5 * bl + b1) / 65536;
-        const vb = (m6 * r + m7 * g + m8 * bl + b2) / 65536;
+        const vr = m0 * r + m1 * g + m2 * bl + b0;
+        const vg = m3 * r + m4 * g + m5 * bl + b1;
+        const vb = m6 * r + m7 * g + m8 * bl + b2;
         out[o] = vr <= 0 ? 0 : Math.min(vr, 255);
         out[o + 1] = vg <= 0 ? 0 : Math.min(vg, 255);
         out[o + 2] = vb <= 0 ? 0 : Math.min(vb, 255);

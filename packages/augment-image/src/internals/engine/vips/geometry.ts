@@ -67,7 +67,10 @@ export interface GeometryInput {
   jpeg: boolean;
 }
 
-/** Downscales beyond this factor go through a libvips resize first (antialiasing). */
+/**
+ * Maps that shrink by more than this go through a libvips resize first: antialiased (as
+ * torchvision's antialias=True) and cheaper to resample, since the raw handoff is smaller.
+ */
 const PRE_RESIZE_BELOW = 0.5;
 const EPS = 1e-6;
 
