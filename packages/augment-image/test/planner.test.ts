@@ -1,4 +1,5 @@
 import { type RawImage, Rng } from '@growset/core';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   affine,
@@ -208,6 +209,42 @@ describe('the planner', () => {
     const out = r.target.image as RawImage;
     expect(out.dtype).toBe('float32');
     expect(out.data[0]).toBeCloseTo((255 - image.data[0]!) / 255 / 0.25 - 2, 5);
+  });
+
+  it("sends outputs above a megapixel through libvips' affine, cropped to the window libvips sizes by its own rounding", async () => {
+    const big = { image: { kind: 'encoded' as const, data: await encode(picture(1100, 1000), 'jpeg') } };
+    const recipe = compose([affine({ rotate: 20, scale: 1.3, shearX: 10, translateX: 0.1 })]);
+    const fused = await augment(recipe, big, Rng.create(1), { output: 'raw' });
+    const js = await augment(recipe, big, Rng.create(1), { output: 'raw', engine: 'js' });
+    expect(fused.plan.steps).toEqual(['libvips[decode,extract,affine,raw]']);
+    const out = fused.target.image as RawImage;
+    expect([out.width, out.height]).toEqual([1100, 1000]);
+    expect(meanAbsDiff(out.data, (js.target.image as RawImage).data)).toBeLessThan(1);
+  });
+
+  it('applies EXIF orientation first, on both engines', async () => {
+    const stored = picture(120, 80);
+    const oriented = new Uint8Array(
+      await sharp(stored.data as Uint8Array, { raw: { width: 120, height: 80, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .withMetadata({ orientation: 6 })
+        .toBuffer(),
+    );
+    const upright = new Uint8Array(await sharp(oriented).autoOrient().jpeg({ quality: 95 }).toBuffer());
+    const recipe = compose([rotate({ limit: [10, 10] }), resize({ width: 40, height: 60 })]);
+    for (const engine of ['libvips', 'js'] as const) {
+      const a = await augment(recipe, { image: { kind: 'encoded', data: oriented } }, Rng.create(1), {
+        output: 'raw',
+        engine,
+      });
+      const b = await augment(recipe, { image: { kind: 'encoded', data: upright } }, Rng.create(1), {
+        output: 'raw',
+        engine,
+      });
+      const out = a.target.image as RawImage;
+      expect([out.width, out.height]).toEqual([40, 60]);
+      expect(meanAbsDiff(out.data, (b.target.image as RawImage).data)).toBeLessThan(3);
+    }
   });
 
   it('returns the input bytes untouched when nothing applies', async () => {
