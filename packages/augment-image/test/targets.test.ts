@@ -204,6 +204,23 @@ describe('boxes', () => {
     expect(strict.dropped.boxes[0]!.visibility).toBeCloseTo((W - BOX.x0 - 38.4) / 44, 6);
   });
 
+  it('reports an invalid keypoint as bad input naming it', async () => {
+    await expect(
+      augment(
+        rotate(),
+        {
+          image: scene,
+          keypoints: [
+            { x: 1, y: 2 },
+            { x: Number.NaN, y: 2 },
+          ],
+        },
+        Rng.create(1),
+        { output: 'raw' },
+      ),
+    ).rejects.toThrow(/invalid keypoint: keypoints\[1\]/);
+  });
+
   it('reports an invalid box as bad input naming it', async () => {
     await expect(
       augment(rotate(), { image: scene, boxes: [{ coords: [10, 10, 5, 20] }] }, Rng.create(1), {

@@ -1,3 +1,4 @@
+import { DataError } from '@growset/core';
 import type { Point } from '../geometry/matrix.ts';
 import {
   boundingRect,
@@ -78,6 +79,19 @@ export function moveKeypoints(
   const kept: Keypoint[] = [];
   const dropped: DroppedKeypoint[] = [];
   keypoints.forEach((kp, index) => {
+    if (
+      !(
+        typeof kp.x === 'number' &&
+        typeof kp.y === 'number' &&
+        Number.isFinite(kp.x) &&
+        Number.isFinite(kp.y)
+      )
+    ) {
+      throw new DataError(
+        'invalid keypoint',
+        `keypoints[${index}] needs finite numbers x and y, got ${JSON.stringify(kp)}`,
+      );
+    }
     let p: Point = [kp.x, kp.y];
     let inside = insideCanvas(p, input.width, input.height);
     for (const stage of stages) {
