@@ -150,6 +150,9 @@ describe('growset train', () => {
     const missing = await growset('nope.csv', '--json');
     expect(missing.code).toBe(2);
     expect(missing.json()).toMatchObject({ ok: false, error: { code: 'ERR_USAGE' } });
+    const epochs = await growset('table.csv', '--label', 'species', '--model', 'knn', '--epochs', '3');
+    expect(epochs.code).toBe(2);
+    expect(epochs.stderr).toMatch(/--epochs applies to --model mlp, cnn, logistic, not knn/);
     const hidden = await growset('table.csv', '--label', 'species', '--hidden', '12,x');
     expect(hidden.code).toBe(2);
     expect(hidden.stderr).toMatch(/`--hidden` to be positive integers/);

@@ -71,6 +71,17 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
     }
     const spec: JsonObject = { model };
     const neural = model === 'mlp' || model === 'cnn' || model === 'logistic';
+    const applies: [string, boolean, string][] = [
+      ['epochs', neural, 'mlp, cnn, logistic'],
+      ['batch', neural, 'mlp, cnn, logistic'],
+      ['learning-rate', neural, 'mlp, cnn, logistic'],
+      ['l2', neural, 'mlp, cnn, logistic'],
+      ['dropout', model === 'mlp' || model === 'cnn', 'mlp, cnn'],
+    ];
+    for (const [flag, ok, models] of applies) {
+      if (!ok && stringOption(args, flag) !== undefined)
+        throw new UsageError(`--${flag} applies to --model ${models}, not ${model}`);
+    }
     if (neural) {
       const epochs = intOption(args, 'epochs', { min: 1 });
       const batch = intOption(args, 'batch', { min: 1 });
