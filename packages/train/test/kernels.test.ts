@@ -164,13 +164,11 @@ describe('wasm gradient kernels', () => {
           const pooled = tf.maxPool(a, 2, 2, 'valid');
           const dy = tf.onesLike(pooled).mul(tf.range(0, pooled.size).reshape(pooled.shape).mod(7).sub(3));
           const dz = tf.mul(
-            tf
-              .engine()
-              .runKernel('MaxPoolGrad', { dy, input: a, output: pooled }, {
-                filterSize: 2,
-                strides: 2,
-                pad: 'valid',
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.engine().runKernel('MaxPoolGrad', { dy, input: a, output: pooled }, {
+              filterSize: 2,
+              strides: 2,
+              pad: 'valid',
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
             tf.step(a),
           );
           const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
