@@ -81,7 +81,11 @@ export function readImageFolder(
             files.push({ path: file, label: entry.name, rel });
           }
         } else {
-          skipped.push({ id: entry.name, reason: 'not in a class folder', path });
+          // growset's own sidecar (manifest.jsonl) is expected beside the class folders.
+          const reason = entry.name.endsWith('.jsonl')
+            ? 'manifest beside the class folders'
+            : 'not in a class folder';
+          skipped.push({ id: entry.name, reason, path });
         }
       }
       const limited = opts.limit === undefined ? files : files.slice(0, opts.limit);
