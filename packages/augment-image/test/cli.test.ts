@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { augmentCommand } from '../../cli/src/commands/augment.ts';
+import { augmentPreviewCommand } from '../../cli/src/commands/augment-preview.ts';
 import { runInProcess, UsageError } from './helpers/cli.ts';
 import { imageFolder } from './helpers/folder.ts';
 import { encode, picture } from './helpers/images.ts';
@@ -84,7 +85,7 @@ describe('growset augment', () => {
     expect(quarantine.map((q) => [q.id, q.reason]).sort()).toEqual(Object.entries(bad).sort());
   });
 
-  it('exits 2 with one clear line for bad usage and for a recipe naming an unknown transform', async () => {
+  it('exits 2 with one clear line for a recipe naming an unknown transform', async () => {
     const { dir } = await imageFolder(false);
     await writeFile(join(dir, 'typo.json'), '{"type":"compose","transforms":[{"type":"rotat","limit":15}]}');
     const cases: [string[], RegExp][] = [
@@ -141,26 +142,23 @@ describe('growset augment-preview', () => {
     const { dir } = await imageFolder(false);
     await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
     await writeFile(join(dir, 'photo.jpg'), await encode(picture(320, 240), 'jpeg'));
-    const { code, stdout, stderr } = await growset(
-      [
-        'augment-preview',
-        'photo.jpg',
-        '--recipe',
-        'recipe.json',
-        '--n',
-        '8',
-        '--out',
-        'grid.png',
-        '--cell',
-        '64',
-        '--json',
-      ],
+    const result = (await runInProcess(
+      augmentPreviewCommand,
+      ['photo.jpg', '--recipe', 'recipe.json', '--n', '8', '--out', 'grid.png', '--cell', '64'],
       dir,
-    );
-    expect(code, stderr).toBe(0);
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: true, n: 8 });
+    )) as { summary: { n: number; out: string } };
+    expect(result.summary).toMatchObject({ n: 8, out: join(dir, 'grid.png') });
     const grid = await sharp(join(dir, 'grid.png')).metadata();
     // 9 cells in 3 columns of 64 px with 6 px gaps.
     expect([grid.format, grid.width, grid.height]).toEqual(['png', 6 + 3 * 70, 6 + 3 * 70]);
+  });
+
+  it('names the image file when it is not an image', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    await writeFile(join(dir, 'notes.png'), 'hello');
+    await expect(
+      runInProcess(augmentPreviewCommand, ['notes.png', '--recipe', 'recipe.json'], dir),
+    ).rejects.toThrow(/not an image: .*notes\.png/);
   });
 });
