@@ -36,7 +36,7 @@ export default definePipeline({
     // 1. The website: real MNIST digits, listing pages, item pages, robots.txt, a broken image,
     //    labels some pages render only with JavaScript, items reachable under two URLs.
     const site = await startFixtureSite({
-      items: quick ? 240 : 700,
+      items: quick ? 200 : 700,
       seed: ctx.seed,
       slowMs: 40,
       crawlDelay: 0.01,
@@ -157,8 +157,8 @@ export default definePipeline({
       {
         name: 'scraped digits catalog',
         out: join(ctx.out, 'study'),
-        testSize: quick ? 60 : 150,
-        trainSizes: quick ? [25, 50, 100, 160] : [25, 50, 100, 200, 400],
+        testSize: quick ? 50 : 150,
+        trainSizes: quick ? [25, 50, 100] : [25, 50, 100, 200, 400],
         seeds: quick ? 2 : 3,
         studySeed: ctx.seed,
         variants,
