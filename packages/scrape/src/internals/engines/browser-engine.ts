@@ -72,7 +72,7 @@ export function browserEngine(
    * itself (so every hop passes the guard and the page ends on the right URL); a redirected
    * subresource is followed here hop by hop, each target checked, and the browser gets the end.
    */
-  const guard = async (route: Route) => {
+  const guardRoute = async (route: Route) => {
     const request = route.request();
     let url = request.url();
     if (scope.check(url) !== undefined || !(await hostAllowed(new URL(url).hostname))) {
@@ -102,6 +102,9 @@ export function browserEngine(
       url = next;
     }
   };
+
+  // A tab closed mid-request (abort, recycling) makes fulfill/abort throw: nothing left to guard.
+  const guard = (route: Route) => guardRoute(route).catch(() => {});
 
   const launch = (): Promise<LaunchedBrowser> => {
     launched ??= launchChromium({
