@@ -67,6 +67,20 @@ export interface CommandDefinition {
   run(args: ParsedCommandArgs, io: CommandIO): Promise<CommandResult>;
 }
 
+/** A command listed by name and summary, whose definition loads on demand. */
+export interface LazyCommand {
+  name: string;
+  summary: string;
+  load(): Promise<CommandDefinition>;
+}
+
+export type CommandEntry = CommandDefinition | LazyCommand;
+
+/** The definition behind an entry (loading it if needed). */
+export async function resolveCommand(entry: CommandEntry): Promise<CommandDefinition> {
+  return 'load' in entry ? entry.load() : entry;
+}
+
 /** Declares a command (identity function, for types). */
 export function defineCommand(command: CommandDefinition): CommandDefinition {
   return command;

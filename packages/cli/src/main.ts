@@ -1,10 +1,11 @@
 import { errorMessage, GrowsetError, type JsonObject, OptionsError, streamLogger } from '@growset/core';
 import {
-  type CommandDefinition,
+  type CommandEntry,
   type CommandIO,
   commandHelp,
   GLOBAL_OPTIONS,
   parseCommandArgs,
+  resolveCommand,
   UsageError,
 } from './command.ts';
 import { commands as builtInCommands } from './commands/index.ts';
@@ -14,7 +15,7 @@ export interface MainOptions {
   cwd?: string;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
-  commands?: readonly CommandDefinition[];
+  commands?: readonly CommandEntry[];
   /** Install SIGINT/SIGTERM handlers that abort the run. @default true */
   handleSignals?: boolean;
 }
@@ -30,15 +31,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    stdout.write(topic ? commandHelp(topic) : generalHelp(commands));
+    stdout.write(topic ? commandHelp(await resolveCommand(topic)) : generalHelp(commands));
     return 0;
   }
   if (name === '--version') {
     stdout.write('growset 0.1.0\n');
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     return fail(
       new UsageError(
         `Unknown command \`${name}\`. Commands: ${commands.map((c) => c.name).join(', ')}. See \`growset --help\``,
@@ -60,6 +61,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   const renderer = createProgressRenderer(stderr);
   try {
+    const command = await resolveCommand(entry);
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {
       stdout.write(commandHelp(command));
@@ -84,7 +86,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return exitCode;
   } catch (error) {
     renderer.stop();
-    return fail(error, { stdout, stderr, json, verbose, command: command.name });
+    return fail(error, { stdout, stderr, json, verbose, command: entry.name });
   } finally {
     if (handleSignals) {
       process.off('SIGINT', onSignal);
@@ -128,7 +130,7 @@ function fail(
   return exitCode;
 }
 
-function generalHelp(commands: readonly CommandDefinition[]): string {
+function generalHelp(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = [
     'growset: grow small datasets and measure what actually helps a model.',

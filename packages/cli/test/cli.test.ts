@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -48,40 +48,30 @@ async function runMain(args: string[]) {
 const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
 
 describe('growset (real process)', () => {
-  it('runs the digits pipeline on real MNIST digits and ends --json output with one summary object', async () => {
-    const out = join(dir, 'digits');
+  it('runs a pipeline module through the real bin and ends --json output with one summary object', async () => {
+    const out = join(dir, 'tiny-bin');
     const { code, stdout, stderr } = growset([
       'run',
-      'pipelines/digits',
-      '--quick',
+      'packages/cli/test/fixtures/tiny-pipeline.ts',
       '--json',
       '--out',
       out,
       '--seed',
       '3',
     ]);
-    expect(stderr).toContain('[digits] done');
+    expect(stderr).toContain('[pipeline] even: in 10, out 5, filtered 5');
     expect(code).toBe(0);
-    const summary = JSON.parse(lastLine(stdout));
-    expect(summary).toMatchObject({
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
       ok: true,
       command: 'run',
-      pipeline: 'digits',
+      pipeline: 'tiny',
       seed: 3,
-      quick: true,
-      images: 1000,
-      quarantined: 0,
+      kept: 5,
+      filtered: 5,
     });
-    expect(Object.values(summary.perClass)).toEqual(Array(10).fill(100));
-    const classes = (await readdir(join(out, 'images'))).filter((f) => /^\d$/.test(f));
-    expect(classes).toHaveLength(10);
-    const manifest = (await readFile(join(out, 'images', 'manifest.jsonl'), 'utf8')).trim().split('\n');
-    expect(manifest).toHaveLength(1000);
-    expect(JSON.parse(manifest[0]!)).toMatchObject({
-      id: 'mnist-0-0000',
-      label: '0',
-      file: '0/mnist-0-0000.png',
-    });
+    expect((await readFile(join(out, 'even.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
   it('exits 2 with one clear line for a pipeline path that does not exist', () => {
@@ -163,5 +153,20 @@ describe('growset main()', () => {
       /Usage: growset run <pipeline-module> \[--out DIR\] \[--seed N\] \[--quick\] \[--json\]/,
     );
     expect(run.stdout).toMatch(/--seed N\s+seed of every random choice \(default: 0\)/);
+  });
+});
+
+describe('command registry', () => {
+  it('lists commands without loading them, and each lazy entry matches its module', async () => {
+    const { commands, resolveCommand } = await import('../src/index.ts');
+    const names = commands.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const entry of commands) {
+      const command = await resolveCommand(entry);
+      expect({ name: command.name, summary: command.summary }).toEqual({
+        name: entry.name,
+        summary: entry.summary,
+      });
+    }
   });
 });

@@ -193,3 +193,51 @@ describe('runStudy on real MNIST digits', () => {
     ).rejects.toThrow('Two variants are named `a`');
   });
 });
+
+describe('per-epoch augmentation and tuning with the real trainer', () => {
+  it('augments afresh every epoch, only from training originals, and tunes inside the trial', async () => {
+    const results = await runStudy(digits, {
+      name: 'digits',
+      testSize: 100,
+      trainSizes: [40, 120],
+      seeds: 1,
+      workers: 0,
+      bootstrapRounds: 20,
+      variants: [
+        { name: 'baseline', model: { model: 'mlp', hidden: [16], epochs: 4 }, baseline: true },
+        {
+          name: 'augment-epoch',
+          model: { model: 'mlp', hidden: [16], epochs: 4 },
+          augment: {
+            kind: 'image',
+            recipe: { type: 'affine', rotate: [-10, 10] },
+            copies: 1,
+            perEpoch: true,
+          },
+        },
+        {
+          name: 'tuned',
+          model: {
+            model: 'tuned',
+            base: { model: 'knn' },
+            space: { k: [1, 3, 7] },
+            strategy: 'grid',
+            folds: 2,
+          },
+        },
+      ],
+    });
+    const test = new Set(results.testIds);
+    for (const t of results.trials) {
+      expect(t.ok, t.error).toBe(true);
+      for (const root of t.trainRoots!) expect(test.has(root)).toBe(false);
+    }
+    const epoch = results.trials.filter((t) => t.variant === 'augment-epoch');
+    for (const t of epoch) {
+      expect(t.epochs).toBe(4);
+      // One fresh version of each fitted original per epoch.
+      expect(t.fittedSamples).toBe(t.trainSize - t.validationSize!);
+      expect(t.trainRoots).toHaveLength(t.trainSize - t.validationSize!);
+    }
+  }, 120_000);
+});

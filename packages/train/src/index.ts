@@ -82,3 +82,4 @@ export {
   type TrialRecord,
 } from './internals/tuning/search.ts';
 export type { Dimension, SearchSpace } from './internals/tuning/space.ts';
+export { TunedEstimator, type TunedFitResult, type TunedOptions, tuned } from './internals/tuning/tuned.ts';

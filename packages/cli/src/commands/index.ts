@@ -1,25 +1,60 @@
-import type { CommandDefinition } from '../command.ts';
-import { augmentCommand } from './augment.ts';
-import { augmentPreviewCommand } from './augment-preview.ts';
-import { augmentTableCommand } from './augment-table.ts';
-import { cleanCsvCommand } from './clean-csv.ts';
-import { cleanImagesCommand } from './clean-images.ts';
-import { reportCommand } from './report.ts';
+import type { CommandDefinition, CommandEntry } from '../command.ts';
 import { runCommand } from './run.ts';
-import { scrapeCommand } from './scrape.ts';
-import { studyCommand } from './study.ts';
-import { trainCommand } from './train.ts';
 
-/** Every `growset` command, in help order. Packages add theirs here. */
-export const commands: readonly CommandDefinition[] = [
+/** A command whose module (and its heavy dependencies: tfjs, Playwright, sharp) loads only when it runs. */
+function lazy(name: string, summary: string, load: () => Promise<CommandDefinition>): CommandEntry {
+  return { name, summary, load };
+}
+
+/**
+ * Every `growset` command, in help order. `growset --help` lists them without loading any; a
+ * test checks that each name and summary matches its module.
+ */
+export const commands: readonly CommandEntry[] = [
   runCommand,
-  augmentCommand,
-  augmentPreviewCommand,
-  scrapeCommand,
-  augmentTableCommand,
-  cleanCsvCommand,
-  cleanImagesCommand,
-  reportCommand,
-  trainCommand,
-  studyCommand,
+  lazy(
+    'study',
+    'learning curves on your data: more data vs regularization, augmentation, tuning, ensembles',
+    async () => (await import('./study.ts')).studyCommand,
+  ),
+  lazy(
+    'report',
+    'rebuild the HTML report (charts, gallery, verdicts) from a results.json',
+    async () => (await import('./report.ts')).reportCommand,
+  ),
+  lazy(
+    'scrape',
+    'crawl a website into an ImageFolder (http or browser engine, polite and resumable)',
+    async () => (await import('./scrape.ts')).scrapeCommand,
+  ),
+  lazy(
+    'clean-csv',
+    'clean a CSV: quarantine bad rows, validate, dedupe, handle missing values',
+    async () => (await import('./clean-csv.ts')).cleanCsvCommand,
+  ),
+  lazy(
+    'clean-images',
+    'check an ImageFolder: quarantine broken images, normalize colour, drop duplicates',
+    async () => (await import('./clean-images.ts')).cleanImagesCommand,
+  ),
+  lazy(
+    'augment',
+    'augment an ImageFolder with a JSON recipe (seeded, with lineage and quarantine)',
+    async () => (await import('./augment.ts')).augmentCommand,
+  ),
+  lazy(
+    'augment-preview',
+    'write a PNG grid of an image and N augmented copies, to check a recipe by eye',
+    async () => (await import('./augment-preview.ts')).augmentPreviewCommand,
+  ),
+  lazy(
+    'augment-table',
+    'resample a CSV table: SMOTE family, noise, mixup, over/under-sampling, bootstrap',
+    async () => (await import('./augment-table.ts')).augmentTableCommand,
+  ),
+  lazy(
+    'train',
+    'train and evaluate a model on an ImageFolder or a CSV file (TensorFlow.js)',
+    async () => (await import('./train.ts')).trainCommand,
+  ),
 ];

@@ -48,6 +48,14 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Called after each epoch (iterative models). */
   onEpochEnd?: (log: EpochLog) => void;
+  /**
+   * Fresh training data for each epoch (1-based), e.g. a new augmented version of every
+   * training image: iterative models call it before every epoch and train that epoch on what it
+   * returns, which must have as many rows as `data` and the same classes and feature shape.
+   * `data` still fixes classes and shapes; models that fit in one pass (kNN, majority) and
+   * ensembles ignore this and fit `data`.
+   */
+  epochData?: (epoch: number) => LabeledData | Promise<LabeledData>;
 }
 
 export interface FitResult {
@@ -60,6 +68,11 @@ export interface FitResult {
   samplesPerSecond?: number;
   /** Backend the model trained on (`tensorflow`, `wasm`, `cpu`, `js`). */
   backend?: string;
+  /**
+   * Set when training stopped on a failure it survived (a loss that became NaN or infinite): the
+   * model holds the last good weights and can still predict; the message says what happened.
+   */
+  error?: string;
 }
 
 /**

@@ -28,7 +28,12 @@ const variantSchema = z.strictObject({
   model: jsonObject,
   augment: z
     .discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('image'), recipe: jsonObject, copies: z.int().min(1).max(100) }),
+      z.strictObject({
+        kind: z.literal('image'),
+        recipe: jsonObject,
+        copies: z.int().min(1).max(100),
+        perEpoch: z.boolean().optional(),
+      }),
       z.strictObject({
         kind: z.literal('tabular'),
         method: z.string().min(1),

@@ -2,6 +2,7 @@ import {
   derive,
   type Estimator,
   errorMessage,
+  type FitResult,
   type JsonObject,
   type LabeledData,
   type Metrics,
@@ -110,7 +111,12 @@ export async function runTrial(
     const { fit, validation } = carveValidation(data.labels, subset, plan.validationFraction, splitRng);
 
     const originals = fit.map((i) => originalSample(data, i));
-    const fitted = await augment(data, originals, task.variant, plugins, trialRng.fork('augment'));
+    const spec = task.variant.augment;
+    const perEpoch = spec?.kind === 'image' && spec.perEpoch === true;
+    // Fixed copies are made once; per-epoch versions are made by the fit, epoch by epoch.
+    const fitted = perEpoch
+      ? originals
+      : await augment(data, originals, task.variant, plugins, trialRng.fork('augment'));
     const classIndex = new Map(data.classes.map((c, k) => [c, k]));
     const encoder =
       data.task === 'tabular'
@@ -128,22 +134,38 @@ export async function runTrial(
         ? encode(validation.map((i) => ({ sample: originalSample(data, i) })))
         : undefined;
     const trainData = encode(fitted.map((sample) => ({ sample })));
-    const result = await estimator.fit(trainData, {
+    const roots = new Set<string>();
+    for (const s of fitted) for (const r of rootIds(s)) roots.add(r);
+    let epochSamples = 0;
+    const epochData = perEpoch
+      ? async (epoch: number) => {
+          const versions = await augmentEpoch(
+            originals,
+            spec.recipe,
+            plugins,
+            trialRng.fork(`epoch-${epoch}`),
+            epoch,
+          );
+          for (const s of versions) for (const r of rootIds(s)) roots.add(r);
+          epochSamples += versions.length;
+          return encode(versions.map((sample) => ({ sample })));
+        }
+      : undefined;
+    const result: FitResult = await estimator.fit(trainData, {
       rng: trialRng.fork('fit'),
       ...(validationData ? { validation: validationData } : {}),
+      ...(epochData ? { epochData } : {}),
     });
     const trainMetrics = await estimator.score(encode(originals.map((sample) => ({ sample }))));
     const testMetrics = await estimator.score(
       encode(plan.testIndices.map((i) => ({ sample: originalSample(data, i) }))),
     );
-    const roots = new Set<string>();
-    for (const s of fitted) for (const r of rootIds(s)) roots.add(r);
     return {
       ...base,
       ok: true,
       train: pick(trainMetrics),
       test: pick(testMetrics),
-      fittedSamples: fitted.length,
+      fittedSamples: perEpoch ? epochSamples / Math.max(1, result.epochs) : fitted.length,
       validationSize: validation.length,
       epochs: result.epochs,
       stoppedEarly: result.stoppedEarly,
@@ -154,6 +176,7 @@ export async function runTrial(
         : { samplesPerSecond: Math.round(result.samplesPerSecond) }),
       ...(result.backend === undefined ? {} : { backend: result.backend }),
       trainRoots: [...roots].sort(),
+      ...(result.error ? { fitError: result.error } : {}),
     };
   } catch (error) {
     return {
@@ -223,6 +246,24 @@ async function augment(
   return [
     ...(Array.isArray(result) ? result : (result as { samples: readonly Sample<TabularPayload>[] }).samples),
   ];
+}
+
+/** One fresh augmented version of every training original, for one epoch. */
+async function augmentEpoch(
+  originals: readonly Sample<RawImage | TabularPayload>[],
+  recipe: JsonObject,
+  plugins: LoadedPlugins,
+  rng: Rng,
+  epoch: number,
+): Promise<Sample<RawImage | TabularPayload>[]> {
+  const augmenter = plugins.imageAugmenter!;
+  const out: Sample<RawImage | TabularPayload>[] = [];
+  for (const original of originals) {
+    const result = await augmenter(recipe, original.payload as RawImage, rng.fork(original.id));
+    const image = 'kind' in result ? result : result.image;
+    out.push(derive(original, { id: `${original.id}~epoch${epoch}`, op: 'augment-image', payload: image }));
+  }
+  return out;
 }
 
 function toLabeledData(

@@ -2,12 +2,22 @@ import type { EpochLog, JsonObject, Metrics } from '@growset/core';
 
 /**
  * How training data is augmented inside a trial (never the test set, never validation).
- * `image`: a recipe for `@growset/augment-image` applied to raw images, `copies` augmented copies
- * per training original (the originals are kept).
+ * `image`: a recipe for `@growset/augment-image` applied to raw images: `copies` augmented copies
+ * per training original (the originals are kept), or a fresh version per epoch (`perEpoch`).
  * `tabular`: a resampling method of `@growset/augment-tabular` (smote, gaussianNoise, mixup...).
  */
 export type AugmentSpec =
-  | { kind: 'image'; recipe: JsonObject; copies: number }
+  | {
+      kind: 'image';
+      recipe: JsonObject;
+      /** Augmented copies per training original, made once per trial (the originals are kept). */
+      copies: number;
+      /**
+       * Instead of fixed copies, a fresh augmented version of every training original each epoch
+       * (torchvision style), for models that train in epochs. @default false
+       */
+      perEpoch?: boolean;
+    }
   | { kind: 'tabular'; method: string; options?: JsonObject };
 
 /** One treatment, applied to the base model. JSON only: workers rebuild everything from it. */
@@ -52,6 +62,8 @@ export interface TrialRecord {
   trainRoots?: string[];
   /** Why the trial failed, when it did. */
   error?: string;
+  /** A failure the fit survived (a loss that became NaN, weights restored): the trial still scored. */
+  fitError?: string;
 }
 
 /** Mean, spread and 95% interval over seeds. */

@@ -8,6 +8,7 @@ export const STANDARD_VARIANTS = [
   'l2',
   'dropout',
   'augment',
+  'augment-epoch',
   'smote',
   'noise',
   'mixup',
@@ -46,7 +47,8 @@ const regularizable = (base: JsonObject) =>
 
 /**
  * The usual treatments, each applied to the same base model: regularization (`l1`, `l2`,
- * `dropout`), augmentation (`augment` for images; `smote`, `noise`, `mixup` for tables), `tuned`
+ * `dropout`), augmentation (`augment` (fixed copies) and `augment-epoch` (fresh every epoch) for
+ * images; `smote`, `noise`, `mixup` for tables), `tuned`
  * hyperparameters (a cross-validated random search inside each trial's training data), ensembles
  * (`bagging`, `boosting`, `stacking` of the base model with kNN and logistic regression) and simple
  * baselines (`logistic`, `knn`, `majority`). The first variant is the baseline.
@@ -130,6 +132,18 @@ function standardVariant(name: StandardVariant, o: StandardVariantOptions): Vari
           method: o.categorical ? 'smoteNC' : 'smote',
           options: { strategy: { factor: copies + 1 } },
         },
+      };
+    }
+    case 'augment-epoch': {
+      needsTask('image');
+      needsRegularizable();
+      if (!o.recipe)
+        throw new GrowsetError('Variant `augment-epoch` needs a recipe', { code: 'ERR_OPTIONS' });
+      return {
+        name,
+        description: 'a fresh augmented version of every training image each epoch',
+        model: base,
+        augment: { kind: 'image', recipe: o.recipe, copies: 1, perEpoch: true },
       };
     }
     case 'smote':

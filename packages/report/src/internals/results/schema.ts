@@ -28,7 +28,12 @@ const json = z.json();
 const jsonObject = z.record(z.string(), json);
 
 const augmentSchema: z.ZodType<AugmentSpec> = z.discriminatedUnion('kind', [
-  z.looseObject({ kind: z.literal('image'), recipe: jsonObject, copies: count }),
+  z.looseObject({
+    kind: z.literal('image'),
+    recipe: jsonObject,
+    copies: count,
+    perEpoch: z.boolean().optional(),
+  }),
   z.looseObject({ kind: z.literal('tabular'), method: z.string(), options: jsonObject.optional() }),
 ]);
 
@@ -69,6 +74,7 @@ const trialSchema: z.ZodType<TrialRecord> = z.looseObject({
   backend: z.string().optional(),
   trainRoots: z.array(z.string()).optional(),
   error: z.string().optional(),
+  fitError: z.string().optional(),
 });
 
 const interval = z.tuple([stat, stat]);

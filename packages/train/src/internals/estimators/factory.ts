@@ -3,6 +3,7 @@ import { AdaBoostEstimator } from '../ensembles/adaboost.ts';
 import { BaggingEstimator } from '../ensembles/bagging.ts';
 import { StackingEstimator } from '../ensembles/stacking.ts';
 import { VotingEstimator } from '../ensembles/voting.ts';
+import { TunedEstimator } from '../tuning/tuned.ts';
 import { KnnEstimator } from './knn.ts';
 import { MajorityEstimator } from './majority.ts';
 import { NeuralEstimator } from './neural.ts';
@@ -18,6 +19,7 @@ export const MODELS = [
   'adaboost',
   'stacking',
   'voting',
+  'tuned',
 ] as const;
 export type ModelName = (typeof MODELS)[number];
 
@@ -49,6 +51,8 @@ export function createEstimator(spec: EstimatorSpec | JsonObject): Estimator {
       return new StackingEstimator(options);
     case 'voting':
       return new VotingEstimator(options);
+    case 'tuned':
+      return new TunedEstimator(options);
     default:
       throw new OptionsError({
         optionsType: 'EstimatorSpec',

@@ -3,6 +3,7 @@ import {
   type FitOptions,
   type JsonObject,
   type LabeledData,
+  OptionsError,
   parseOptions,
 } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
@@ -65,6 +66,15 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
           classes: data.classes,
         }
       : undefined;
+    if (!validation && this.spec.validationSplit > 0 && options.epochData) {
+      // Rows carved out of `data` here would not line up with the fresh rows of each epoch.
+      throw new OptionsError({
+        optionsType: 'FitOptions',
+        field: 'epochData',
+        expected: 'no epochData with validationSplit > 0 (pass FitOptions.validation instead)',
+        received: 'a function',
+      });
+    }
     if (!validation && this.spec.validationSplit > 0) {
       const split = stratifiedSplit(data, this.spec.validationSplit, rng.fork('validation-split'));
       if (split.test.y.length > 0) {
@@ -92,7 +102,13 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
         l1: spec.l1,
         l2: spec.l2,
       },
-      { rng: rng.fork('loop'), validation, signal: options.signal, onEpochEnd: options.onEpochEnd },
+      {
+        rng: rng.fork('loop'),
+        validation,
+        signal: options.signal,
+        onEpochEnd: options.onEpochEnd,
+        epochData: options.epochData,
+      },
     );
     this.lastFit = result;
     return result;

@@ -24,6 +24,8 @@ export interface LoopOptions {
   validation?: LabeledData | undefined;
   signal?: AbortSignal | undefined;
   onEpochEnd?: ((log: EpochLog) => void) | undefined;
+  /** Fresh data per epoch (same rows, classes and shape as `data`), see core's FitOptions. */
+  epochData?: ((epoch: number) => LabeledData | Promise<LabeledData>) | undefined;
 }
 
 /** A fit's outcome; `error` is set when training stopped on a non-finite loss. */
@@ -52,9 +54,24 @@ export async function trainNetwork(
   const n = data.y.length;
   const k = data.classes.length;
   const batchSize = Math.min(settings.batchSize, n);
-  const x = tf.tensor(data.x, [n, ...data.featureShape], 'float32');
-  const targets = tf.tensor2d(targetMatrix(data), [n, k]);
-  const weights = tf.tensor1d(lossWeights(data, settings.classWeight));
+  let x = tf.tensor(data.x, [n, ...data.featureShape], 'float32');
+  let targets = tf.tensor2d(targetMatrix(data), [n, k]);
+  let weights = tf.tensor1d(lossWeights(data, settings.classWeight));
+  /** Replaces the device copy of the training data with an epoch's fresh data. */
+  const upload = (fresh: LabeledData, epoch: number) => {
+    const width = data.featureShape.reduce((a, b) => a * b, 1);
+    if (fresh.y.length !== n || fresh.x.length !== n * width || fresh.classes.length !== k) {
+      throw new Error(
+        `epochData(${epoch}) returned ${fresh.y.length} rows of ${fresh.x.length / Math.max(1, fresh.y.length)} features and ${fresh.classes.length} classes; expected ${n} rows of ${width} features and ${k} classes, like the data given to fit`,
+      );
+    }
+    x.dispose();
+    targets.dispose();
+    weights.dispose();
+    x = tf.tensor(fresh.x, [n, ...data.featureShape], 'float32');
+    targets = tf.tensor2d(targetMatrix(fresh), [n, k]);
+    weights = tf.tensor1d(lossWeights(fresh, settings.classWeight));
+  };
   const val = options.validation ? uploadValidation(options.validation) : undefined;
   const optimizer = new Optimizer(
     { name: settings.optimizer, learningRate: settings.learningRate, l1: settings.l1, l2: settings.l2 },
@@ -82,6 +99,7 @@ export async function trainNetwork(
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       if (options.signal?.aborted)
         throw new AbortError('Training was aborted', { cause: options.signal.reason });
+      if (options.epochData) upload(await options.epochData(epoch), epoch);
       const epochStart = performance.now();
       const epochRng = options.rng.fork(`epoch-${epoch}`);
       const order = new Int32Array(epochRng.permutation(n).buffer);
