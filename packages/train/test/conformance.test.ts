@@ -58,6 +58,16 @@ const registry: { spec: JsonObject; data: typeof tabular }[] = [
     },
     data: tabular,
   },
+  {
+    spec: {
+      model: 'tuned',
+      base: { model: 'logistic', epochs: 10, learningRate: 0.05 },
+      space: { l2: [0, 1e-3] },
+      strategy: 'grid',
+      folds: 2,
+    },
+    data: tabular,
+  },
 ];
 
 const live: Estimator[] = [];
