@@ -179,7 +179,7 @@ async function checkOne(sample: Sample<ImagePayload>, opts: Options, limits: Dec
       if (opts.hashes.includes(kind)) hashes[kind] = hex;
     }
   } catch (error) {
-    return describeDecodeError(error, format);
+    return describeDecodeError(error, format, payload.data);
   }
   const converted = changesFor(metadata, pages, opts);
   const reencode = converted.length > 0 || opts.output !== 'original';
@@ -195,7 +195,7 @@ async function checkOne(sample: Sample<ImagePayload>, opts: Options, limits: Dec
       outWidth = result.width;
       outHeight = result.height;
     } catch (error) {
-      return describeDecodeError(error, format);
+      return describeDecodeError(error, format, payload.data);
     }
     if (opts.output === 'original' && converted.length > 0) converted.push('re-encoded');
   }
