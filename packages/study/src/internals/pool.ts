@@ -62,10 +62,11 @@ export async function runTrialPool(
         else if (message.type === 'fatal')
           fail(new GrowsetError(`A study worker could not start: ${message.error}`, { code: 'ERR_WORKER' }));
         else if (message.type === 'result') {
+          // Hand out the next trial first: the worker should not wait for the journal write.
+          dispatch(worker);
           Promise.resolve(options.onResult(message.record)).then(() => {
             finished += 1;
             if (finished === tasks.length) resolve();
-            else dispatch(worker);
           }, fail);
         }
       });

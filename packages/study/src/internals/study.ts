@@ -146,9 +146,11 @@ export async function runStudy(
   const plugins: StudyPlugins = { ...DEFAULT_PLUGINS, ...(opts.plugins ?? {}) } as StudyPlugins;
 
   const tasks: TrialTask[] = [];
-  for (const n of [...trainSizes].sort((a, b) => b - a)) {
+  for (const n of trainSizes) {
     for (const variant of variants) for (const seed of seeds) tasks.push({ variant, trainSize: n, seed });
   }
+  // Longest first (LPT scheduling): the pool ends with short trials on every worker.
+  tasks.sort((a, b) => estimatedCost(b) - estimatedCost(a));
   const workers = Math.min(opts.workers ?? availableParallelism(), tasks.length);
   const configForHash = {
     data: { name: data.name, ids: data.ids.length, classes: data.classes },
@@ -286,4 +288,23 @@ function compareTrials(variants: readonly VariantSpec[]) {
   const order = new Map(variants.map((v, i) => [v.name, i]));
   return (a: TrialRecord, b: TrialRecord) =>
     (order.get(a.variant) ?? 0) - (order.get(b.variant) ?? 0) || a.trainSize - b.trainSize || a.seed - b.seed;
+}
+
+/** A rough relative cost of a trial, for scheduling only: samples fitted times models fitted. */
+function estimatedCost(task: TrialTask): number {
+  const model = task.variant.model;
+  const augment = task.variant.augment;
+  const copies = augment?.kind === 'image' && !augment.perEpoch ? augment.copies + 1 : augment ? 2 : 1;
+  const kind = String(model.model);
+  const members =
+    kind === 'bagging' || kind === 'adaboost'
+      ? Number(model.n ?? 10)
+      : kind === 'stacking'
+        ? 4 * (Array.isArray(model.estimators) ? model.estimators.length : 3)
+        : kind === 'tuned'
+          ? 1 + Number(model.candidates ?? 8) * Number(model.folds ?? 3)
+          : kind === 'knn' || kind === 'majority'
+            ? 0.2
+            : 1;
+  return task.trainSize * copies * members;
 }
