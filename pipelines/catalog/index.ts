@@ -22,7 +22,8 @@ import { studySummary } from '../shared/summary.ts';
  * The main job (`npm start`): a small online catalog of real handwritten digits is served on
  * 127.0.0.1; growset scrapes it (Chromium when one is found, plain HTTP otherwise), cleans what it
  * got (undecodable images, exact duplicates), grows it with augmentation, and runs a learning-curve
- * study of what helps an MLP most: more data, L2, dropout, augmentation, bagging, or a simple kNN.
+ * study of what helps an MLP most: more data, L2, dropout, augmentation (fixed copies or fresh
+ * every epoch), tuned hyperparameters, bagging, or a simple kNN.
  * Everything lands in one report.html.
  */
 export default definePipeline({
@@ -61,9 +62,13 @@ export default definePipeline({
         item: {
           urlPattern: '/item/',
           fields: {
+            sku: { selector: '.item-id' },
             label: { selector: '.label' },
             image: { selector: 'img.photo', attr: 'src', asset: 'image' },
           },
+          // The catalog's own item number identifies an item (and names its sample), not the URL:
+          // the site's port changes from run to run, the ids and the study's splits must not.
+          key: 'sku',
         },
         concurrency: engine === 'browser' ? 4 : 8,
         maxPages: 5000,
@@ -142,7 +147,7 @@ export default definePipeline({
     const variants = standardVariants(
       quick
         ? ['baseline', 'l2', 'dropout', 'augment', 'knn', 'majority']
-        : ['baseline', 'l2', 'dropout', 'augment', 'bagging', 'knn', 'majority'],
+        : ['baseline', 'l2', 'dropout', 'augment', 'augment-epoch', 'tuned', 'bagging', 'knn', 'majority'],
       { task: 'image', base, recipe: DIGITS_RECIPE, copies: 2, ensembleSize: 3 },
     );
     const quarantine = runs.flatMap((r) =>

@@ -52,6 +52,7 @@ export function formatStudySummary(results: StudyResults): string {
 function worthAt(d: DataEquivalent | undefined, isBaseline: boolean): string {
   if (isBaseline) return 'baseline';
   if (!d) return '-';
-  if (d.worth !== null) return `${d.worth.toFixed(2)}x`;
+  if (d.worth !== null)
+    return `${d.worth.toFixed(2)}x${d.sentence.includes('within noise') ? ' (noise)' : ''}`;
   return d.sentence.includes('beyond what') ? 'beyond curve' : '-';
 }

@@ -203,7 +203,8 @@ export function dataEquivalent(
     observed.baselineAccuracy === undefined ? null : sizeForError(baseCurve, 1 - observed.baselineAccuracy);
   const worth = own === null ? equivalent / n : equivalent / own;
   const matched = n * worth;
-  const beyond = matched > maxObserved * 10 ? ' (far beyond the sizes measured: an extrapolation)' : '';
+  const beyond =
+    matched > maxObserved ? ` (beyond the largest size measured, ${maxObserved}: an extrapolation)` : '';
   const verb = worth >= 1 ? 'matches' : 'only matches';
   const judgement =
     worth >= 1.05
