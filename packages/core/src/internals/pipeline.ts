@@ -420,41 +420,69 @@ function makeContext(
 
 /**
  * Counts a stage's output, checks the signal between items, and wraps unexpected errors so that
- * they name the stage.
+ * they name the stage. A hand-written iterator rather than an async generator: it adds one
+ * promise reaction per item instead of a generator's queue.
  */
-async function* countOut<T>(
+function countOut<T>(
   stream: AsyncIterable<T>,
   counter: StageCounter,
   signal: AbortSignal,
   emit: (counter: StageCounter) => void,
-): AsyncGenerator<T> {
-  counter.startedAt ??= performance.now();
-  const iterator = stream[Symbol.asyncIterator]();
-  let done = false;
-  try {
-    for (;;) {
-      if (signal.aborted) throw abortReason(signal);
-      let step: IteratorResult<T>;
-      try {
-        step = await iterator.next();
-      } catch (error) {
-        done = true; // a generator that threw is finished
+): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      counter.startedAt ??= performance.now();
+      const iterator = stream[Symbol.asyncIterator]();
+      let done = false;
+      const fail = (error: unknown): never => {
+        done = true; // an iterator that threw is finished
         if (error instanceof GrowsetError) throw error;
         if (signal.aborted) throw abortReason(signal);
         throw new StageError(counter.name, undefined, errorMessage(error), { cause: error });
-      }
-      if (step.done) {
-        done = true;
-        counter.endedAt = performance.now();
-        return;
-      }
-      counter.out += 1;
-      if ((counter.out & 255) === 0) emit(counter);
-      yield step.value;
-    }
-  } finally {
-    if (!done) await iterator.return?.(undefined);
-  }
+      };
+      return {
+        next(): Promise<IteratorResult<T>> {
+          if (done) return Promise.resolve({ done: true, value: undefined });
+          if (signal.aborted) {
+            // Close the stage before reporting the abort, as a generator's finally would.
+            return Promise.resolve(iterator.return?.(undefined)).then(
+              () => {
+                done = true;
+                throw abortReason(signal);
+              },
+              () => {
+                done = true;
+                throw abortReason(signal);
+              },
+            );
+          }
+          let pending: Promise<IteratorResult<T>>;
+          try {
+            pending = iterator.next();
+          } catch (error) {
+            return Promise.reject(fail(error));
+          }
+          return pending.then((step) => {
+            if (step.done) {
+              done = true;
+              counter.endedAt = performance.now();
+              return step;
+            }
+            counter.out += 1;
+            if ((counter.out & 255) === 0) emit(counter);
+            return step;
+          }, fail);
+        },
+        async return(value?: unknown): Promise<IteratorResult<T>> {
+          if (!done) {
+            done = true;
+            await iterator.return?.(value);
+          }
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 function checkAccounting(counters: readonly StageCounter[]): void {

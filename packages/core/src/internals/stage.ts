@@ -120,8 +120,10 @@ export function mapStage<I extends Identified, O>(
   return {
     name,
     run(input, ctx) {
-      return expandItems(input, ctx, opts, async (item, itemCtx) => {
-        const result = await fn(item, itemCtx);
+      // Stays synchronous for synchronous functions: no promise per item unless fn returns one.
+      return expandItems(input, ctx, opts, (item, itemCtx) => {
+        const result = fn(item, itemCtx);
+        if (isPromiseLike(result)) return result.then((value) => (isDrop(value) ? value : [value]));
         return isDrop(result) ? result : [result];
       });
     },
@@ -274,7 +276,8 @@ async function* expandItems<I extends Identified, O>(
     for await (const item of input) {
       let outcome: Outcome<O>;
       try {
-        outcome = { ok: true, items: await fn(item, new LazyItemContext(ctx, item.id)) };
+        const result = fn(item, new LazyItemContext(ctx, item.id));
+        outcome = { ok: true, items: isPromiseLike(result) ? await result : result };
       } catch (error) {
         outcome = { ok: false, error };
       }
@@ -304,6 +307,10 @@ async function* expandItems<I extends Identified, O>(
 }
 
 const NOTHING: readonly never[] = Object.freeze([]);
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
 
 /** Convenience type: a stage over samples. */
 export type SampleStage<PI, PO = PI> = Stage<Sample<PI>, Sample<PO>>;
