@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { augmentImages, type RecipeSpec } from '@growset/augment-image';
 import { checkImages, cleaningSummary, dedupeImages, summaryToJson } from '@growset/clean';
-import { runStudyJob } from '@growset/cli';
+import { runStudyJob, studyJobSummary } from '@growset/cli';
 import {
   definePipeline,
   formatRunSummary,
@@ -16,7 +16,6 @@ import {
 import { startFixtureSite } from '@growset/fixtures';
 import { type CrawlConfig, crawl, findChromium } from '@growset/scrape';
 import { DIGITS_RECIPE, standardVariants, studyDataFromSamples } from '@growset/study';
-import { studySummary } from '../shared/summary.ts';
 
 /**
  * The main job (`npm start`): a small online catalog of real handwritten digits is served on
@@ -188,7 +187,7 @@ export default definePipeline({
       job.text,
     ].join('\n');
     return {
-      summary: studySummary(job, {
+      summary: studyJobSummary(job, {
         engine,
         scraped: crawlSummary.items ?? 0,
         cleaned: cleaned.items.length,

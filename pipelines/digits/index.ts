@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { runStudyJob } from '@growset/cli';
+import { runStudyJob, studyJobSummary } from '@growset/cli';
 import { definePipeline } from '@growset/core';
 import { loadMnist } from '@growset/fixtures';
 import { DIGITS_RECIPE, standardVariants, studyDataFromSamples } from '@growset/study';
-import { studySummary } from '../shared/summary.ts';
 
 /**
  * The real MNIST digits of the `mnist` package, directly: how much does each extra slice of data
@@ -62,6 +61,6 @@ export default definePipeline({
       },
       { signal: ctx.signal, logger: ctx.logger, onProgress: ctx.onProgress },
     );
-    return { summary: studySummary(job), text: job.text };
+    return { summary: studyJobSummary(job), text: job.text };
   },
 });

@@ -8,11 +8,10 @@ import {
   summaryToJson,
   validate,
 } from '@growset/clean';
-import { runStudyJob } from '@growset/cli';
+import { runStudyJob, studyJobSummary } from '@growset/cli';
 import { definePipeline, type JsonObject, pipeline, type Sample, type TabularSample } from '@growset/core';
 import { loadVegaDataset } from '@growset/fixtures';
 import { standardVariants, studyDataFromSamples } from '@growset/study';
-import { studySummary } from '../shared/summary.ts';
 
 /**
  * The real penguins table of `vega-datasets` (344 rows, with missing values and a `.` for sex):
@@ -98,7 +97,7 @@ export default definePipeline({
     );
     const cleaned = `Cleaned ${summary.stages[0]!.in} penguin rows: ${items.length} kept, ${summary.quarantined} quarantined, ${summary.filtered} filtered (details in ${join(ctx.out, 'quarantine', 'quarantine.jsonl')}).`;
     return {
-      summary: studySummary(job, {
+      summary: studyJobSummary(job, {
         rows: summary.stages[0]!.in,
         kept: items.length,
         quarantined: summary.quarantined,

@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { fromIterable, type ImagePayload, pipeline, type Sample, writeImageFolder } from '@growset/core';
 import { loadMnist, loadVegaDataset } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { runMain } from './helpers/run-main.ts';
 
-const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const _repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 let dir: string;
 let images: string;
 let penguins: string;
@@ -33,20 +32,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function growset(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const code = await main(args, { cwd: repo, stdout, stderr, handleSignals: false });
-  return { code, stdout: out, stderr: err, json: () => JSON.parse(out.trim().split('\n').pop()!) };
-}
+const growset = (args: string[]) => runMain(args);
 
 describe('growset study', () => {
   it('runs a study on an ImageFolder of real digits and writes results and the report', async () => {

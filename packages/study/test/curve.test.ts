@@ -13,6 +13,20 @@ import {
   spread,
 } from '../src/index.ts';
 
+/** A baseline curve err(n) = 2 n^-0.5 + 0.02 with no uncertainty. */
+const curve = {
+  a: 2,
+  b: 0.5,
+  c: 0.02,
+  rmse: 0,
+  interval: {
+    a: [2, 2] as [number, number],
+    b: [0.5, 0.5] as [number, number],
+    c: [0.02, 0.02] as [number, number],
+  },
+  extrapolation: [],
+};
+
 describe('power-law learning curves', () => {
   it('recovers a, b and c from exact points of err(n) = a n^-b + c', () => {
     const truth = { a: 2.5, b: 0.6, c: 0.04 };
@@ -65,18 +79,6 @@ describe('power-law learning curves', () => {
 });
 
 describe('data equivalents and verdicts', () => {
-  const curve = {
-    a: 2,
-    b: 0.5,
-    c: 0.02,
-    rmse: 0,
-    interval: {
-      a: [2, 2] as [number, number],
-      b: [0.5, 0.5] as [number, number],
-      c: [0.02, 0.02] as [number, number],
-    },
-    extrapolation: [],
-  };
   it('says what a treatment is worth in baseline data', () => {
     const accAt900 = 1 - powerLawError(curve, 900);
     const d = dataEquivalent('dropout', 'baseline', 500, accAt900, curve, 1000);
@@ -138,18 +140,6 @@ describe('splits', () => {
 });
 
 describe('data equivalents against the observed baseline', () => {
-  const curve = {
-    a: 2,
-    b: 0.5,
-    c: 0.02,
-    rmse: 0,
-    interval: {
-      a: [2, 2] as [number, number],
-      b: [0.5, 0.5] as [number, number],
-      c: [0.02, 0.02] as [number, number],
-    },
-    extrapolation: [],
-  };
   it('is exactly 1x for a treatment that scores like the baseline, even where the fit misses the point', () => {
     // The baseline's observed accuracy at n=120 sits above its curve; an equal score is worth 1x.
     const d = dataEquivalent('smote', 'baseline', 120, 0.9, curve, 200, {

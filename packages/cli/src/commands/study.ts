@@ -27,7 +27,7 @@ import {
   stringOption,
   UsageError,
 } from '../command.ts';
-import { runStudyJob } from '../jobs/study-job.ts';
+import { runStudyJob, studyJobSummary } from '../jobs/study-job.ts';
 
 const MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
 
@@ -178,30 +178,8 @@ with categorical columns); smote balances classes; noise and mixup add one row p
       },
       { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
     );
-    const { results } = job;
     return {
-      summary: {
-        out,
-        report: job.files.report,
-        results: job.files.results,
-        backend: results.backend,
-        originals: results.config.originals,
-        testSize: results.config.testSize,
-        trainSizes: results.config.trainSizes,
-        seeds: results.config.seeds,
-        trials: results.trials.length,
-        failedTrials: results.trials.filter((t) => !t.ok).length,
-        wallTimeMs: results.wallTimeMs,
-        variants: results.summaries.map((s) => ({
-          variant: s.variant,
-          testAccuracy: s.sizes.map((z) => ({
-            trainSize: z.trainSize,
-            mean: z.testAccuracy.mean,
-            std: z.testAccuracy.std,
-          })),
-        })),
-        verdicts: results.verdicts,
-      },
+      summary: studyJobSummary(job, { out }),
       text: job.text,
     };
   },
