@@ -1,13 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { fromIterable, type ImagePayload, pipeline, type Sample, writeImageFolder } from '@growset/core';
 import { loadMnist, loadVegaDataset } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMain } from './helpers/run-main.ts';
+import { repo, runMain } from './helpers/run-main.ts';
 
-const _repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 let dir: string;
 let images: string;
 let penguins: string;
@@ -147,4 +145,66 @@ describe('growset study', () => {
     expect(wrongLabel.code).toBe(2);
     expect(wrongLabel.stderr).toMatch(/column `Nope` is not in/);
   });
+});
+
+describe('growset study, killed and restarted', () => {
+  it('resumes from the trials completed before SIGKILL and ends with the same results as an uninterrupted run', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const args = (out: string) => [
+      'study',
+      images,
+      '--out',
+      out,
+      '--sizes',
+      '30,60,120',
+      '--seeds',
+      '2',
+      '--variants',
+      'baseline,dropout,knn',
+      '--epochs',
+      '6',
+      '--hidden',
+      '16',
+      '--test-fraction',
+      '50',
+      '--workers',
+      '1',
+      '--json',
+    ];
+    const killed = join(dir, 'study-killed');
+    const bin = join(repo, 'packages/cli/bin/growset.js');
+    const child = spawn(process.execPath, [bin, ...args(killed)], { cwd: repo, stdio: 'ignore' });
+    const journal = join(killed, 'trials.jsonl');
+    // Kill once a few trials are journaled, while others are still to run.
+    for (let waited = 0; waited < 120_000; waited += 50) {
+      if (existsSync(journal) && (await readFile(journal, 'utf8')).trim().split('\n').length >= 5) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const done = (await readFile(journal, 'utf8')).trim().split('\n').length - 1;
+    expect(done).toBeGreaterThanOrEqual(4);
+    expect(done).toBeLessThan(18);
+
+    const resumed = await growset(args(killed));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(
+      new RegExp(`Resuming study \`digits\`: ${done} of 18 trials already done`),
+    );
+    const fresh = await growset(args(join(dir, 'study-uninterrupted')));
+    expect(fresh.code).toBe(0);
+    const strip = (file: string) =>
+      readFile(file, 'utf8').then((text) =>
+        JSON.parse(text).trials.map(
+          (t: { wallTimeMs: number; samplesPerSecond?: number; history?: unknown }) => {
+            const { wallTimeMs: _w, samplesPerSecond: _s, history: _h, ...rest } = t;
+            return rest;
+          },
+        ),
+      );
+    expect(await strip(join(killed, 'results.json'))).toEqual(
+      await strip(join(dir, 'study-uninterrupted', 'results.json')),
+    );
+  }, 300_000);
 });
