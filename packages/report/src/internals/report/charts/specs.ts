@@ -323,13 +323,21 @@ export function comparisonChart(view: StudyView): ChartPlan {
   const xOffset = { field: 'variant', type: 'nominal' as const, sort: present };
   const top = [...rows].sort((a, b) => b.diff - a.diff)[0]!;
   // As in the learning curves: frame the bars, clip whiskers that few seeds make very long.
-  const domain = focusDomain([0, ...rows.map((r) => r.diff)], false);
-  const clipped = rows.some((r) => r.low < domain[0] || r.high > domain[1]);
+  // A simple baseline far below everything (majority class: -70 points) would flatten the
+  // treatments' bars to nothing; frame the others and say which bars run off the plot.
+  const far = present.filter((v) => rows.filter((r) => r.variant === v).every((r) => r.diff < -0.2));
+  const framed = far.length < present.length ? rows.filter((r) => !far.includes(r.variant)) : rows;
+  const domain = focusDomain([0, ...framed.map((r) => r.diff)], false);
+  const clipped = rows.some((r) => !far.includes(r.variant) && (r.low < domain[0] || r.high > domain[1]));
+  const offPlot =
+    framed === rows
+      ? ''
+      : ` Bars of ${far.join(', ')} run below the plot (down to ${(Math.min(...rows.filter((r) => far.includes(r.variant)).map((r) => r.diff)) * 100).toFixed(0)} points).`;
   return {
     id,
     title,
     alt: `Grouped bar chart: for each training size (${sizes.map(count).join(', ')}), the test accuracy of each treatment minus the baseline's, in percentage points, with 95% intervals. The largest gain is ${top.variant} at ${count(top.trainSize)} originals: ${(top.diff * 100).toFixed(1)} points.`,
-    caption: `Test accuracy of each treatment minus ${view.baseline}'s, in percentage points, paired by seed (both trained on the same subset). Whiskers: 95% interval over seeds${clipped ? ' (cut at the plot edge where few seeds make them longer; the table gives every value)' : ''}. Above zero the treatment helps.`,
+    caption: `Test accuracy of each treatment minus ${view.baseline}'s, in percentage points, paired by seed (both trained on the same subset). Whiskers: 95% interval over seeds${clipped ? ' (cut at the plot edge where few seeds make them longer; the table gives every value)' : ''}. Above zero the treatment helps.${offPlot}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: groupedWidth(sizes.length, present.length),
