@@ -1,7 +1,7 @@
 import { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, registerWasmKernels } from '../src/index.ts';
+import { initBackend, profileKernels, registerWasmKernels } from '../src/index.ts';
 
 /** Runs `fn` on the cpu backend (the reference) and returns to wasm. */
 async function onCpu<T>(fn: () => T): Promise<T> {
@@ -95,6 +95,42 @@ describe('wasm gradient kernels', () => {
     }
   });
 
+  it('conv gradients on the direct paths (SIMD filter gradient, input gradient as a convolution) match cpu within 1e-4', async () => {
+    const rng = Rng.create('conv-direct-values');
+    const cases: ConvCase[] = [
+      { batch: 2, height: 12, width: 11, inChannels: 1, outChannels: 8, kernel: 3, stride: 1, pad: 'valid' },
+      { batch: 1, height: 9, width: 9, inChannels: 8, outChannels: 16, kernel: 3, stride: 1, pad: 'valid' },
+      { batch: 2, height: 9, width: 7, inChannels: 4, outChannels: 4, kernel: 3, stride: 1, pad: 'same' },
+      { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 8, kernel: 3, stride: 2, pad: 'same' },
+      { batch: 1, height: 6, width: 5, inChannels: 8, outChannels: 12, kernel: 2, stride: 1, pad: 'same' },
+      { batch: 1, height: 8, width: 7, inChannels: 5, outChannels: 4, kernel: 5, stride: 1, pad: 'same' },
+      { batch: 2, height: 11, width: 10, inChannels: 2, outChannels: 4, kernel: 4, stride: 3, pad: 'valid' },
+    ];
+    for (const c of cases) {
+      const xv = randomValues(rng, c.batch * c.height * c.width * c.inChannels);
+      const fv = randomValues(rng, c.kernel * c.kernel * c.inChannels * c.outChannels);
+      const grads = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(xv, [c.batch, c.height, c.width, c.inChannels]);
+          const f = tf.tensor4d(fv, [c.kernel, c.kernel, c.inChannels, c.outChannels]);
+          const loss = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad)));
+          return tf
+            .grads(loss)([x, f])
+            .map((g) => g.dataSync());
+        });
+      const profile = await profileKernels(grads);
+      const ours = profile.result;
+      const reference = await onCpu(grads);
+      const where = JSON.stringify(c);
+      expect(maxAbsDiff(ours[0]!, reference[0]!), `dx ${where}`).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(ours[1]!, reference[1]!), `dfilter ${where}`).toBeLessThanOrEqual(1e-4);
+      // The direct paths build no patch matrix: no MatMul inside the gradient kernels.
+      const matMuls = profile.kernels.find((k) => k.kernel === 'BatchMatMul')?.calls ?? 0;
+      expect(matMuls, `MatMul calls ${where}`).toBe(c.stride === 1 ? 0 : 1);
+    }
+  });
+
   it('max and average pooling gradients match cpu within 1e-4, overlapping and padded windows included', async () => {
     const rng = Rng.create('pool-values');
     for (const c of convCases(12)) {
@@ -153,6 +189,9 @@ describe('wasm gradient kernels', () => {
     for (const [batch, size, inChannels, outChannels, stride, pad] of [
       [2, 9, 1, 4, 1, 'valid'],
       [3, 8, 3, 2, 2, 'same'],
+      [2, 13, 8, 16, 1, 'valid'],
+      [2, 10, 4, 8, 2, 'same'],
+      [1, 12, 3, 12, 1, 'same'],
     ] as const) {
       const xv = randomValues(rng, batch * size * size * inChannels);
       const fv = randomValues(rng, 3 * 3 * inChannels * outChannels);

@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs';
 import { free, heapF32, runWasmKernel, type WasmBackend, withShape } from './heap.ts';
 import { type ConvGeometry, col2im, im2colTransposed } from './im2col.ts';
+import { simdFilterGrad } from './simd/ops.ts';
 
 function geometry(info: backend_util.Conv2DInfo): ConvGeometry {
   return {
@@ -45,7 +46,9 @@ function channelsLast(
 }
 
 /**
- * Filter gradient of a 2-D convolution (the kernel the wasm backend lacks): the input patches are
+ * Filter gradient of a 2-D convolution (the kernel the wasm backend lacks). With output channels a
+ * multiple of 4: a generated SIMD kernel, one pass over `dy` per filter tap and channel block
+ * (`simd/`). Otherwise the input patches are
  * laid out transposed on the heap (`[taps * inChannels, positions]`, written by a JS loop) and
  * multiplied with `dy` viewed as `[positions, outChannels]` by the backend's XNNPACK MatMul.
  */
@@ -69,6 +72,12 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     'channelsLast',
   );
   const g = geometry(info);
+  const direct = wasm.makeOutput([...filterShape], 'float32');
+  if (simdFilterGrad(wasm, g, info.outChannels, x, dy, direct)) {
+    free(wasm, ...copies);
+    return direct;
+  }
+  free(wasm, direct);
   const taps = g.filterHeight * g.filterWidth * g.inChannels;
   const positions = g.batch * g.outHeight * g.outWidth;
   const cols = wasm.makeOutput([taps, positions], 'float32');
@@ -87,7 +96,69 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
- * Input gradient of a 2-D convolution: `dy` as `[positions, outChannels]` times the filter
+ * Input gradient of a stride-1 convolution as a forward convolution (the backend's XNNPACK
+ * `Conv2D`) of `dy` with the filter flipped and its channel axes swapped, padded by the filter size
+ * minus the forward padding: `dx[b, iy, ix, ci] = sum dy[b, iy + pt - fy, ix + pl - fx, co] *
+ * w[fy, fx, ci, co]`. No patch matrix, no col2im. Null for strides or dilations other than 1.
+ */
+function inputGradByConvolution(
+  wasm: WasmBackend,
+  info: backend_util.Conv2DInfo,
+  dy: TensorInfo,
+  filter: TensorInfo,
+): TensorInfo | null {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
+  if (
+    info.strideHeight !== 1 ||
+    info.strideWidth !== 1 ||
+    info.dilationHeight !== 1 ||
+    info.dilationWidth !== 1
+  )
+    return null;
+  const pad = info.padInfo;
+  const [top, bottom, left, right] = [
+    kh - 1 - pad.top,
+    kh - 1 - pad.bottom,
+    kw - 1 - pad.left,
+    kw - 1 - pad.right,
+  ];
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) return null;
+  const flipped = wasm.makeOutput([kh, kw, cout, cin], 'float32');
+  const source = heapF32(wasm, filter);
+  const target = heapF32(wasm, flipped);
+  for (let fy = 0; fy < kh; fy++) {
+    for (let fx = 0; fx < kw; fx++) {
+      const from = ((kh - 1 - fy) * kw + (kw - 1 - fx)) * cin * cout;
+      const to = (fy * kw + fx) * cout * cin;
+      for (let ci = 0; ci < cin; ci++) {
+        for (let co = 0; co < cout; co++) target[to + co * cin + ci] = source[from + ci * cout + co]!;
+      }
+    }
+  }
+  const dx = runWasmKernel(
+    wasm,
+    'Conv2D',
+    { x: dy, filter: flipped },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as unknown as string,
+    },
+  );
+  free(wasm, flipped);
+  return dx;
+}
+
+/**
+ * Input gradient of a 2-D convolution. Stride 1: a forward convolution of `dy` (see
+ * `inputGradByConvolution`). Otherwise `dy` as `[positions, outChannels]` times the filter
  * transposed (`[outChannels, taps * inChannels]`) by XNNPACK's MatMul, then the patches are
  * added back onto the image by a JS loop on the heap (col2im). Replaces the backend's own kernel,
  * a direct loop several times slower on the CNN's shapes.
@@ -113,6 +184,14 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     'channelsLast',
   );
   const g = geometry(info);
+  const direct = inputGradByConvolution(wasm, info, dy, filter);
+  if (direct) {
+    free(wasm, ...copies);
+    if (dataFormat !== 'NCHW') return direct;
+    const out = runWasmKernel(wasm, 'Transpose', { x: direct }, { perm: TO_NCHW });
+    free(wasm, direct);
+    return out;
+  }
   const taps = g.filterHeight * g.filterWidth * g.inChannels;
   const positions = g.batch * g.outHeight * g.outWidth;
   const filterT = runWasmKernel(

@@ -1,6 +1,7 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { free, heapF32, runWasmKernel, type WasmBackend, withShape } from './heap.ts';
 import { type ConvGeometry, im2colTransposed } from './im2col.ts';
+import { simdFilterGrad, simdPoolReluGrad } from './simd/ops.ts';
 
 /** Name of the fused filter + bias gradient kernel (growset's loop only). */
 export const CONV_FILTER_BIAS_GRAD = 'GrowsetConv2DFilterBiasGrad';
@@ -8,9 +9,11 @@ export const CONV_FILTER_BIAS_GRAD = 'GrowsetConv2DFilterBiasGrad';
 export const MAX_POOL_RELU_GRAD = 'GrowsetMaxPoolReluGrad';
 
 /**
- * Filter and bias gradients of a convolution in one MatMul: the transposed patch matrix gets an
- * extra row of ones, so the product's last row is the bias gradient (the column sums of `dy`)
- * and no separate `Sum` over the whole batch is needed. Inputs `x`, `dy` (NHWC); attrs `strides`,
+ * Filter and bias gradients of a convolution: with output channels a multiple of 4, one direct
+ * SIMD pass per filter tap and channel block (no patch matrix, no MatMul; see `simd/`). Otherwise
+ * in one MatMul: the transposed patch matrix gets an extra row of ones, so the product's last row
+ * is the bias gradient (the column sums of `dy`) and no separate `Sum` over the whole batch is
+ * needed. Inputs `x`, `dy` (NHWC); attrs `strides`,
  * `pad`, `filterShape`. Outputs `[dW, db]`.
  */
 const convFilterBiasGrad: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -44,6 +47,12 @@ const convFilterBiasGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const taps = g.filterHeight * g.filterWidth * g.inChannels;
   const positions = g.batch * g.outHeight * g.outWidth;
   const outChannels = info.outChannels;
+  const direct = [
+    wasm.makeOutput([...filterShape], 'float32'),
+    wasm.makeOutput([outChannels], 'float32'),
+  ] as const;
+  if (simdFilterGrad(wasm, g, outChannels, x, dy, direct[0], direct[1])) return [...direct];
+  free(wasm, ...direct);
   const cols = wasm.makeOutput([taps + 1, positions], 'float32');
   const colsView = heapF32(wasm, cols);
   im2colTransposed(heapF32(wasm, x), g, colsView);
@@ -81,10 +90,13 @@ const maxPoolReluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const outHeight = Math.floor(height / size);
   const outWidth = Math.floor(width / size);
   const dz = wasm.makeOutput([...input.shape], 'float32');
+  const output = inputs.output as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  if (simdPoolReluGrad(wasm, { batch, height, width, channels, size }, input, output, dy, dz)) return dz;
   const out = heapF32(wasm, dz);
   const x = heapF32(wasm, input);
-  const y = heapF32(wasm, inputs.output as TensorInfo);
-  const g = heapF32(wasm, inputs.dy as TensorInfo);
+  const y = heapF32(wasm, output);
+  const g = heapF32(wasm, dy);
   out.fill(0);
   const rowStride = width * channels;
   let o = 0;
