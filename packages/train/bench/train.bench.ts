@@ -11,7 +11,7 @@
  * Throughput is the median of single epochs alternated between the contenders (the machine is
  * shared); accuracy comes from one full run of each.
  *
- * Usage: npm run bench [-- --quick] [-- --profile] [-- --json FILE]
+ * Usage: npm run bench [-- --quick] [-- --profile] [-- --json FILE] [-- --only cnn]
  */
 import { writeFileSync } from 'node:fs';
 import { Rng } from '@growset/core';
@@ -32,6 +32,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profile = args.includes('--profile');
 const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+/** `--only cnn` (or `mlp`): run only the models whose name contains it. */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const TRAIN = quick ? 2000 : 8000;
 const TEST = quick ? 500 : 2000;
 const EPOCHS = quick ? 2 : 5;
@@ -245,7 +247,7 @@ console.log(
 console.log(
   'model                   batch  loop s/s  fit(stock) s/s  fit(+kernels) s/s  loop/stock  loop/+kernels  acc loop  acc fit(+kernels)',
 );
-for (const c of configs) {
+for (const c of configs.filter((config) => only === undefined || config.name.includes(only))) {
   const data = await digits(c.image);
   const make = (epochs = EPOCHS) =>
     c.image
