@@ -36,7 +36,6 @@ const simd = {
   v128Or: 0x50,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
-  f32x4Pmax: 0xeb,
 } as const;
 
 function uleb(value: number): number[] {
@@ -203,14 +202,6 @@ export class FunctionBuilder {
     this.get(a);
     this.#simd(simd.f32x4Add);
     this.set(acc);
-  }
-
-  /** `target = a > b ? a : b` lane-wise with `b` first (`f32x4.pmax(b, a)`): relu when `b` is zero. */
-  pmax(target: number, b: number, a: number): void {
-    this.get(b);
-    this.get(a);
-    this.#simd(simd.f32x4Pmax);
-    this.set(target);
   }
 
   /** `target = a == b` (f32x4 lane masks). */

@@ -1,102 +1,26 @@
 import { FunctionBuilder } from './assembler.ts';
 
 /**
- * Generators of direct SIMD kernels for small convolutions (NHWC, f32x4 lanes over output
- * channels, every size a constant of the generated code). Accumulation is in float32, in an order
- * that differs from the matrix-multiply formulation: results agree with it up to float rounding.
+ * Generators of direct SIMD kernels for a small CNN's gradients (NHWC, f32x4 lanes over channels,
+ * every size a constant of the generated code). Accumulation is in float32, sequential over
+ * positions like the MatMul formulation it replaces: results agree up to float rounding.
  */
 
 const F = 4; // bytes per float
 
-/** Valid convolution of `x` with `w` (`[kh, kw, cin, cout]`), no padding (callers pad). */
-export interface DirectConvGeometry {
+/** A convolution's geometry (NHWC, output channels a multiple of 4, padding given). */
+export interface FilterGradGeometry {
   batch: number;
   inHeight: number;
   inWidth: number;
   inChannels: number;
   outHeight: number;
   outWidth: number;
-  /** A multiple of 4. */
   outChannels: number;
   filterHeight: number;
   filterWidth: number;
   strideHeight: number;
   strideWidth: number;
-}
-
-export function directConvKey(g: DirectConvGeometry, bias: boolean, relu: boolean): string {
-  return `conv:${Object.values(g).join(',')}:${bias ? 1 : 0}${relu ? 1 : 0}`;
-}
-
-/**
- * `run(x, w, bias, out)`: `out = act(conv(x, w) + bias)`. Output pixels are computed `P` at a time
- * along the row (P x cout/4 accumulators in registers), each filter tap loading its weight vectors
- * once for the P pixels.
- */
-export function directConvKernel(
-  g: DirectConvGeometry,
-  bias: boolean,
-  relu: boolean,
-  pixels = Math.max(1, Math.floor(4 / (g.outChannels / 4))),
-): FunctionBuilder {
-  const [X, W, BIAS, OUT] = [0, 1, 2, 3];
-  const f = new FunctionBuilder(4);
-  const nv = g.outChannels / 4;
-  const P = pixels;
-  const [cb, coy, cox] = [f.i32(), f.i32(), f.i32()];
-  const [xb, rowx, px, po] = [f.i32(), f.i32(), f.i32(), f.i32()];
-  const acc = Array.from({ length: P * nv }, () => f.v128());
-  const wv = Array.from({ length: nv }, () => f.v128());
-  const s = f.v128();
-  const zero = f.v128();
-  const cin = g.inChannels;
-  const block = (p: number) => {
-    for (let j = 0; j < p; j++) {
-      for (let v = 0; v < nv; v++) {
-        if (bias) f.load(acc[j * nv + v]!, BIAS, 16 * v);
-        else f.zero(acc[j * nv + v]!);
-      }
-    }
-    for (let fy = 0; fy < g.filterHeight; fy++) {
-      for (let fx = 0; fx < g.filterWidth; fx++) {
-        for (let ci = 0; ci < cin; ci++) {
-          const tap = (fy * g.filterWidth + fx) * cin + ci;
-          for (let v = 0; v < nv; v++) f.load(wv[v]!, W, (tap * g.outChannels + 4 * v) * F);
-          for (let j = 0; j < p; j++) {
-            f.splat(s, px, ((fy * g.inWidth + j * g.strideWidth + fx) * cin + ci) * F);
-            for (let v = 0; v < nv; v++) f.mulAdd(acc[j * nv + v]!, s, wv[v]!);
-          }
-        }
-      }
-    }
-    for (let j = 0; j < p; j++) {
-      for (let v = 0; v < nv; v++) {
-        const a = acc[j * nv + v]!;
-        if (relu) f.pmax(a, zero, a);
-        f.store(po, (j * g.outChannels + 4 * v) * F, a);
-      }
-    }
-    f.bump(px, p * g.strideWidth * cin * F);
-    f.bump(po, p * g.outChannels * F);
-  };
-  f.zero(zero);
-  f.addTo(xb, X, 0);
-  f.addTo(po, OUT, 0);
-  f.repeat(cb, g.batch, () => {
-    f.addTo(rowx, xb, 0);
-    f.repeat(coy, g.outHeight, () => {
-      f.addTo(px, rowx, 0);
-      f.repeat(cox, Math.floor(g.outWidth / P), () => block(P));
-      if (g.outWidth % P > 0) block(g.outWidth % P);
-      f.bump(rowx, g.strideHeight * g.inWidth * cin * F);
-    });
-    f.bump(xb, g.inHeight * g.inWidth * cin * F);
-  });
-  return f;
-}
-
-/** A convolution's geometry for its filter gradient (padding given, output channels a multiple of 4). */
-export interface FilterGradGeometry extends DirectConvGeometry {
   padTop: number;
   padLeft: number;
 }

@@ -2,9 +2,6 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { heapF32, type WasmBackend } from '../heap.ts';
 import type { ConvGeometry } from '../im2col.ts';
 import {
-  type DirectConvGeometry,
-  directConvKernel,
-  directConvKey,
   filterGradKernel,
   filterGradKey,
   type PoolGeometry,
@@ -50,27 +47,6 @@ export function simdFilterGrad(
   if (!kernel) return false;
   const p = (t: TensorInfo) => pointer(backend, t);
   kernel(p(x), p(dy), p(dw), db ? p(db) : 0);
-  return true;
-}
-
-/** `out = act(conv(x, w) + bias)` for a valid convolution; null when not covered. */
-export function simdDirectConv(
-  backend: WasmBackend,
-  g: DirectConvGeometry,
-  x: TensorInfo,
-  w: TensorInfo,
-  bias: TensorInfo | undefined,
-  relu: boolean,
-  out: TensorInfo,
-): boolean {
-  if (g.outChannels % 4 !== 0) return false;
-  const hasBias = bias !== undefined;
-  const kernel = simdKernel(backend, directConvKey(g, hasBias, relu), () =>
-    directConvKernel(g, hasBias, relu),
-  );
-  if (!kernel) return false;
-  const p = (t: TensorInfo) => pointer(backend, t);
-  kernel(p(x), p(w), bias ? p(bias) : 0, p(out));
   return true;
 }
 
