@@ -13,6 +13,29 @@ export function gaussianKernel(sigma: number): Float64Array {
 }
 
 /**
+ * The 1-D Gaussian libvips' `gaussblur` convolves with when sharp runs `blur(sigma)` (integer
+ * precision, `min_ampl` 0.2): weights rint(20 exp(-x^2 / 2 sigma^2)) out to the last x whose
+ * amplitude is at least `minAmpl` of the peak (so sigma below ~0.56 gives the identity),
+ * normalized to sum to 1. The planner uses it where it blurs on typed arrays in place of libvips.
+ */
+export function vipsGaussianKernel(sigma: number, minAmpl = 0.2): Float64Array {
+  const sig2 = 2 * sigma * sigma;
+  const maxX = Math.trunc(Math.min(Math.max(8 * sigma, 0), 5000));
+  let x = 0;
+  while (x < maxX && Math.exp(-(x * x) / sig2) >= minAmpl) x++;
+  const radius = Math.max(x - 1, 0);
+  const kernel = new Float64Array(2 * radius + 1);
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) {
+    const v = Math.round(20 * Math.exp(-(i * i) / sig2));
+    kernel[i + radius] = v;
+    sum += v;
+  }
+  for (let i = 0; i < kernel.length; i++) kernel[i]! /= sum || 1;
+  return kernel;
+}
+
+/**
  * A motion-blur kernel: a line of `size` px through the centre at `angle` degrees, drawn with
  * sub-pixel weights and normalized to sum to 1.
  */

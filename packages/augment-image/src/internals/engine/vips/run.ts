@@ -3,7 +3,9 @@ import { fromFloat, toFloatImage, typedView } from '../../image/codec.ts';
 import { hasAlpha } from '../../image/shape.ts';
 import { message, type SourceImage } from '../../image/source.ts';
 import { type FoldedColour, foldColour, needsMean } from '../../ops/colour.ts';
+import { gaussianKernel, vipsGaussianKernel } from '../../ops/kernels.ts';
 import { type ColourOp, type GeometricOp, isGeometric, type PlanOp } from '../../ops/types.ts';
+import { blurRgb8, MAX_FAST_BLUR_RADIUS } from '../js/blur.ts';
 import { colourWindow, resampleAffine } from '../js/resample.ts';
 import { jpegRoundTrip, pixelContext, runOpsOnFloat } from '../js/run.ts';
 import type { EngineContext, EngineResult, ResolvedOutput } from '../types.ts';
@@ -163,20 +165,19 @@ export async function runVipsEngine(
         if (geo.resize) decode.pass.resize = { ...geo.resize, kernel: 'linear' };
         noteShrinkOnLoad(decode.pass, state, inputSize);
         const regionRaw = (await flush(decode)) as Extract<State, { kind: 'raw' }>;
-        const fused = foldFollowingColour(ops, i, shape.dtype);
+        const raw = regionRaw.raw;
+        const fused = foldFollowingPixelOps(ops, i, shape.dtype, raw.dtype === 'uint8' && raw.channels === 3);
         i += fused.count;
-        steps.push(`js[resample${fused.count > 0 ? '+colour' : ''}]`);
-        state = {
-          kind: 'raw',
-          raw: resampleAffine(regionRaw.raw, {
-            matrix: geo.residual,
-            width: geo.width,
-            height: geo.height,
-            fill: geo.fill,
-            interpolation: geo.interpolator,
-            ...(fused.colour ? { colour: fused.colour } : {}),
-          }),
-        };
+        steps.push(`js[resample${fused.colour ? '+colour' : ''}${fused.blur ? '+blur' : ''}]`);
+        const resampled = resampleAffine(raw, {
+          matrix: geo.residual,
+          width: geo.width,
+          height: geo.height,
+          fill: geo.fill,
+          interpolation: geo.interpolator,
+          ...(fused.colour ? { colour: fused.colour } : {}),
+        });
+        state = { kind: 'raw', raw: fused.blur ? blurRgb8(resampled, fused.blur) : resampled };
       } else {
         pending = start(state);
         pending.colour.mean = undefined;
@@ -304,22 +305,36 @@ export async function runVipsEngine(
   }
 }
 
-/** Colour ops right after a geometric run that can be folded into its resampling loop. */
-function foldFollowingColour(
+/**
+ * Pixel ops right after a geometric run that run on the resampled pixels while they are at hand:
+ * colour steps (without a mean), folded into the resampling loop, and, when `blurOk`, one blur
+ * after it (colour maps and a blur commute up to clipping, the kernel summing to 1). The blur has
+ * the kernel libvips would have used (sharp's `blur` for sigma >= 0.3, the convolution slot's
+ * 3-sigma kernel below) and runs on typed arrays ({@link blurRgb8}), which saves the libvips
+ * blur in the pass that encodes; kernels wider than {@link MAX_FAST_BLUR_RADIUS} stay there.
+ */
+function foldFollowingPixelOps(
   ops: readonly PlanOp[],
   from: number,
   dtype: RawImage['dtype'],
-): { count: number; colour?: FoldedColour } {
+  blurOk: boolean,
+): { count: number; colour?: FoldedColour; blur?: Float64Array } {
+  if (dtype === 'float32') return { count: 0 };
   const steps: ColourOp['steps'][number][] = [];
+  let blur: Float64Array | undefined;
   let count = 0;
   while (from + count < ops.length) {
     const op = ops[from + count]!;
-    if (op.op !== 'colour' || needsMean(op.steps)) break;
-    steps.push(...op.steps);
+    if (op.op === 'colour' && !needsMean(op.steps)) steps.push(...op.steps);
+    else if (op.op === 'blur' && blurOk && !blur) {
+      const kernel = op.sigma < 0.3 ? gaussianKernel(op.sigma) : vipsGaussianKernel(op.sigma);
+      if (kernel.length > 2 * MAX_FAST_BLUR_RADIUS + 1) break;
+      blur = kernel;
+    } else break;
     count++;
   }
-  if (count === 0 || dtype === 'float32') return { count: 0 };
-  return { count, colour: foldColour(steps) };
+  const colour = steps.length > 0 ? foldColour(steps) : undefined;
+  return { count, ...(colour ? { colour } : {}), ...(blur ? { blur } : {}) };
 }
 
 /** Records the JPEG shrink-on-load a decode pass gets (whole image read, resized down 2x or more). */
