@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { errorMessage } from '@growset/core';
-import type { Page, Request, Response, Route } from 'playwright-core';
+import type { CDPSession, Page, Request, Response, Route } from 'playwright-core';
 import { type LaunchedBrowser, launchChromium } from '../browser/launch.ts';
 import type { ResolvedCrawlConfig } from '../config.ts';
 import { FetchError } from '../errors.ts';
@@ -18,6 +18,17 @@ export interface BrowserEngineOptions {
 
 /** Navigations a tab serves before it is closed and replaced by a fresh one. */
 const RECYCLE_AFTER = 100;
+
+/**
+ * The rendered document as `page.content()` returns it (doctype and `outerHTML`), evaluated over
+ * the tab's own DevTools session. `page.content()` first compiles Playwright's injected script
+ * into each new document, which costs Chromium about as much CPU as the navigation itself.
+ */
+const SERIALIZE_DOCUMENT = `(() => {
+  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
+  const root = document.documentElement;
+  return root ? doctype + root.outerHTML : doctype;
+})()`;
 
 /** Chromium network errors worth retrying (the server or the connection failed, not the URL). */
 const RETRYABLE_NET =
@@ -40,6 +51,7 @@ export function browserEngine(
   const waiters: ((page: Page) => void)[] = [];
   let opened = 0;
   const visits = new WeakMap<Page, number>();
+  const sessions = new WeakMap<Page, Promise<CDPSession>>();
   const hostChecks = new Map<string, Promise<boolean>>();
 
   const hostAllowed = (hostname: string): Promise<boolean> => {
@@ -248,6 +260,28 @@ export function browserEngine(
     }
   }
 
+  /**
+   * The document's HTML from one `Runtime.evaluate` in the page; `page.content()` when that
+   * fails (the page's scripts replaced the serializers, the session is gone).
+   */
+  async function documentHtml(page: Page): Promise<string> {
+    let session = sessions.get(page);
+    if (!session) {
+      session = page.context().newCDPSession(page);
+      sessions.set(page, session);
+    }
+    try {
+      const { result, exceptionDetails } = await (await session).send('Runtime.evaluate', {
+        expression: SERIALIZE_DOCUMENT,
+        returnByValue: true,
+      });
+      if (exceptionDetails === undefined && typeof result.value === 'string') return result.value;
+    } catch {
+      sessions.delete(page);
+    }
+    return page.content();
+  }
+
   async function inspect(
     page: Page,
     url: string,
@@ -316,7 +350,7 @@ export function browserEngine(
         })
         .catch(() => {});
     }
-    const html = await page.content();
+    const html = await documentHtml(page);
     if (Buffer.byteLength(html) > config.maxPageBytes) {
       throw new FetchError(url, 'too large', `the rendered document exceeds ${config.maxPageBytes} bytes`, {
         retryable: false,
