@@ -2,7 +2,9 @@
  * `npm run profile`: CPU per image (all threads, one image at a time, libvips on one thread) of
  * each step of the planner's plan for the benchmark recipe, next to the one-pass baseline. CPU
  * time is far less sensitive to other jobs on the machine than wall time; the steps are
- * measured on their own, so they add up to a little less than the whole (planning, moves, GC).
+ * measured on their own, so they add up to less than the whole (planning, the second call's fixed
+ * cost, GC; the script keeps every image's decoded region alive, which makes GC heavier than in
+ * `npm run bench`).
  */
 import { Rng } from '@growset/core';
 import sharp from 'sharp';
