@@ -28,14 +28,9 @@ export function elasticField(
   const key = `${width}x${height}:${alpha}:${sigma}:${seed}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const rng = Rng.create(`elastic:${seed}`);
-  const n = width * height;
-  const noiseX = new Float32Array(n);
-  const noiseY = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    noiseX[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
-    noiseY[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
-  }
+  const noiseX = new Float32Array(width * height);
+  const noiseY = new Float32Array(width * height);
+  uniformNoise(Rng.create(`elastic:${seed}`), noiseX, noiseY);
   const kernel = gaussianKernel(sigma);
   const dx = smoothZeroBorder(noiseX, width, height, kernel, alpha);
   const dy = smoothZeroBorder(noiseY, width, height, kernel, alpha);
@@ -43,6 +38,18 @@ export function elasticField(
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, field);
   return field;
+}
+
+/**
+ * Fills both arrays with uniform noise in [-1, 1], interleaved. A function of its own: inside
+ * `elasticField` this hot loop got the caller compiled by on-stack replacement, and that code then
+ * bailed out on every call at the cache eviction below it (hundreds of times per study).
+ */
+function uniformNoise(rng: Rng, noiseX: Float32Array, noiseY: Float32Array): void {
+  for (let i = 0; i < noiseX.length; i++) {
+    noiseX[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
+    noiseY[i] = (rng.nextUint32() / 4294967296) * 2 - 1;
+  }
 }
 
 /** Separable convolution with zero outside the image, times `scale` (rows, then columns). */

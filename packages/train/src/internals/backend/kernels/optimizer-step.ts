@@ -21,6 +21,129 @@ export interface OptimizerStepAttrs {
   t: number;
 }
 
+// Each update rule's loop is its own small function. One function holding every loop was compiled
+// by on-stack replacement at whichever loop got hot first, and its optimized code then bailed out on
+// every call that took another loop (over 4,000 deoptimizations in one study); separate functions
+// get their own type feedback and are optimized whole.
+
+function sgd(
+  wv: Float32Array,
+  gv: Float32Array,
+  ow: Float32Array,
+  lr: number,
+  l1: number,
+  l2x2: number,
+): void {
+  const n = wv.length;
+  for (let i = 0; i < n; i++) {
+    const wi = wv[i]!;
+    const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
+    ow[i] = wi - lr * gi;
+  }
+}
+
+function momentum(
+  wv: Float32Array,
+  gv: Float32Array,
+  m: Float32Array,
+  ow: Float32Array,
+  om: Float32Array,
+  lr: number,
+  b1: number,
+  l1: number,
+  l2x2: number,
+): void {
+  const n = wv.length;
+  for (let i = 0; i < n; i++) {
+    const wi = wv[i]!;
+    const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
+    const mi = b1 * m[i]! + gi;
+    om[i] = mi;
+    ow[i] = wi - lr * mi;
+  }
+}
+
+function rmsprop(
+  wv: Float32Array,
+  gv: Float32Array,
+  m: Float32Array,
+  ow: Float32Array,
+  om: Float32Array,
+  lr: number,
+  rho: number,
+  eps: number,
+  l1: number,
+  l2x2: number,
+): void {
+  const n = wv.length;
+  const c1 = 1 - rho;
+  for (let i = 0; i < n; i++) {
+    const wi = wv[i]!;
+    const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
+    const mi = rho * m[i]! + c1 * gi * gi;
+    om[i] = mi;
+    ow[i] = wi - (lr * gi) / Math.sqrt(mi + eps);
+  }
+}
+
+/** Adam without penalty terms: the common case, kept tight. */
+function adam(
+  wv: Float32Array,
+  gv: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  ow: Float32Array,
+  om: Float32Array,
+  ov: Float32Array,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  vScale: number,
+  eps: number,
+): void {
+  const n = wv.length;
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  for (let i = 0; i < n; i++) {
+    const gi = gv[i]!;
+    const mi = b1 * m[i]! + c1 * gi;
+    const vi = b2 * v[i]! + c2 * gi * gi;
+    om[i] = mi;
+    ov[i] = vi;
+    ow[i] = wv[i]! - (stepSize * mi) / (Math.sqrt(vi * vScale) + eps);
+  }
+}
+
+function adamPenalized(
+  wv: Float32Array,
+  gv: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  ow: Float32Array,
+  om: Float32Array,
+  ov: Float32Array,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  vScale: number,
+  eps: number,
+  l1: number,
+  l2x2: number,
+): void {
+  const n = wv.length;
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  for (let i = 0; i < n; i++) {
+    const wi = wv[i]!;
+    const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
+    const mi = b1 * m[i]! + c1 * gi;
+    const vi = b2 * v[i]! + c2 * gi * gi;
+    om[i] = mi;
+    ov[i] = vi;
+    ow[i] = wi - (stepSize * mi) / (Math.sqrt(vi * vScale) + eps);
+  }
+}
+
 /**
  * One optimizer step for one parameter as a single pass over the heap: penalty gradient, slot
  * updates and the new weights, written to fresh outputs (weights are never mutated in place: the
@@ -33,79 +156,32 @@ const optimizerStep: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as OptimizerStepAttrs;
   const w = inputs.w as TensorInfo;
   const g = inputs.g as TensorInfo;
-  const slotInputs = [inputs.m, inputs.v].filter((s): s is TensorInfo => s !== undefined);
-  const outW = wasm.makeOutput([...w.shape], 'float32');
-  const outSlots = slotInputs.map((s) => wasm.makeOutput([...s.shape], 'float32'));
-  const wv = heapF32(wasm, w);
-  const gv = heapF32(wasm, g);
-  const ow = heapF32(wasm, outW);
-  const n = wv.length;
+  const slots = a.rule === RULES.sgd ? [] : a.rule === RULES.adam ? [inputs.m, inputs.v] : [inputs.m];
+  const slotInputs = slots as TensorInfo[];
+  // Allocate every output first: growing the heap detaches views taken earlier.
+  const outputs = [w, ...slotInputs].map((t) => wasm.makeOutput([...t.shape], 'float32'));
+  const [wv, gv] = [heapF32(wasm, w), heapF32(wasm, g)];
+  const ow = heapF32(wasm, outputs[0]!);
   const l1 = a.l1;
   const l2x2 = 2 * a.l2;
   const lr = a.learningRate;
   if (a.rule === RULES.sgd) {
-    for (let i = 0; i < n; i++) {
-      const wi = wv[i]!;
-      const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
-      ow[i] = wi - lr * gi;
-    }
-    return [outW];
+    sgd(wv, gv, ow, lr, l1, l2x2);
+    return outputs;
   }
   const m = heapF32(wasm, slotInputs[0]!);
-  const om = heapF32(wasm, outSlots[0]!);
-  const b1 = a.beta1;
-  if (a.rule === RULES.momentum) {
-    for (let i = 0; i < n; i++) {
-      const wi = wv[i]!;
-      const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
-      const mi = b1 * m[i]! + gi;
-      om[i] = mi;
-      ow[i] = wi - lr * mi;
-    }
-    return [outW, outSlots[0]!];
+  const om = heapF32(wasm, outputs[1]!);
+  if (a.rule === RULES.momentum) momentum(wv, gv, m, ow, om, lr, a.beta1, l1, l2x2);
+  else if (a.rule === RULES.rmsprop) rmsprop(wv, gv, m, ow, om, lr, a.beta1, a.epsilon, l1, l2x2);
+  else {
+    const v = heapF32(wasm, slotInputs[1]!);
+    const ov = heapF32(wasm, outputs[2]!);
+    const stepSize = lr / (1 - a.beta1 ** a.t);
+    const vScale = 1 / (1 - a.beta2 ** a.t);
+    if (l1 === 0 && l2x2 === 0) adam(wv, gv, m, v, ow, om, ov, a.beta1, a.beta2, stepSize, vScale, a.epsilon);
+    else adamPenalized(wv, gv, m, v, ow, om, ov, a.beta1, a.beta2, stepSize, vScale, a.epsilon, l1, l2x2);
   }
-  if (a.rule === RULES.rmsprop) {
-    const c1 = 1 - b1;
-    const eps = a.epsilon;
-    for (let i = 0; i < n; i++) {
-      const wi = wv[i]!;
-      const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
-      const mi = b1 * m[i]! + c1 * gi * gi;
-      om[i] = mi;
-      ow[i] = wi - (lr * gi) / Math.sqrt(mi + eps);
-    }
-    return [outW, outSlots[0]!];
-  }
-  const v = heapF32(wasm, slotInputs[1]!);
-  const ov = heapF32(wasm, outSlots[1]!);
-  const b2 = a.beta2;
-  const c1 = 1 - b1;
-  const c2 = 1 - b2;
-  const stepSize = lr / (1 - b1 ** a.t);
-  const vScale = 1 / (1 - b2 ** a.t);
-  const eps = a.epsilon;
-  if (l1 === 0 && l2x2 === 0) {
-    // The common case, kept free of penalty terms so the loop stays tight.
-    for (let i = 0; i < n; i++) {
-      const gi = gv[i]!;
-      const mi = b1 * m[i]! + c1 * gi;
-      const vi = b2 * v[i]! + c2 * gi * gi;
-      om[i] = mi;
-      ov[i] = vi;
-      ow[i] = wv[i]! - (stepSize * mi) / (Math.sqrt(vi * vScale) + eps);
-    }
-    return [outW, outSlots[0]!, outSlots[1]!];
-  }
-  for (let i = 0; i < n; i++) {
-    const wi = wv[i]!;
-    const gi = gv[i]! + l2x2 * wi + (l1 === 0 ? 0 : l1 * Math.sign(wi));
-    const mi = b1 * m[i]! + c1 * gi;
-    const vi = b2 * v[i]! + c2 * gi * gi;
-    om[i] = mi;
-    ov[i] = vi;
-    ow[i] = wi - (stepSize * mi) / (Math.sqrt(vi * vScale) + eps);
-  }
-  return [outW, outSlots[0]!, outSlots[1]!];
+  return outputs;
 };
 
 export const optimizerStepConfig: KernelConfig = {
