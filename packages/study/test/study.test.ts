@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_PLUGINS,
   runStudy,
   type StudyData,
   type StudyOptions,
@@ -12,6 +13,7 @@ import {
   type TrialRecord,
   type VariantSpec,
 } from '../src/index.ts';
+import { workerBundle } from '../src/internals/worker-bundle.ts';
 
 const support = (file: string) => fileURLToPath(new URL(`./support/${file}`, import.meta.url));
 const plugins = {
@@ -191,6 +193,43 @@ describe('runStudy on real MNIST digits', () => {
         }),
       ),
     ).rejects.toThrow('Two variants are named `a`');
+  });
+});
+
+describe('workers started from a bundle of the sources', () => {
+  it('bundles the worker with the default plugins, and its trials match those run in this thread', async () => {
+    const augmenter = DEFAULT_PLUGINS.imageAugmenter.slice(
+      0,
+      DEFAULT_PLUGINS.imageAugmenter.lastIndexOf('#'),
+    );
+    const url = await workerBundle(augmenter);
+    expect(url).toMatch(/^file:.*\/\.cache\/worker-[0-9a-f]{16}\.mjs$/);
+    expect((await stat(fileURLToPath(url!))).size).toBeGreaterThan(10_000);
+    const bundle = (await import(url!)) as { startWorker: unknown; bundledModules: Record<string, unknown> };
+    expect(typeof bundle.startWorker).toBe('function');
+    expect(Object.keys(bundle.bundledModules).sort()).toEqual(
+      ['@growset/augment-tabular', '@growset/train', augmenter].sort(),
+    );
+    const options = (workers: number): StudyOptions => ({
+      name: 'digits',
+      testSize: 100,
+      trainSizes: [40, 120],
+      seeds: 1,
+      workers,
+      bootstrapRounds: 20,
+      variants: [
+        { name: 'baseline', model: { model: 'mlp', hidden: [16], epochs: 3 }, baseline: true },
+        {
+          name: 'augment',
+          model: { model: 'mlp', hidden: [16], epochs: 3 },
+          augment: { kind: 'image', recipe: { type: 'affine', rotate: [-10, 10] }, copies: 1 },
+        },
+      ],
+    });
+    const threaded = await runStudy(digits, options(1));
+    const inProcess = await runStudy(digits, options(0));
+    for (const t of threaded.trials) expect(t.ok, t.error).toBe(true);
+    expect(threaded.trials.map(comparable)).toEqual(inProcess.trials.map(comparable));
   });
 });
 

@@ -49,8 +49,21 @@ export type TabularAugmenter = (
   | { samples: readonly Sample<TabularPayload>[] }
   | Promise<readonly Sample<TabularPayload>[] | { samples: readonly Sample<TabularPayload>[] }>;
 
-/** Imports `module#export`. A relative or absolute path is resolved against `cwd`. */
-export async function loadExport<T>(reference: string, cwd = process.cwd()): Promise<T> {
+/**
+ * Modules compiled into a study worker's bundle, by the specifier a plugin reference names them
+ * with (see worker-bundle.ts); a reference to one of them loads it from the bundle.
+ */
+export type BundledModules = Readonly<Record<string, () => Promise<unknown>>>;
+
+/**
+ * Imports `module#export` (from `bundled` when it holds the module). A relative or absolute path
+ * is resolved against `cwd`.
+ */
+export async function loadExport<T>(
+  reference: string,
+  cwd = process.cwd(),
+  bundled: BundledModules = {},
+): Promise<T> {
   const hash = reference.lastIndexOf('#');
   const specifier = hash > 0 ? reference.slice(0, hash) : reference;
   const name = hash > 0 ? reference.slice(hash + 1) : 'default';
@@ -60,7 +73,8 @@ export async function loadExport<T>(reference: string, cwd = process.cwd()): Pro
       : specifier;
   let mod: { [key: string]: unknown };
   try {
-    mod = (await import(target)) as { [key: string]: unknown };
+    const fromBundle = Object.hasOwn(bundled, specifier) ? bundled[specifier] : undefined;
+    mod = (await (fromBundle ? fromBundle() : import(target))) as { [key: string]: unknown };
   } catch (error) {
     throw new GrowsetError(
       `Cannot load study plugin \`${reference}\`: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,8 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { AbortError, GrowsetError } from '@growset/core';
+import { DEFAULT_PLUGINS, type StudyPlugins } from './plugins.ts';
 import { type LoadedPlugins, loadPlugins, runTrial, type TrialTask } from './trial.ts';
 import type { TrialRecord } from './types.ts';
 import type { WorkerResponse, WorkerSetup } from './worker.ts';
+import { workerBundle } from './worker-bundle.ts';
 
 export interface PoolOptions {
   /** Worker threads; 0 runs trials in this thread. */
@@ -11,6 +13,12 @@ export interface PoolOptions {
   /** Called as each trial finishes (in completion order). Throwing stops the pool. */
   onResult: (record: TrialRecord) => void | Promise<void>;
 }
+
+/** The module part of a `module#export` plugin reference. */
+const moduleOf = (reference: string) => {
+  const hash = reference.lastIndexOf('#');
+  return hash > 0 ? reference.slice(0, hash) : reference;
+};
 
 /**
  * Runs trials on a pool of worker threads (each loads the data and plugins once), handing out the
@@ -32,6 +40,13 @@ export async function runTrialPool(
     return;
   }
   const count = Math.min(options.workers, tasks.length);
+  const compiled = !import.meta.url.endsWith('.ts');
+  // The bundle holds the default plugins; other plugins may be TypeScript only tsx can load.
+  const defaults = (Object.keys(DEFAULT_PLUGINS) as (keyof StudyPlugins)[]).every(
+    (k) => setup.plugins[k] === DEFAULT_PLUGINS[k],
+  );
+  const bundle = defaults ? await workerBundle(moduleOf(DEFAULT_PLUGINS.imageAugmenter)) : undefined;
+  const workerData: WorkerSetup = { ...setup, compiled, ...(bundle ? { bundle } : {}) };
   const workers: Worker[] = [];
   let next = 0;
   let finished = 0;
@@ -52,7 +67,7 @@ export async function runTrialPool(
     };
     for (let w = 0; w < count; w++) {
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-        workerData: setup,
+        workerData,
         // Each worker is single threaded; leave the libuv pool small.
         env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
       });

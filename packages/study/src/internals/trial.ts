@@ -16,6 +16,7 @@ import {
 import type { StudyData } from './dataset.ts';
 import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
 import {
+  type BundledModules,
   type EstimatorFactory,
   type ImageAugmenter,
   loadExport,
@@ -57,13 +58,17 @@ export interface LoadedPlugins {
 export async function loadPlugins(
   plugins: StudyPlugins,
   variants: readonly VariantSpec[],
+  bundled?: BundledModules,
 ): Promise<LoadedPlugins> {
   const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
+  const cwd = process.cwd();
   return {
-    estimator: await loadExport<EstimatorFactory>(plugins.estimator),
-    imageAugmenter: needs('image') ? await loadExport<ImageAugmenter>(plugins.imageAugmenter) : undefined,
+    estimator: await loadExport<EstimatorFactory>(plugins.estimator, cwd, bundled),
+    imageAugmenter: needs('image')
+      ? await loadExport<ImageAugmenter>(plugins.imageAugmenter, cwd, bundled)
+      : undefined,
     tabularAugmenter: needs('tabular')
-      ? await loadExport<TabularAugmenter>(plugins.tabularAugmenter)
+      ? await loadExport<TabularAugmenter>(plugins.tabularAugmenter, cwd, bundled)
       : undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StudyData } from './dataset.ts';
-import type { StudyPlugins } from './plugins.ts';
+import type { BundledModules, StudyPlugins } from './plugins.ts';
 import { loadPlugins, runTrial, type StudyPlan, type TrialTask } from './trial.ts';
 import type { VariantSpec } from './types.ts';
 
@@ -10,7 +10,10 @@ export interface WorkerSetup {
   plan: StudyPlan;
   plugins: StudyPlugins;
   variants: VariantSpec[];
+  /** Running from compiled JavaScript: load `worker.js`, no TypeScript loader. */
   compiled?: boolean;
+  /** File URL of the worker bundle (worker-bundle.ts), when one could be built. */
+  bundle?: string;
 }
 
 export type WorkerRequest = { type: 'trial'; id: number; task: TrialTask };
@@ -19,11 +22,16 @@ export type WorkerResponse =
   | { type: 'result'; id: number; record: import('./types.ts').TrialRecord }
   | { type: 'fatal'; error: string };
 
-const port = parentPort;
-if (port) {
+/**
+ * The worker proper, started by worker-boot.mjs: loads the plugins (from `bundled` when the
+ * worker runs from its bundle), says ready, then runs each trial it is sent.
+ */
+export async function startWorker(bundled?: BundledModules): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
   const setup = workerData as WorkerSetup;
   try {
-    const plugins = await loadPlugins(setup.plugins, setup.variants);
+    const plugins = await loadPlugins(setup.plugins, setup.variants, bundled);
     port.on('message', async (message: WorkerRequest) => {
       if (message.type !== 'trial') return;
       const record = await runTrial(setup.data, setup.plan, plugins, message.task);
