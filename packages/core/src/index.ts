@@ -127,3 +127,4 @@ export {
   type StageContext,
   tapStage,
 } from './internals/stage.ts';
+export { sleb128, uleb128, wasmName, wasmSection, wasmVector } from './internals/wasm-binary.ts';

@@ -17,6 +17,14 @@
  * - output: pairs of i32.
  */
 
+import {
+  wasmName as name,
+  wasmSection as section,
+  sleb128 as sleb,
+  uleb128 as uleb,
+  wasmVector as vec,
+} from '@growset/core';
+
 import { type WasmMemory, wasmApi } from './wasm-api.ts';
 
 // Value types and opcodes (WebAssembly core 2.0 + fixed-width SIMD).
@@ -53,43 +61,6 @@ const simd = {
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
 } as const;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
 
 /** Parameters and locals of `scan`, by index. */
 const P = { qt: 0, tiles: 1, xt: 2, g0: 3, g1: 4, d: 5, hx: 6, cut: 7, out: 8 } as const;

@@ -7,6 +7,14 @@
  * to one convolution geometry (every size a constant, inner loops unrolled).
  */
 
+import {
+  wasmName as name,
+  wasmSection as section,
+  sleb128 as sleb,
+  uleb128 as uleb,
+  wasmVector as vec,
+} from '@growset/core';
+
 export const I32 = 0x7f;
 export const V128 = 0x7b;
 const EMPTY = 0x40;
@@ -37,43 +45,6 @@ const simd = {
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
 } as const;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
 
 /**
  * Builds the body of one function. Parameters are i32 locals `0..params-1`; `i32()` and `v128()`
