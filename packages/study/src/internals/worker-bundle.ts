@@ -16,7 +16,7 @@ let pending: Promise<string | undefined> | undefined;
  * package stays an import) into one ES module with esbuild, written under this package's
  * `.cache/` folder and named by its content hash; returns its file URL. A worker started from it
  * skips tsx, which otherwise transforms and resolves each source file in every worker: about
- * 0.6 s of start-up per worker. Built once per process, in about 0.1 s.
+ * 0.5 s of start-up per worker. Built once per process, in about 0.14 s.
  *
  * Returns undefined, and the workers load the sources through tsx as before, when running from
  * compiled JavaScript, when `GROWSET_WORKER_BUNDLE=0`, or when esbuild or the folder is not
