@@ -1,17 +1,7 @@
 import { kNearestNeighbors } from '../neighbors/knn.ts';
 import { apportion } from '../random.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
-import {
-  classRng,
-  copies,
-  keepAll,
-  type MethodContext,
-  type MethodResult,
-  neighborsFor,
-  requireNumericOnly,
-  type SyntheticRow,
-  toAdd,
-} from './common.ts';
+import { growByNeighbors, type MethodContext, type MethodResult, requireNumericOnly } from './common.ts';
 import { smotePoints, withinClassSource } from './smote.ts';
 
 /**
@@ -26,18 +16,7 @@ export function adasyn(ctx: MethodContext<'adasyn'>, optionsType: string): Metho
   const { table } = ctx;
   const dims = table.schema.numeric.length;
   const features = distanceFeatures(table, ctx.options.standardize);
-  const synthetic: SyntheticRow[] = [];
-  const used: { [className: string]: number } = {};
-  table.classes.forEach((name, c) => {
-    const count = toAdd(ctx, c);
-    if (count === 0) return;
-    const rng = classRng(ctx, c);
-    const k = neighborsFor(ctx, c, ctx.options.k);
-    used[name] = k;
-    if (k === 0) {
-      synthetic.push(...copies(rng, ctx, c, count, { fallback: 'single-sample class copied' }));
-      return;
-    }
+  return growByNeighbors(ctx, (c, name, count, rng, k) => {
     const members = table.members[c]!;
     const kAll = Math.min(ctx.options.k, table.n - 1);
     const around = kNearestNeighbors(features, dims, kAll, {
@@ -59,7 +38,6 @@ export function adasyn(ctx: MethodContext<'adasyn'>, optionsType: string): Metho
       hardness.fill(1);
     }
     const perBase = apportion(count, hardness);
-    synthetic.push(...smotePoints(ctx, rng, c, withinClassSource(ctx, features, c, k), { perBase }));
+    return smotePoints(ctx, rng, c, withinClassSource(ctx, features, c, k), { perBase });
   });
-  return { keep: keepAll(table), synthetic, neighbors: used };
 }

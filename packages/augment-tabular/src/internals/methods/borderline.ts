@@ -1,17 +1,7 @@
 import { kNearestNeighbors } from '../neighbors/knn.ts';
 import { beta } from '../random.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
-import {
-  classRng,
-  copies,
-  keepAll,
-  type MethodContext,
-  type MethodResult,
-  neighborsFor,
-  requireNumericOnly,
-  type SyntheticRow,
-  toAdd,
-} from './common.ts';
+import { growByNeighbors, type MethodContext, type MethodResult, requireNumericOnly } from './common.ts';
 import { type SmoteSource, smotePoints } from './smote.ts';
 
 /**
@@ -51,19 +41,8 @@ export function borderlineSmote(ctx: MethodContext<'borderlineSmote'>, optionsTy
   const { table } = ctx;
   const dims = table.schema.numeric.length;
   const features = distanceFeatures(table, ctx.options.standardize);
-  const synthetic: SyntheticRow[] = [];
-  const used: { [className: string]: number } = {};
   const { kind, m } = ctx.options;
-  table.classes.forEach((name, c) => {
-    const count = toAdd(ctx, c);
-    if (count === 0) return;
-    const rng = classRng(ctx, c);
-    const k = neighborsFor(ctx, c, ctx.options.k);
-    used[name] = k;
-    if (k === 0) {
-      synthetic.push(...copies(rng, ctx, c, count, { fallback: 'single-sample class copied' }));
-      return;
-    }
+  return growByNeighbors(ctx, (c, name, count, rng, k) => {
     const members = table.members[c]!;
     let bases = dangerRows(features, dims, table.classOf, members, c, m);
     if (bases.length === 0) {
@@ -81,8 +60,7 @@ export function borderlineSmote(ctx: MethodContext<'borderlineSmote'>, optionsTy
     };
     const params = { kind, m };
     if (kind === 'borderline-1' || table.n === members.length) {
-      synthetic.push(...smotePoints(ctx, rng, c, sameClass, { count }, 1, params));
-      return;
+      return smotePoints(ctx, rng, c, sameClass, { count }, 1, params);
     }
     // borderline-2: a Beta(10, 10) share towards same-class neighbours, the rest at most halfway
     // towards the nearest rows of other classes.
@@ -97,10 +75,11 @@ export function borderlineSmote(ctx: MethodContext<'borderlineSmote'>, optionsTy
       pool: others,
       neighbors: kNearestNeighbors(gatherRows(features, dims, others), dims, kOther, { queries }),
     };
-    synthetic.push(...smotePoints(ctx, rng, c, sameClass, { count: towardsSame }, 1, params));
-    synthetic.push(...smotePoints(ctx, rng, c, otherClass, { count: count - towardsSame }, 0.5, params));
+    return [
+      ...smotePoints(ctx, rng, c, sameClass, { count: towardsSame }, 1, params),
+      ...smotePoints(ctx, rng, c, otherClass, { count: count - towardsSame }, 0.5, params),
+    ];
   });
-  return { keep: keepAll(table), synthetic, neighbors: used };
 }
 
 /** Position of each of `rows` inside `members` (both ascending). */

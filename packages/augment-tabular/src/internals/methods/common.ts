@@ -142,3 +142,29 @@ export function requireNumericOnly(ctx: MethodContext<MethodName>, optionsType: 
 export function toAdd(ctx: MethodContext<MethodName>, c: number): number {
   return Math.max(0, ctx.targets[c]! - ctx.table.members[c]!.length);
 }
+
+/**
+ * The loop the neighbour methods share: for each class that needs rows, its own generator and its
+ * neighbour count after small-class shrinking ({@link neighborsFor}); a single-sample class is
+ * copied instead of calling `grow`, which returns the class's synthetic rows.
+ */
+export function growByNeighbors(
+  ctx: MethodContext<NeighborMethod>,
+  grow: (c: number, name: string, count: number, rng: Rng, k: number) => SyntheticRow[],
+): MethodResult {
+  const synthetic: SyntheticRow[] = [];
+  const used: { [className: string]: number } = {};
+  ctx.table.classes.forEach((name, c) => {
+    const count = toAdd(ctx, c);
+    if (count === 0) return;
+    const rng = classRng(ctx, c);
+    const k = neighborsFor(ctx, c, ctx.options.k);
+    used[name] = k;
+    const rows =
+      k === 0
+        ? copies(rng, ctx, c, count, { fallback: 'single-sample class copied' })
+        : grow(c, name, count, rng, k);
+    for (const row of rows) synthetic.push(row);
+  });
+  return { keep: keepAll(ctx.table), synthetic, neighbors: used };
+}

@@ -2,15 +2,11 @@ import { OptionsError } from '@growset/core';
 import { kNearestNeighbors } from '../neighbors/knn.ts';
 import { distanceFeatures } from '../table/encode.ts';
 import {
-  classRng,
-  copies,
+  growByNeighbors,
   interpolate,
-  keepAll,
   type MethodContext,
   type MethodResult,
-  neighborsFor,
   type SyntheticRow,
-  toAdd,
 } from './common.ts';
 
 /**
@@ -34,18 +30,8 @@ export function smoteNC(ctx: MethodContext<'smoteNC'>, optionsType: string): Met
     });
   }
   const features = distanceFeatures(table, ctx.options.standardize);
-  const synthetic: SyntheticRow[] = [];
-  const used: { [className: string]: number } = {};
-  table.classes.forEach((name, c) => {
-    const count = toAdd(ctx, c);
-    if (count === 0) return;
-    const rng = classRng(ctx, c);
-    const k = neighborsFor(ctx, c, ctx.options.k);
-    used[name] = k;
-    if (k === 0) {
-      synthetic.push(...copies(rng, ctx, c, count, { fallback: 'single-sample class copied' }));
-      return;
-    }
+  return growByNeighbors(ctx, (c, _name, count, rng, k) => {
+    const rows: SyntheticRow[] = [];
     const members = table.members[c]!;
     const { matrix, dims } = mixedFeatures(ctx, features, members);
     const neighbors = kNearestNeighbors(matrix, dims, k);
@@ -59,7 +45,7 @@ export function smoteNC(ctx: MethodContext<'smoteNC'>, optionsType: string): Met
       const gap = rng.float();
       const codes = new Int32Array(dc);
       for (let j = 0; j < dc; j++) codes[j] = vote(table.codes, dc, j, base, nearest, votes);
-      synthetic.push({
+      rows.push({
         cls: c,
         parents: [base, neighbor, ...nearest.filter((p) => p !== neighbor)],
         numeric: interpolate(table, base, neighbor, gap),
@@ -67,8 +53,8 @@ export function smoteNC(ctx: MethodContext<'smoteNC'>, optionsType: string): Met
         params: { k, gap },
       });
     }
+    return rows;
   });
-  return { keep: keepAll(table), synthetic, neighbors: used };
 }
 
 /** Numeric distance features of `members` followed by scaled one-hot columns of their categories. */

@@ -2,17 +2,13 @@ import type { JsonObject, Rng } from '@growset/core';
 import { kNearestNeighbors, type Neighbors } from '../neighbors/knn.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import {
-  classRng,
-  copies,
+  growByNeighbors,
   interpolate,
-  keepAll,
   type MethodContext,
   type MethodResult,
   type NeighborMethod,
-  neighborsFor,
   requireNumericOnly,
   type SyntheticRow,
-  toAdd,
 } from './common.ts';
 
 /** Where SMOTE starts and which neighbours it may interpolate towards. */
@@ -80,19 +76,7 @@ export function withinClassSource(
 export function smote(ctx: MethodContext<'smote'>, optionsType: string): MethodResult {
   requireNumericOnly(ctx, optionsType);
   const features = distanceFeatures(ctx.table, ctx.options.standardize);
-  const synthetic: SyntheticRow[] = [];
-  const used: { [className: string]: number } = {};
-  ctx.table.classes.forEach((name, c) => {
-    const count = toAdd(ctx, c);
-    if (count === 0) return;
-    const rng = classRng(ctx, c);
-    const k = neighborsFor(ctx, c, ctx.options.k);
-    used[name] = k;
-    if (k === 0) {
-      synthetic.push(...copies(rng, ctx, c, count, { fallback: 'single-sample class copied' }));
-      return;
-    }
-    synthetic.push(...smotePoints(ctx, rng, c, withinClassSource(ctx, features, c, k), { count }));
-  });
-  return { keep: keepAll(ctx.table), synthetic, neighbors: used };
+  return growByNeighbors(ctx, (c, _name, count, rng, k) =>
+    smotePoints(ctx, rng, c, withinClassSource(ctx, features, c, k), { count }),
+  );
 }
