@@ -51,7 +51,7 @@ export {
 export { type SafeNameOptions, safeFileName, safeJoin, UnsafePathError } from './internals/io/sanitize.ts';
 export type { JsonObject, JsonValue } from './internals/json.ts';
 export { type Logger, type LogLevel, silentLogger, streamLogger } from './internals/logger.ts';
-export { formatPath, optionsErrorFromZod, parseOptions } from './internals/options.ts';
+export { closest, formatPath, optionsErrorFromZod, parseOptions } from './internals/options.ts';
 export {
   Pipeline,
   PipelineExecution,

@@ -145,7 +145,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate nearest to a misspelt `word` by edit distance (case-insensitive), when it is
+ * close enough to suggest (at most max(2, a third of the word's length) edits): the "did you
+ * mean" of option keys and registered names.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
