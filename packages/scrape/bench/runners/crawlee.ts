@@ -78,7 +78,7 @@ if (kind === 'cheerio') {
       headless: true,
       launchContext: {
         launcher: chromium,
-        launchOptions: { executablePath: process.env.GROWSET_CHROMIUM, args: CHROMIUM_ARGS },
+        launchOptions: { executablePath: process.env.GROWSET_CHROMIUM, args: [...CHROMIUM_ARGS] },
       },
       browserPoolOptions: { useFingerprints: false },
       preNavigationHooks: [

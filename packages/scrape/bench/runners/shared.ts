@@ -12,16 +12,7 @@ export function report(result: RunnerResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_FLAGS as CHROMIUM_ARGS } from '@growset/core';
 
 export const [, , siteUrl = '', outDir = '', concurrencyArg = '8'] = process.argv;
 export const concurrency = Number(concurrencyArg);

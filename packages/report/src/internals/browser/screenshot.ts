@@ -1,25 +1,13 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { GrowsetError, parseOptions } from '@growset/core';
+import { CHROMIUM_FLAGS, GrowsetError, parseOptions } from '@growset/core';
 import type { Browser, LaunchOptions } from 'playwright-core';
 import { z } from 'zod';
 import { findChromium } from './find-chromium.ts';
 
-/**
- * Flags for a quiet, offline, headless Chromium: no sandbox (containers, root), no GPU, and none
- * of the background traffic (updates, sync, QUIC probes) a fresh profile would otherwise start.
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** The flags the report's Chromium launches with: core's {@link CHROMIUM_FLAGS}. */
+export const CHROMIUM_ARGS: readonly string[] = CHROMIUM_FLAGS;
 
 /** Chromium is missing, or playwright-core is not installed. */
 export class BrowserUnavailableError extends GrowsetError {

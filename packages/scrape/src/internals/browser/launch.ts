@@ -1,22 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage } from '@growset/core';
+import { CHROMIUM_FLAGS, errorMessage } from '@growset/core';
 import type { BrowserContext } from 'playwright-core';
 import { BrowserNotFoundError } from '../errors.ts';
 import { type FoundChromium, findChromium } from './find-chromium.ts';
 
-/** Flags that keep Chromium quiet and working on a closed network, in containers and CI. */
-export const CHROMIUM_FLAGS: readonly string[] = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_FLAGS } from '@growset/core';
 
 export interface LaunchOptions {
   executablePath?: string;
