@@ -2,7 +2,7 @@ import { type Cell, hardLabel, OptionsError, parseOptions, type TabularSample } 
 import { z } from 'zod';
 import { isMissing } from '../rows/cells.ts';
 import { mean, median, mode } from '../stats/describe.ts';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
+import { bump, type CleaningReport, type CleaningStage, fitOnAllStage } from '../summary/reporting.ts';
 
 export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant';
 
@@ -264,23 +264,9 @@ export function impute(
 ): CleaningStage<TabularSample, TabularSample, ImputeReport> {
   const { name = 'impute', ...rest } = options;
   parseOptions(optionsSchema, rest, 'ImputeOptions');
-  let report = emptyReport(name, {}, true);
-  return {
-    name,
-    report: () => report,
-    async *run(input, ctx) {
-      const all: TabularSample[] = [];
-      for await (const sample of input) all.push(sample);
-      const inner = fitImputer(all, rest).stage({ name });
-      yield* inner.run(
-        (async function* () {
-          yield* all;
-        })(),
-        ctx,
-      );
-      report = inner.report();
-    },
-  };
+  return fitOnAllStage(name, emptyReport(name, {}, true), (all: TabularSample[]) =>
+    fitImputer(all, rest).stage({ name }),
+  );
 }
 
 function emptyReport(

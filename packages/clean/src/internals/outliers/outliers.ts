@@ -1,7 +1,7 @@
 import { hardLabel, parseOptions, type TabularSample } from '@growset/core';
 import { z } from 'zod';
 import { mean, quantileSorted, sortNumbers, std } from '../stats/describe.ts';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
+import { bump, type CleaningReport, type CleaningStage, fitOnAllStage } from '../summary/reporting.ts';
 
 const optionsSchema = z.strictObject({
   method: z.enum(['iqr', 'zscore']).default('iqr'),
@@ -210,23 +210,11 @@ export function removeOutliers(
 ): CleaningStage<TabularSample, TabularSample, OutliersReport> {
   const { name = 'outliers', ...rest } = options;
   const opts = parseOptions(optionsSchema, rest, 'OutlierOptions');
-  let report = emptyReport(name, { method: opts.method, columns: {}, perClass: {} }, opts.action);
-  return {
+  return fitOnAllStage(
     name,
-    report: () => report,
-    async *run(input, ctx) {
-      const all: TabularSample[] = [];
-      for await (const sample of input) all.push(sample);
-      const inner = fitOutliers(all, rest).stage({ name });
-      yield* inner.run(
-        (async function* () {
-          yield* all;
-        })(),
-        ctx,
-      );
-      report = inner.report();
-    },
-  };
+    emptyReport(name, { method: opts.method, columns: {}, perClass: {} }, opts.action),
+    (all: TabularSample[]) => fitOutliers(all, rest).stage({ name }),
+  );
 }
 
 function emptyReport(stage: string, bounds: OutlierBounds, action: 'filter' | 'flag'): OutliersReport {

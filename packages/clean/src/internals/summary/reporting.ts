@@ -31,3 +31,32 @@ export function hasReport(value: unknown): value is { report(): CleaningReport }
 export function bump(map: { [key: string]: number }, key: string, by = 1): void {
   map[key] = (map[key] ?? 0) + by;
 }
+
+/**
+ * A stage that holds every sample it receives until its input ends, fits a stage on all of them
+ * with `fit`, then runs that stage over them and takes over its report: for cleaning steps that
+ * learn from the data (imputation values, outlier bounds) when there is no train/test split yet.
+ */
+export function fitOnAllStage<S, R extends CleaningReport>(
+  name: string,
+  initialReport: R,
+  fit: (all: S[]) => CleaningStage<S, S, R>,
+): CleaningStage<S, S, R> {
+  let report = initialReport;
+  return {
+    name,
+    report: () => report,
+    async *run(input, ctx) {
+      const all: S[] = [];
+      for await (const sample of input) all.push(sample);
+      const inner = fit(all);
+      yield* inner.run(
+        (async function* () {
+          yield* all;
+        })(),
+        ctx,
+      );
+      report = inner.report();
+    },
+  };
+}
