@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '@growset/cli';
+import { runGrowset } from '@growset/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -16,25 +15,14 @@ afterAll(async () => {
 });
 
 async function run(name: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
   const folder = join(dir, name);
-  const code = await main(['run', `pipelines/${name}`, '--quick', '--json', '--out', folder], {
-    cwd: repo,
-    stdout,
-    stderr,
-    handleSignals: false,
-  });
+  const {
+    code,
+    stderr: err,
+    json,
+  } = await runGrowset(['run', `pipelines/${name}`, '--quick', '--json', '--out', folder], { cwd: repo });
   if (code !== 0) throw new Error(`growset run pipelines/${name} exited ${code}:\n${err}`);
-  return { folder, summary: JSON.parse(out.trim().split('\n').pop()!), stderr: err };
+  return { folder, summary: json(), stderr: err };
 }
 
 /** What every study pipeline must get right, checked on its results.json. */

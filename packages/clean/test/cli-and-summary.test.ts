@@ -1,6 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pipeline } from '@growset/core';
 import { DIRTY_PENGUINS_CSV, DIRTY_PENGUINS_DEFECTS, writeDirtyImages } from '@growset/fixtures';
 import { describe, expect, it } from 'vitest';
@@ -16,24 +15,18 @@ import {
 } from '../src/index.ts';
 import { tempDir } from './helpers.ts';
 
-type Main = (
+type RunGrowset = (
   argv: string[],
-  options: { cwd: string; stdout: PassThrough; stderr: PassThrough; handleSignals: boolean },
-) => Promise<number>;
+  options: { cwd: string },
+) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 // Loaded by name so that this package's type check does not walk every command's package.
 const cliModule = '@growset/cli';
-const { main } = (await import(cliModule)) as { main: Main };
+const { runGrowset } = (await import(cliModule)) as { runGrowset: RunGrowset };
 
 async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (d: Buffer) => out.push(d.toString()));
-  stderr.on('data', (d: Buffer) => err.push(d.toString()));
-  const code = await main(argv, { cwd, stdout, stderr, handleSignals: false });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const { code, stdout, stderr } = await runGrowset(argv, { cwd });
+  return { code, stdout, stderr };
 }
 
 const lastJson = (stdout: string) =>

@@ -1,3 +1,4 @@
+export { type CapturedRun, runGrowset } from './capture.ts';
 export {
   type CommandDefinition,
   type CommandEntry,

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '@growset/cli';
+import { runGrowset } from '@growset/cli';
 import { type FixtureSite, startFixtureSite } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleConfig, readManifestEntries, removeTempDirs, tempDir } from './helpers.ts';
@@ -16,18 +15,8 @@ afterAll(async () => {
 });
 
 async function growset(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  const code = await main(args, { stdout, stderr, handleSignals: false });
-  return { code, stdout: out, stderr: err };
+  const { code, stdout, stderr } = await runGrowset(args);
+  return { code, stdout, stderr };
 }
 
 describe('growset scrape', () => {

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { encodeRawAsPng } from '@growset/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,33 +10,17 @@ import { blobs, tinyImages } from './helpers/data.ts';
 const bin = fileURLToPath(new URL('../../cli/bin/growset.js', import.meta.url));
 let dir: string;
 
-type CliMain = (
+type RunGrowset = (
   argv: string[],
-  options: { cwd: string; stdout: Writable; stderr: Writable; handleSignals: boolean },
-) => Promise<number>;
+  options: { cwd: string },
+) => Promise<{ code: number; stdout: string; stderr: string; json(): ReturnType<typeof JSON.parse> }>;
 
-/** Runs `growset train` in this process (the CLI's own `main`, real streams captured). */
+/** Runs `growset train` in this process (the CLI's own `main`, its output captured). */
 async function growset(...args: string[]) {
   // A variable specifier keeps the CLI's whole dependency graph out of this package's type check.
   const specifier: string = '@growset/cli';
-  const { main } = (await import(specifier)) as { main: CliMain };
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const code = await main(['train', ...args], {
-    cwd: dir,
-    stdout: sink((t) => (stdout += t)),
-    stderr: sink((t) => (stderr += t)),
-    handleSignals: false,
-  });
-  const lines = stdout.trim().split('\n');
-  return { code, stdout, stderr, json: () => JSON.parse(lines[lines.length - 1]!) };
+  const { runGrowset } = (await import(specifier)) as { runGrowset: RunGrowset };
+  return runGrowset(['train', ...args], { cwd: dir });
 }
 
 beforeAll(async () => {
