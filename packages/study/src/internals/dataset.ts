@@ -1,6 +1,7 @@
 import {
   type Cell,
   DataError,
+  errorMessage,
   hardLabel,
   isEncodedImage,
   isOriginal,
@@ -155,7 +156,7 @@ async function imageData(
     } catch (error) {
       excluded.push({
         id: sample.id,
-        reason: `undecodable image: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `undecodable image: ${errorMessage(error)}`,
       });
     }
   }

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type Estimator,
+  errorMessage,
   GrowsetError,
   type JsonObject,
   type JsonValue,
@@ -76,13 +77,10 @@ export async function loadExport<T>(
     const fromBundle = Object.hasOwn(bundled, specifier) ? bundled[specifier] : undefined;
     mod = (await (fromBundle ? fromBundle() : import(target))) as { [key: string]: unknown };
   } catch (error) {
-    throw new GrowsetError(
-      `Cannot load study plugin \`${reference}\`: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        code: 'ERR_PLUGIN',
-        cause: error,
-      },
-    );
+    throw new GrowsetError(`Cannot load study plugin \`${reference}\`: ${errorMessage(error)}`, {
+      code: 'ERR_PLUGIN',
+      cause: error,
+    });
   }
   const value = mod[name];
   if (typeof value !== 'function') {

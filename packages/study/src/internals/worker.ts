@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '@growset/core';
 import type { StudyData } from './dataset.ts';
 import type { BundledModules, StudyPlugins } from './plugins.ts';
 import { loadPlugins, runTrial, type StudyPlan, type TrialTask } from './trial.ts';
@@ -41,7 +42,7 @@ export async function startWorker(bundled?: BundledModules): Promise<void> {
   } catch (error) {
     port.postMessage({
       type: 'fatal',
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     } satisfies WorkerResponse);
   }
 }

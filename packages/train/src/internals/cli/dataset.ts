@@ -35,10 +35,7 @@ export interface LoadDatasetOptions {
 /** Reads an ImageFolder (`root/<class>/<image>`) or a CSV file (numeric columns + a label column). */
 export async function loadDataset(path: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
   const info = await stat(path).catch((error: unknown) => {
-    throw new DataError(
-      'missing input',
-      `Cannot read \`${path}\`: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new DataError('missing input', `Cannot read \`${path}\`: ${errorMessage(error)}`);
   });
   if (info.isDirectory()) return loadImageFolder(path, options);
   if (extname(path).toLowerCase() === '.csv') return loadCsv(path, options.label ?? 'label');
