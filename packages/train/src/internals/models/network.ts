@@ -42,8 +42,13 @@ export function buildLayers(spec: NetworkSpec, featureShape: readonly number[], 
           ? { filters: entry, kernel: 3, stride: 1, padding: 'valid' as const }
           : entry;
       const [h, w] = shape as [number, number, number];
-      const needed = (conv.padding === 'same' ? 1 : conv.kernel) * (spec.pool !== 'none' ? spec.poolSize : 1);
-      if (h < needed || w < needed) {
+      // The convolution's output must hold at least one pooling window.
+      const out = (size: number) =>
+        conv.padding === 'same'
+          ? Math.ceil(size / conv.stride)
+          : Math.floor((size - conv.kernel) / conv.stride) + 1;
+      const needed = spec.pool !== 'none' ? spec.poolSize : 1;
+      if (out(h) < needed || out(w) < needed) {
         throw new RangeError(
           `cnn: conv layer ${index + 1} gets a ${h}x${w} feature map from ${featureShape[0]}x${featureShape[1]} images, too small for a ${conv.kernel}x${conv.kernel} ${conv.padding} convolution${spec.pool !== 'none' ? ` and ${spec.poolSize}x${spec.poolSize} pooling` : ''}: use larger images or fewer conv layers`,
         );
