@@ -41,11 +41,14 @@ let pendingChoice: string | undefined;
 
 /**
  * Selects and initializes the training backend once per thread (idempotent: later calls with the
- * same choice return the same info; works in worker threads, where the wasm binary is read from
+ * same choice, or with `auto`, return the same info; an explicit other choice switches; works in worker threads, where the wasm binary is read from
  * node_modules). Prints nothing: callers print {@link describeBackend}.
  */
 export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const opts = parseOptions(optionsSchema, options, 'BackendOptions');
+  // `auto` keeps whatever this thread already chose: estimators call initBackend() before every
+  // fit, and that must not undo a caller's initBackend({ backend: 'cpu' }).
+  if (opts.backend === 'auto' && pending) return pending;
   const fromEnv = process.env.GROWSET_BACKEND;
   let choice: string = opts.backend;
   if (choice === 'auto' && fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'auto') {
