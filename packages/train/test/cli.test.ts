@@ -77,6 +77,8 @@ describe('growset train', () => {
         encoding: 'utf8',
         cwd: dir,
         timeout: 120_000,
+        // Pinned, so the expected backend holds whether or not tfjs-node is installed.
+        env: { ...process.env, GROWSET_BACKEND: 'wasm' },
       },
     );
     expect(run.status, run.stderr).toBe(0);

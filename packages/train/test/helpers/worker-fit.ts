@@ -1,5 +1,5 @@
-// Runs inside a worker thread (see backend.test.ts): initializes the backend there, twice, and
-// fits a small CNN, whose gradients need growset's wasm kernels.
+// Runs inside a worker thread (see backend.test.ts): initializes the backend there (auto), twice,
+// and fits a small CNN, whose gradients need growset's wasm kernels.
 import { parentPort } from 'node:worker_threads';
 import { Rng } from '@growset/core';
 import { cnn, initBackend } from '../../src/index.ts';
@@ -13,6 +13,7 @@ const proba = await estimator.predictProba(tinyImages(6, 6, 'worker-query'));
 estimator.dispose();
 parentPort?.postMessage({
   backend: first.name,
+  skipped: first.skipped,
   sameInfo: first === second,
   kernels: first.kernels,
   fitBackend: result.backend,

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { parseOptions } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface BackendOptions {
   /**
    * Backend to use. `auto` takes the first that loads of `tensorflow` (`@tensorflow/tfjs-node`,
-   * when installed), `wasm`, `cpu`. The environment variable `GROWSET_BACKEND` overrides `auto`.
+   * when installed, and only in the main thread), `wasm`, `cpu`. The environment variable `GROWSET_BACKEND` overrides `auto`.
    * @default 'auto'
    */
   backend?: BackendName | 'auto';
@@ -64,10 +65,22 @@ export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> 
   return pending;
 }
 
+/**
+ * Why `auto` does not load tfjs-node in a worker thread: its native addon fails or crashes in the
+ * second and later worker threads of a process (tfjs issues 2079, 8388), so a study's workers
+ * would end up on different backends, or die. An explicit choice still loads it.
+ */
+export const NATIVE_IN_WORKER =
+  '@tensorflow/tfjs-node is not loaded in a worker thread by `auto` (its native addon fails in the second and later worker threads of a process: tfjs issues 2079, 8388); choose it explicitly to try anyway';
+
 async function select(choice: BackendName | 'auto'): Promise<BackendInfo> {
   const order: readonly BackendName[] = choice === 'auto' ? BACKENDS : [choice];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
+    if (choice === 'auto' && name === 'tensorflow' && !isMainThread) {
+      skipped.push({ backend: name, reason: NATIVE_IN_WORKER });
+      continue;
+    }
     try {
       return { ...(await activate(name)), skipped };
     } catch (error) {
