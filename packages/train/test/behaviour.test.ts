@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, mlp, type TrainResult } from '../src/index.ts';
 import { trainNetwork } from '../src/internals/loop/fit.ts';
-import { DropoutLayer } from '../src/internals/models/layers.ts';
+import { BatchNormLayer, DropoutLayer } from '../src/internals/models/layers.ts';
 import { buildLayers, Network } from '../src/internals/models/network.ts';
 import { type MlpSpec, mlpSchema } from '../src/internals/models/spec.ts';
 import { blobs } from './helpers/data.ts';
@@ -151,6 +151,35 @@ describe('dropout', () => {
     const dropped = await fit(0.5);
     expect(plain.same && dropped.same).toBe(true);
     expect(dropped.loss).toBeGreaterThan(plain.loss);
+  });
+});
+
+describe('batch normalization at inference', () => {
+  it('holds the batch statistics after the first step (cumulative average), not (0, 1) moved by 1%', () => {
+    const layer = new BatchNormLayer(3);
+    const values = Float32Array.from({ length: 12 }, (_, i) => 5 + ((i * 7) % 5));
+    tf.tidy(() => {
+      const x = tf.tensor2d(values, [4, 3]);
+      layer.forward(x, [tf.ones([3]), tf.zeros([3])], { training: true });
+      const { mean, variance } = tf.moments(x, 0);
+      const [movingMean, movingVar] = layer.getState();
+      expect(Array.from(movingMean!.dataSync())).toEqual(Array.from(mean.dataSync()));
+      const unbiased = Array.from(variance.dataSync(), (v) => (v * 4) / 3);
+      Array.from(movingVar!.dataSync()).forEach((v, j) => {
+        expect(v).toBeCloseTo(unbiased[j]!, 5);
+      });
+    });
+    layer.dispose();
+  });
+
+  it('a 30-sample batch-norm MLP on unscaled features predicts its training data in inference mode', async () => {
+    const train = blobs(30, 8, 3, 'bn-30', 1.2);
+    for (let i = 0; i < train.x.length; i++) train.x[i] = train.x[i]! * 3 + 5;
+    const estimator = mlp({ hidden: [32], batchNorm: true, epochs: 20, batchSize: 32, learningRate: 0.01 });
+    await estimator.fit(train, { rng: Rng.create(1) });
+    // With moving statistics still near (0, 1) after 20 steps at 0.99, this was 0.57.
+    expect((await estimator.score(train)).accuracy).toBeGreaterThanOrEqual(0.9);
+    estimator.dispose();
   });
 });
 

@@ -291,6 +291,19 @@ const networkCases: NetworkCase[] = [
     soft: true,
   },
   {
+    name: 'cnn relu, 4 filters on odd sizes (SIMD filter and fused pool/ReLU gradients on wasm), stride 2 same',
+    spec: cnn({
+      conv: [
+        { filters: 4, kernel: 3, stride: 1, padding: 'valid' },
+        { filters: 4, kernel: 3, stride: 2, padding: 'same' },
+      ],
+      pool: 'max',
+    }),
+    featureShape: [13, 12, 2],
+    classes: 3,
+    batch: 2,
+  },
+  {
     name: 'cnn linear, avg pool',
     spec: cnn({
       conv: [{ filters: 3, kernel: 3, stride: 2, padding: 'same' }],

@@ -193,17 +193,25 @@ export class DropoutLayer implements Layer {
   }
 }
 
-/** Batch normalization over the batch axis (features last), with moving statistics for inference. */
+/**
+ * Batch normalization over the batch axis (features last), with moving statistics for inference:
+ * the cumulative average of the batch statistics over the first `1 / (1 - momentum)` steps, then an
+ * exponential average with `momentum` (PyTorch's 0.1 update rate). Keras's 0.99 from zero/one,
+ * with the few steps a small data set gives, left inference normalizing with statistics far from
+ * the data's (a 30-sample MLP scored 57% on its own training data in inference mode, 100% in
+ * training mode).
+ */
 export class BatchNormLayer implements Layer {
   readonly name = 'batchNorm';
   readonly params: ParamSpec[];
   readonly outputShape: number[];
   #movingMean: tf.Tensor;
   #movingVar: tf.Tensor;
+  #updates = 0;
 
   constructor(
     readonly features: number,
-    readonly momentum = 0.99,
+    readonly momentum = 0.9,
     readonly epsilon = 1e-3,
   ) {
     this.params = [
@@ -227,12 +235,12 @@ export class BatchNormLayer implements Layer {
     const y = tf.add(tf.mul(xHat, gamma), beta);
     const n = x.shape[0] ?? 1;
     const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-    const nextMean = tf.keep(
-      tf.add(tf.mul(this.#movingMean, this.momentum), tf.mul(mean, 1 - this.momentum)),
-    );
-    const nextVar = tf.keep(
-      tf.add(tf.mul(this.#movingVar, this.momentum), tf.mul(unbiased, 1 - this.momentum)),
-    );
+    // A cumulative average over the first updates, then an exponential one: the statistics are
+    // the data's from the first step on, instead of creeping from (0, 1) at `1 - momentum` per step.
+    this.#updates++;
+    const rate = Math.max(1 - this.momentum, 1 / this.#updates);
+    const nextMean = tf.keep(tf.add(tf.mul(this.#movingMean, 1 - rate), tf.mul(mean, rate)));
+    const nextVar = tf.keep(tf.add(tf.mul(this.#movingVar, 1 - rate), tf.mul(unbiased, rate)));
     this.#movingMean.dispose();
     this.#movingVar.dispose();
     this.#movingMean = nextMean;
