@@ -98,14 +98,13 @@ function tfTrain(
   const history: Float32Array[][] = [];
   for (const step of grads) {
     tf.tidy(() => {
-      const named: tf.NamedTensorMap = {};
-      vars.forEach((v, k) => {
+      const named = vars.map((v, k) => {
         const g = tf.tensor(step[k]!, SHAPES[k]!);
-        named[v.name] = REGULARIZED[k] ? tf.add(g, penaltyGrad(v)) : g;
+        return { name: v.name, tensor: REGULARIZED[k] ? tf.add(g, penaltyGrad(v)) : g };
       });
       optimizer.applyGradients(named);
     });
-    history.push(vars.map((v) => v.dataSync().slice()));
+    history.push(vars.map((v) => Float32Array.from(v.dataSync())));
   }
   optimizer.dispose();
   for (const v of vars) v.dispose();
@@ -127,7 +126,7 @@ function ours(
   grads.forEach((step, t) => {
     const g = step.map((values, k) => tf.tensor(values, SHAPES[k]!));
     params = varyRate ? optimizer.apply(params, g, lrAt(lr, t + 1)) : optimizer.apply(params, g);
-    history.push(params.map((p) => p.dataSync().slice()));
+    history.push(params.map((p) => Float32Array.from(p.dataSync())));
   });
   optimizer.dispose();
   for (const p of params) p.dispose();
