@@ -13,7 +13,7 @@
 import { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/index.ts';
+import { initBackend, profileKernels } from '../src/index.ts';
 import {
   ActivationLayer,
   BatchNormLayer,
@@ -147,6 +147,9 @@ const layerCases: LayerCase[] = [
       [8, 9, 4, 8, 3, 1, 'same', 'relu'],
       [6, 6, 1, 5, 1, 1, 'valid', 'relu'],
       [5, 5, 2, 3, 5, 1, 'valid', 'tanh'],
+      // filters a multiple of 4 (the SIMD filter gradient on wasm) with uneven 'same' padding
+      [7, 7, 4, 4, 2, 2, 'same', 'relu'],
+      [6, 7, 3, 8, 4, 2, 'same', 'linear'],
     ] as const
   ).map(([h, w, ch, filters, kernel, stride, padding, activation]) => ({
     name: `conv ${h}x${w}x${ch} -> ${filters} k${kernel} s${stride} ${padding} ${activation}`,
@@ -191,6 +194,8 @@ interface NetworkCase {
   classes: number;
   batch: number;
   soft?: boolean;
+  /** growset-only kernels the backward pass must run on wasm (so the check covers them), and not elsewhere. */
+  wasmKernels?: string[];
 }
 
 const mlp = (o: object) => mlpSchema.parse({ model: 'mlp', ...o });
@@ -236,6 +241,7 @@ const networkCases: NetworkCase[] = [
   },
   {
     name: 'cnn relu + max pool on odd sizes (fused pool/ReLU gradient on wasm), dense, dropout',
+    wasmKernels: ['GrowsetMaxPoolReluGrad', 'GrowsetConv2DFilterBiasGrad'],
     spec: cnn({ conv: [3], pool: 'max', dense: [4], dropout: 0.25 }),
     featureShape: [7, 7, 2],
     classes: 3,
@@ -243,6 +249,7 @@ const networkCases: NetworkCase[] = [
   },
   {
     name: 'cnn tanh, stride 2 same then valid, no pooling',
+    wasmKernels: ['GrowsetConv2DFilterBiasGrad'],
     spec: cnn({
       conv: [
         { filters: 4, kernel: 3, stride: 2, padding: 'same' },
@@ -284,6 +291,7 @@ const networkCases: NetworkCase[] = [
   },
   {
     name: 'cnn relu, filters multiple of 4 (SIMD filter gradient on wasm), two max pools',
+    wasmKernels: ['GrowsetMaxPoolReluGrad', 'GrowsetConv2DFilterBiasGrad'],
     spec: cnn({ conv: [4, { filters: 8, kernel: 3, padding: 'same' }], pool: 'max' }),
     featureShape: [10, 10, 1],
     classes: 3,
@@ -292,6 +300,7 @@ const networkCases: NetworkCase[] = [
   },
   {
     name: 'cnn relu, 4 filters on odd sizes (SIMD filter and fused pool/ReLU gradients on wasm), stride 2 same',
+    wasmKernels: ['GrowsetMaxPoolReluGrad', 'GrowsetConv2DFilterBiasGrad'],
     spec: cnn({
       conv: [
         { filters: 4, kernel: 3, stride: 1, padding: 'valid' },
@@ -322,7 +331,7 @@ const networkCases: NetworkCase[] = [
  * weights, one-hot or soft targets, dropout masks from the step's Rng) against finite differences
  * of the float64 reference over every parameter.
  */
-function checkNetwork(backend: string, c: NetworkCase): void {
+async function checkNetwork(backend: string, c: NetworkCase): Promise<void> {
   const rng = Rng.create(`network-${c.name}`);
   const layers = buildLayers(c.spec, c.featureShape, c.classes);
   const net = new Network(layers, rng.fork('init'));
@@ -337,15 +346,22 @@ function checkNetwork(backend: string, c: NetworkCase): void {
     const targets = targetRows(rng, n, c.classes, c.soft === true);
     const weights = uniform32(rng, n, 0.2, 2);
     const stepSeed = `${c.name}-step`;
-    const ours = tf.tidy(() => {
-      const r = net.step(
-        tf.tensor(x, [n, ...c.featureShape]),
-        tf.tensor2d(targets, [n, c.classes]),
-        tf.tensor1d(weights),
-        Rng.create(stepSeed),
-      );
-      return { lossSum: r.lossSum.dataSync()[0]!, grads: r.grads.map((g) => g.dataSync()) };
-    });
+    const profile = await profileKernels(() =>
+      tf.tidy(() => {
+        const r = net.step(
+          tf.tensor(x, [n, ...c.featureShape]),
+          tf.tensor2d(targets, [n, c.classes]),
+          tf.tensor1d(weights),
+          Rng.create(stepSeed),
+        );
+        return { lossSum: r.lossSum.dataSync()[0]!, grads: r.grads.map((g) => g.dataSync()) };
+      }),
+    );
+    const ours = profile.result;
+    for (const kernel of c.wasmKernels ?? []) {
+      const calls = profile.kernels.find((k) => k.kernel === kernel)?.calls ?? 0;
+      expect(calls > 0, `${kernel} runs on wasm only`).toBe(backend === 'wasm');
+    }
     const maskRng = Rng.create(stepSeed);
     const masks = layers.flatMap((layer) =>
       layer instanceof DropoutLayer ? [dropoutMask(layer.rate, n * sizeOf(layer.outputShape), maskRng)] : [],
@@ -387,8 +403,8 @@ describe.each(['wasm', 'cpu'] as const)(
       expect(tf.memory().numTensors).toBe(before);
     });
 
-    it.each(networkCases.map((c) => [c.name, c] as const))('network: %s', (_name, c) => {
-      checkNetwork(backend, c);
+    it.each(networkCases.map((c) => [c.name, c] as const))('network: %s', async (_name, c) => {
+      await checkNetwork(backend, c);
     });
 
     it('regularizes weights and kernels only, not biases or batch-norm parameters', () => {
