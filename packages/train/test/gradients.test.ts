@@ -14,6 +14,7 @@ import { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, profileKernels } from '../src/index.ts';
+import { trainNetwork } from '../src/internals/loop/fit.ts';
 import {
   ActivationLayer,
   BatchNormLayer,
@@ -419,6 +420,68 @@ describe.each(['wasm', 'cpu'] as const)(
     });
   },
 );
+
+describe('one full-batch SGD epoch of the training loop', () => {
+  it('moves every parameter by -lr * (float64 gradient of the class- and sample-weighted loss + L2 term)', async () => {
+    await initBackend({ backend: 'wasm' });
+    const n = 12;
+    const k = 3;
+    const rng = Rng.create('loop-epoch');
+    const data = {
+      x: uniform32(rng, n * 4, -1.5, 1.5),
+      y: Int32Array.from({ length: n }, (_, i) => (i < 6 ? 0 : i < 10 ? 1 : 2)),
+      featureShape: [4],
+      classes: ['a', 'b', 'c'],
+      sampleWeight: uniform32(rng, n, 0.5, 3),
+    };
+    const spec = mlpSchema.parse({
+      model: 'mlp',
+      hidden: [5],
+      activation: 'tanh',
+      optimizer: 'sgd',
+      learningRate: 0.3,
+      epochs: 1,
+      batchSize: n,
+      classWeight: 'balanced',
+      l2: 0.02,
+    });
+    const layers = buildLayers(spec, data.featureShape, k);
+    const net = new Network(layers, rng.fork('init'));
+    const before = net.params.map((p) => Float32Array.from(p.dataSync()));
+    const shapes = net.params.map((p) => p.shape);
+    const regularized = net.regularized;
+    await trainNetwork(net, data, { ...spec }, { rng: rng.fork('loop') });
+    const after = net.params.map((p) => Float32Array.from(p.dataSync()));
+    net.dispose();
+    // Loss weights: sample weight x balanced class weight n / (k * count), rescaled to mean 1.
+    const counts = [6, 4, 2];
+    const raw = Array.from(data.y, (c, i) => data.sampleWeight[i]! * (n / (k * counts[c]!)));
+    const mean = raw.reduce((a, b) => a + b, 0) / n;
+    const w64 = t64(
+      raw.map((w) => w / mean),
+      [n],
+    );
+    const targets = new Float64Array(n * k);
+    data.y.forEach((c, i) => {
+      targets[i * k + c] = 1;
+    });
+    const p64 = before.map((v, i) => t64(v, shapes[i]!));
+    const loss = () =>
+      networkLoss64(layers, p64, t64(data.x, [n, 4]), { v: targets, shape: [n, k] }, w64, []);
+    const grads = finiteDifferences(p64, loss);
+    // The step itself (after - before), so the tolerance is relative to the update's size.
+    after.forEach((values, i) => {
+      const b = before[i]!;
+      const step = Float64Array.from(values, (w, j) => w - b[j]!);
+      const expected = Float64Array.from(
+        b,
+        (w, j) => -0.3 * (grads[i]![j]! + (regularized[i] ? 2 * 0.02 * w : 0)),
+      );
+      expect(maxAbs(expected), `parameter ${i} moves`).toBeGreaterThan(1e-3);
+      expectClose('wasm', `parameter ${i}'s step in one epoch`, step, expected);
+    });
+  });
+});
 
 describe('cnn geometry', () => {
   it('builds a cnn whose convolution output holds exactly one pooling window, and rejects one that holds none', () => {
