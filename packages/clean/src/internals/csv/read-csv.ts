@@ -136,7 +136,7 @@ type Options = z.output<typeof optionsSchema>;
 const NO_LINEAGE: readonly LineageStep[] = Object.freeze([]);
 
 /**
- * A streaming CSV source on csv-parse. Each data row becomes a tabular sample (cells are strings,
+ * A streaming CSV source. Each data row becomes a tabular sample (cells are strings,
  * missing cells `null`) with its file, line and row number as `source`; the `label` column
  * becomes the sample's label.
  *
