@@ -80,11 +80,11 @@ export function writeCsv(
             ];
             pending += line(header);
           }
-          let unknown: string[] | undefined;
+          const unknown: string[] = [];
           for (const column in values) {
-            if (!known.has(column)) (unknown ??= []).push(column);
+            if (!known.has(column)) unknown.push(column);
           }
-          if (unknown !== undefined) {
+          if (unknown.length > 0) {
             ctx.quarantine(sample, 'unexpected column', {
               detail: `column(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')} not in the CSV header`,
             });
