@@ -137,6 +137,11 @@ export class CsvRecordReader {
     this.#commentBytes = o.comment === null ? undefined : Buffer.from(o.comment, this.#encoding);
   }
 
+  /** The encoding the bytes are read with (a byte order mark found at the start sets it). */
+  get encoding(): EngineOptions['encoding'] {
+    return this.#encoding;
+  }
+
   /** Parses a chunk, handing the records and errors it completes to the sink. */
   write(chunk: Buffer): void {
     if (chunk.length === 0) return;
