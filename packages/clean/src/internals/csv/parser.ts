@@ -136,7 +136,7 @@ export class CsvParser {
     const recode = mode === 'recode';
     const delimiter = recode ? toLatin1(o.delimiter) : o.delimiter;
     const quote = o.quote === null ? null : recode ? toLatin1(o.quote) : o.quote;
-    const escape = o.escape === null ? null : recode ? toLatin1(o.escape) : o.escape;
+    const escapeChar = o.escape === null ? null : recode ? toLatin1(o.escape) : o.escape;
     const comment = o.comment === null ? null : recode ? toLatin1(o.comment) : o.comment;
     const len = s.length;
     const info = this.info;
@@ -160,7 +160,7 @@ export class CsvParser {
     while (pos < len) {
       if (nextLf < pos) nextLf = indexOr(s, '\n', pos, len);
       if (nextCr < pos) nextCr = indexOr(s, '\r', pos, len);
-      const e = nextLf < nextCr ? nextLf : nextCr;
+      const e = Math.min(nextLf, nextCr);
       let termLen = 0;
       if (e < len) {
         if (s.charCodeAt(e) === CR) {
@@ -192,7 +192,7 @@ export class CsvParser {
         push(fields);
         continue;
       }
-      const r = slowRecord(s, pos, line, final, delimiter, quote, escape);
+      const r = slowRecord(s, pos, line, final, delimiter, quote, escapeChar);
       if (r.kind === 'more') {
         this.state.quoting = r.quoting;
         break;
@@ -223,11 +223,11 @@ function slowRecord(
   final: boolean,
   delimiter: string,
   quote: string,
-  escape: string | null,
+  escapeChar: string | null,
 ): Slow {
   const len = s.length;
   const qc = quote.charCodeAt(0);
-  const ec = escape === null ? -1 : escape.charCodeAt(0);
+  const ec = escapeChar === null ? -1 : escapeChar.charCodeAt(0);
   const dc = delimiter.charCodeAt(0);
   const dlen = delimiter.length;
   const isDelimiter = (i: number) => s.charCodeAt(i) === dc && (dlen === 1 || s.startsWith(delimiter, i));
