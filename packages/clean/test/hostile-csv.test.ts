@@ -184,6 +184,14 @@ describe('hostile CSV: quoting, ragged rows, headers, huge fields', () => {
     expect(report.renamedColumns).toMatchObject({ 'column 3': 'column3', 'column 5': 'column5' });
   });
 
+  it('keeps header names that are object keys with a meaning (__proto__, constructor) as plain columns', async () => {
+    const { items } = await read(utf8('__proto__,constructor,"a""b"\n1,2,3\n'));
+    const row = items[0]!.payload.values;
+    expect(Object.keys(row)).toEqual(['__proto__', 'constructor', 'a"b']);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(row.__proto__).toBe('1');
+  });
+
   it('keeps a 300 KB quoted field with quotes and line breaks inside, whatever the chunk size', async () => {
     const huge = `${'word, "quoted"\n'.repeat(20_000)}end`;
     const csv = `id,text\n1,"${huge.replaceAll('"', '""')}"\n2,short\n`;
