@@ -149,6 +149,11 @@ describe('hostile CSV: nothing to read', () => {
     });
   }
 
+  it('warns about an empty headerless file too', async () => {
+    const { report } = await read(Buffer.alloc(0), { file: 'none.csv', header: false, columns: ['a'] });
+    expect(report.warnings).toEqual(['none.csv: the file is empty (no header, no rows)']);
+  });
+
   it('reads a header alone as zero rows, without a warning', async () => {
     const { items, report } = await read(utf8('a;b;c\n'));
     expect(items).toEqual([]);

@@ -463,10 +463,13 @@ class CsvRows implements CsvSink {
         `${file} line ${header.line}: the header cannot be read (${header.reason}: ${header.detail}); its ${this.#row} row(s) were quarantined`,
       ];
     }
-    if (!this.#opts.header || this.#header !== undefined) return [];
+    const nothing = this.#opts.header ? this.#header === undefined : this.#row === 0;
+    if (!nothing) return [];
     if (bytes === 0) return [`${file}: the file is empty (no header, no rows)`];
     if (bom && bytes <= 3) return [`${file}: the file holds only a byte order mark (no header, no rows)`];
-    return [`${file}: no header found (only blank or comment lines), no rows`];
+    return [
+      `${file}: ${this.#opts.header ? 'no header found' : 'no records'} (only blank or comment lines), no rows`,
+    ];
   }
 
   #expectingHeader(): boolean {
