@@ -82,6 +82,15 @@ describe('hostile CSV: encodings and byte order marks', () => {
     expect(report.dialect).toMatchObject({ delimiter: ';', encoding: 'utf16le', bom: true });
   });
 
+  it('keeps the last record of a UTF-16 file cut in the middle of a character', async () => {
+    const full = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n3,4', 'utf16le')]);
+    const { items } = await read(full.subarray(0, full.length - 1), {}, 3);
+    expect(values(items)).toEqual([
+      { a: '1', b: '2' },
+      { a: '3', b: null },
+    ]);
+  });
+
   it('quarantines every row of UTF-16 without a byte order mark, saying NUL bytes point to UTF-16', async () => {
     const bytes = Buffer.from('a,b\n1,2\n3,4\n', 'utf16le');
     const { items, quarantine, report } = await read(bytes, { file: 'no-bom16.csv' });

@@ -93,7 +93,8 @@ export class CsvParser {
     let cut = data.length;
     if (encoding === 'utf16le') cut &= ~1;
     else if (encoding === 'utf8' && !end) cut = completeUtf8Length(data);
-    const final = end && cut === data.length;
+    // At the end everything left is final (a stray odd byte of UTF-16 is dropped by decoding).
+    const final = end;
     const head = data.subarray(0, cut);
     // How string offsets map back to bytes: identity (ASCII, Latin-1), x2 (UTF-16) or measured.
     // Invalid UTF-8 is parsed as Latin-1 (1 byte per char; CSV syntax is ASCII, which UTF-8 never
