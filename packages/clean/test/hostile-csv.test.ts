@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MemoryQuarantine, pipeline, type TabularSample } from '@growset/core';
+import { fromIterable, MemoryQuarantine, pipeline, type TabularSample, writeCsv } from '@growset/core';
 import { describe, expect, it } from 'vitest';
 import { type CsvReport, type ReadCsvOptions, readCsv, sniffDialect } from '../src/index.ts';
 import { chunked, tempDir } from './helpers.ts';
@@ -282,6 +282,58 @@ describe('hostile CSV: dialects', () => {
       delimiter: ';',
       decimal: '.',
     });
+  });
+});
+
+describe('hostile CSV: written by writeCsv, read back by readCsv', () => {
+  it('round-trips cells holding delimiters, quotes, CR, LF and CRLF, numbers, booleans and a lone empty cell', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const cells = [
+        'plain',
+        'a,b',
+        'say "hi"',
+        'cr\ronly',
+        'lf\nonly',
+        'crlf\r\nboth',
+        'semi;colon',
+        'tab\there',
+      ];
+      const rows: TabularSample[] = cells.map((text, i) => ({
+        id: `r${i}`,
+        label: i % 2 === 0 ? 'even' : 'odd',
+        payload: { kind: 'tabular', values: { text, n: i + 0.5, flag: i % 3 === 0, empty: null } },
+        lineage: [],
+      }));
+      const path = join(dir, 'round.csv');
+      await pipeline(fromIterable('rows', rows), writeCsv(path)).run();
+      const back = readCsv(path, { label: 'label', trim: false });
+      const { items } = await pipeline(back).collect();
+      expect(back.report().dialect.delimiter).toBe(',');
+      expect(items.map((s) => [s.label, s.payload.values])).toEqual(
+        rows.map((r) => [
+          r.label,
+          {
+            text: r.payload.values.text,
+            n: String(r.payload.values.n),
+            flag: String(r.payload.values.flag),
+            empty: null,
+          },
+        ]),
+      );
+      const single = join(dir, 'single.csv');
+      await pipeline(
+        fromIterable('rows', [
+          { id: 'a', payload: { kind: 'tabular', values: { only: null } }, lineage: [] },
+          { id: 'b', payload: { kind: 'tabular', values: { only: 'x' } }, lineage: [] },
+        ] as TabularSample[]),
+        writeCsv(single, { labelColumn: false }),
+      ).run();
+      const singleBack = await pipeline(readCsv(single)).collect();
+      expect(singleBack.items.map((s) => s.payload.values.only)).toEqual([null, 'x']);
+    } finally {
+      await cleanup();
+    }
   });
 });
 
