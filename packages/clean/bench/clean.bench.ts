@@ -7,10 +7,15 @@
  *    must stay flat, not grow with the input;
  * 3. images/s of `checkImages` + dHash dedupe on 1,000 real images (MNIST digits, PNG and JPEG),
  *    against a bare sharp decode of the same images.
+ * 4. rows/s of CSV reading (`readCsv`), writing (`writeCsv`) and both (clean-csv's path) on the
+ *    same 200,000 x 10 CSV, against the implementation before the speed work (csv-parse record
+ *    reader, csv-stringify writer: copies kept in `bench/baseline/`), in the same process
+ *    (target ratio >= 2).
  *
  * Each pair of runs alternates baseline and ours; the best of CLEAN_BENCH_REPEATS (default 7) is
  * kept for each, so a busy machine disturbs both alike. Sizes: CLEAN_BENCH_ROWS (default 200000),
- * CLEAN_BENCH_MEMORY_MB (default 1024), CLEAN_BENCH_IMAGES (default 1000).
+ * CLEAN_BENCH_MEMORY_MB (default 1024), CLEAN_BENCH_IMAGES (default 1000). CLEAN_BENCH_PARTS
+ * (default `csv,speed,images,memory`) picks the parts to run.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,17 +23,29 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline as streamPipeline } from 'node:stream/promises';
-import { concurrentMap, type EncodedImage, fromIterable, pipeline, Rng, type Sample } from '@growset/core';
+import {
+  concurrentMap,
+  type EncodedImage,
+  fromIterable,
+  pipeline,
+  Rng,
+  type Sample,
+  type TabularSample,
+  writeCsv,
+} from '@growset/core';
 import { loadMnistClasses, MNIST_SIZE, syntheticCsv } from '@growset/fixtures';
 import { parse } from 'csv-parse';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { checkImages, dedupeImages, readCsv, validate } from '../src/index.ts';
+import { readCsv as readCsvBefore } from './baseline/read-csv.ts';
+import { writeCsv as writeCsvBefore } from './baseline/write-csv.ts';
 
 const ROWS = Number(process.env.CLEAN_BENCH_ROWS ?? 200_000);
 const MEMORY_MB = Number(process.env.CLEAN_BENCH_MEMORY_MB ?? 1024);
 const IMAGES = Number(process.env.CLEAN_BENCH_IMAGES ?? 1000);
 const REPEATS = Number(process.env.CLEAN_BENCH_REPEATS ?? 7);
+const PARTS = new Set((process.env.CLEAN_BENCH_PARTS ?? 'csv,speed,images,memory').split(','));
 
 const schema = z.object({
   f0: z.number(),
@@ -110,6 +127,73 @@ async function benchCsv(dir: string): Promise<void> {
       `ratio ${runs[k]!.run} / csv-parse: ${(rate(wall[k]!) / rate(wall[0]!)).toFixed(2)} wall, ${(rate(cpu[k]!) / rate(cpu[0]!)).toFixed(2)} CPU (target >= 0.5)`,
     );
   }
+}
+
+/** rows/s of reading, writing and both, now against before the speed work (bench/baseline). */
+async function benchCsvSpeed(dir: string): Promise<void> {
+  const file = join(dir, 'speed.csv');
+  const out = join(dir, 'speed-out.csv');
+  await streamPipeline(syntheticCsv(ROWS, Rng.create('bench')), createWriteStream(file));
+  const samples: TabularSample[] = [];
+  for await (const s of pipeline(readCsv(file, { label: 'label' })).start()) samples.push(s);
+  const count = async (run: Promise<{ out: number; quarantined: number }>) => {
+    const summary = await run;
+    if (summary.quarantined > 0) throw new Error(`unexpected quarantine: ${summary.quarantined}`);
+    return summary.out;
+  };
+  const runs = [
+    { run: 'csv-parse alone (reference)', fn: () => csvParseAlone(file) },
+    { run: 'read: before', fn: () => count(pipeline(readCsvBefore(file, { label: 'label' })).run()) },
+    { run: 'read: now', fn: () => count(pipeline(readCsv(file, { label: 'label' })).run()) },
+    {
+      run: 'write: before',
+      fn: () => count(pipeline(fromIterable('rows', samples), writeCsvBefore(out)).run()),
+    },
+    { run: 'write: now', fn: () => count(pipeline(fromIterable('rows', samples), writeCsv(out)).run()) },
+    {
+      run: 'read + write: before',
+      fn: () => count(pipeline(readCsvBefore(file, { label: 'label' }), writeCsvBefore(out)).run()),
+    },
+    {
+      run: 'read + write: now',
+      fn: () => count(pipeline(readCsv(file, { label: 'label' }), writeCsv(out)).run()),
+    },
+  ];
+  const wall = runs.map(() => [] as number[]);
+  const cpu = runs.map(() => [] as number[]);
+  for (const r of runs) await r.fn(); // warm-up
+  for (let i = 0; i < REPEATS; i++) {
+    for (const [k, r] of runs.entries()) {
+      const m = await measure(r.fn);
+      if (m.rows !== ROWS) throw new Error(`${r.run}: ${m.rows} rows instead of ${ROWS}`);
+      wall[k]!.push(m.wall);
+      cpu[k]!.push(m.cpu);
+    }
+  }
+  const rate = (ms: number[]) => ROWS / (best(ms) / 1000);
+  console.log(
+    `\nCSV speed: ${ROWS.toLocaleString('en')} rows x 10 columns, now vs before (bench/baseline), best of ${REPEATS}, alternating`,
+  );
+  console.table(
+    runs.map((r, k) => ({
+      run: r.run,
+      'rows/s (wall)': Math.round(rate(wall[k]!)),
+      'wall ms': Math.round(best(wall[k]!)),
+      'rows per CPU-s': Math.round(rate(cpu[k]!)),
+    })),
+  );
+  for (const [name, before, now] of [
+    ['read', 1, 2],
+    ['write', 3, 4],
+    ['read + write', 5, 6],
+  ] as const) {
+    console.log(
+      `ratio ${name} now / before: ${(rate(wall[now]!) / rate(wall[before]!)).toFixed(2)} wall, ${(rate(cpu[now]!) / rate(cpu[before]!)).toFixed(2)} CPU (target >= 2)`,
+    );
+  }
+  console.log(
+    `ratio read now / csv-parse alone: ${(rate(wall[2]!) / rate(wall[0]!)).toFixed(2)} wall, ${(rate(cpu[2]!) / rate(cpu[0]!)).toFixed(2)} CPU`,
+  );
 }
 
 /** A CSV stream of about `megabytes` MB: one generated block of rows repeated (generation is not what is measured). */
@@ -239,9 +323,10 @@ async function benchImages(): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'growset-clean-bench-'));
 try {
   console.log(`@growset/clean benchmark (Node ${process.version}, ${availableParallelism()} CPUs)`);
-  await benchCsv(dir);
-  await benchImages();
-  if (MEMORY_MB > 0) await benchMemory();
+  if (PARTS.has('csv')) await benchCsv(dir);
+  if (PARTS.has('speed')) await benchCsvSpeed(dir);
+  if (PARTS.has('images')) await benchImages();
+  if (PARTS.has('memory') && MEMORY_MB > 0) await benchMemory();
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

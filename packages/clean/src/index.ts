@@ -1,3 +1,4 @@
+export { type CsvDialect, DELIMITER_CANDIDATES, sniffDialect } from './internals/csv/dialect.ts';
 export {
   type CsvInput,
   type CsvReport,

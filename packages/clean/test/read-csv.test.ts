@@ -74,6 +74,36 @@ describe('readCsv on the dirty penguins fixture', () => {
   });
 });
 
+describe('readCsv line endings', () => {
+  it('ends a record at LF, CRLF and a lone CR mixed in one file, whatever the chunk size', async () => {
+    const ends = ['\n', '\r\n', '\r'];
+    let csv = 'a,b,label';
+    for (let i = 0; i < 150; i++) csv += `${ends[i % 3]}${i},${i * 2},c${i % 2}`;
+    csv += '\r\n';
+    const bytes = Buffer.from(csv);
+    for (const size of [1, 2, 3, 7, 4096]) {
+      const source = readCsv(chunked(bytes, size), { file: 'mixed.csv', label: 'label' });
+      const { items, quarantine } = await runAll<TabularSample>(source);
+      expect(quarantine.records).toEqual([]);
+      expect(items).toHaveLength(150);
+      expect(items.map((s) => s.source!.line)).toEqual(Array.from({ length: 150 }, (_, i) => i + 2));
+      expect(items[149]!.payload.values).toEqual({ a: '149', b: '298' });
+      expect(source.report()).toMatchObject({ rows: 150, lines: 151, blankLines: 0 });
+    }
+  });
+
+  it('keeps every line break inside quotes, and counts a blank line after a lone CR', async () => {
+    const source = readCsv(text('a,b\r"x\ry\r\nz",1\r\r2,3\n'), { file: 'cr.csv' });
+    const { items, quarantine } = await runAll<TabularSample>(source);
+    expect(quarantine.records).toEqual([]);
+    expect(items.map((s) => [s.source!.line, s.payload.values])).toEqual([
+      [2, { a: 'x\ry\r\nz', b: '1' }],
+      [6, { a: '2', b: '3' }],
+    ]);
+    expect(source.report()).toMatchObject({ rows: 2, lines: 6, blankLines: 1 });
+  });
+});
+
 describe('readCsv defects', () => {
   it('rejects a bad quote inside an unquoted field and resumes on the next line', async () => {
     const { items, quarantine } = await runAll<TabularSample>(

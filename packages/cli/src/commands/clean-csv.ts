@@ -19,6 +19,7 @@ import {
 } from '@growset/clean';
 import {
   errorMessage,
+  GrowsetError,
   pipeline,
   type Stage,
   type TabularSample,
@@ -39,7 +40,10 @@ export const cleanCsvCommand = defineCommand({
     '<file.csv> --out <dir> [--schema <module#export> | --infer] [--label <column>] [--impute mean|median|mode] [--drop-missing] [--json]',
   details: `
 Reads the CSV as a stream; ragged rows, bad or unterminated quoting and invalid UTF-8 go to
-quarantine with their line. With --schema (a module exporting a zod object schema, e.g.
+quarantine with their line. LF, CRLF and a lone CR all end a record. The delimiter (, ; tab |)
+and the decimal mark (3,5 in European spreadsheet exports) are detected unless --delimiter /
+--decimal force them; the summary says what was used. An empty file, a file holding only a byte
+order mark or an unreadable header ends with zero rows and a warning naming the file (exit 0). With --schema (a module exporting a zod object schema, e.g.
 schema.ts#schema) or --infer (a schema proposed from the first 1,000 rows, written to
 <out>/schema.ts), rows are validated with coercion. Exact duplicate rows are dropped; a copy
 with another label is quarantined. Writes <out>/clean.csv, <out>/quarantine.jsonl (one line per
@@ -50,7 +54,19 @@ rejected input with its reason) and <out>/cleaning-summary.json.`,
     schema: { type: 'string', value: 'MODULE#EXPORT', description: 'zod row schema to validate with' },
     infer: { type: 'boolean', description: 'infer a schema from the first rows and validate with it' },
     label: { type: 'string', value: 'COLUMN', description: 'column holding the class label' },
-    delimiter: { type: 'string', value: 'CHAR', description: 'field separator', default: ',' },
+    delimiter: {
+      type: 'string',
+      value: 'CHAR',
+      description:
+        'field separator: auto (detect , ; tab |), or the character (tab, comma, semicolon, pipe by name)',
+      default: 'auto',
+    },
+    decimal: {
+      type: 'string',
+      value: 'MARK',
+      description: 'decimal mark: auto, . or , (3,5 read as 3.5; point and comma by name)',
+      default: 'auto',
+    },
     encoding: {
       type: 'string',
       value: 'NAME',
@@ -94,17 +110,25 @@ rejected input with its reason) and <out>/cleaning-summary.json.`,
       throw new UsageError('`--min-class-count` needs `--label <column>`');
     }
     const csvOptions: ReadCsvOptions = {
-      delimiter: stringOption(args, 'delimiter') ?? ',',
+      delimiter: delimiterOption(stringOption(args, 'delimiter')),
+      decimal: decimalOption(stringOption(args, 'decimal')),
       encoding,
       ...(label === undefined ? {} : { label }),
     };
-    let columns: string[];
+    // An empty file or an unreadable header is bad data, not bad usage: the run goes on, reads
+    // zero rows (or quarantines them) and says why in a warning.
+    let columns: string[] | undefined;
     try {
-      columns = await readCsvHeader(file, { delimiter: csvOptions.delimiter, encoding });
+      columns = await readCsvHeader(file, {
+        delimiter: csvOptions.delimiter!,
+        decimal: csvOptions.decimal!,
+        encoding,
+      });
     } catch (error) {
-      throw new UsageError(errorMessage(error), { cause: error });
+      if (!(error instanceof GrowsetError && error.code === 'ERR_CSV')) throw error;
+      columns = undefined;
     }
-    if (label !== undefined && !columns.includes(label)) {
+    if (label !== undefined && columns !== undefined && !columns.includes(label)) {
       throw new UsageError(`--label: column \`${label}\` is not in ${file} (columns: ${columns.join(', ')})`);
     }
     await mkdir(out, { recursive: true });
@@ -159,11 +183,42 @@ rejected input with its reason) and <out>/cleaning-summary.json.`,
         quarantined: cleaning.totals.quarantined,
         files,
         reasons: summaryToJson(cleaning).reasons ?? [],
+        csv: summaryToJson(cleaning).csv ?? null,
+        warnings: cleaning.warnings,
       },
       text: `${formatCleaningSummary(cleaning, summary)}\n\nClean rows: ${files.clean}\nQuarantine: ${files.quarantine}\nSummary:    ${files.summary}${schemaFile ? `\nSchema:     ${schemaFile}` : ''}\n`,
     };
   },
 });
+
+const DELIMITER_NAMES: { [name: string]: string } = {
+  tab: '\t',
+  '\\t': '\t',
+  comma: ',',
+  semicolon: ';',
+  pipe: '|',
+  space: ' ',
+};
+
+/** `--delimiter`: `auto`, a name (tab, comma, semicolon, pipe, space, \t) or the text itself (1-8 characters). */
+function delimiterOption(value: string | undefined): string {
+  if (value === undefined || value === 'auto') return 'auto';
+  const delimiter = DELIMITER_NAMES[value.toLowerCase()] ?? value;
+  if (delimiter.length < 1 || delimiter.length > 8 || /[\r\n"]/.test(delimiter)) {
+    throw new UsageError(
+      `Expected \`--delimiter\` to be auto, tab, comma, semicolon, pipe or 1 to 8 characters (no quote or line break), got \`${value}\``,
+    );
+  }
+  return delimiter;
+}
+
+/** `--decimal`: `auto`, `.` / `point` or `,` / `comma`. */
+function decimalOption(value: string | undefined): '.' | ',' | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === '.' || value === 'point') return '.';
+  if (value === ',' || value === 'comma') return ',';
+  throw new UsageError(`Expected \`--decimal\` to be one of auto, . (point), , (comma), got \`${value}\``);
+}
 
 function choice<T extends string>(
   args: Parameters<typeof stringOption>[0],

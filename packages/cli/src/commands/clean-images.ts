@@ -17,7 +17,9 @@ export const cleanImagesCommand = defineCommand({
   usage:
     '<imagefolder> --out <dir> [--min-size N] [--max-pixels N] [--animated first-frame|quarantine] [--alpha keep|flatten] [--hash dhash|phash|none] [--threshold N] [--json]',
   details: `
-<imagefolder> holds one folder per class. Every image is decoded in full: empty, truncated,
+<imagefolder> holds one folder per class. Every entry that is not a folder is counted: symbolic
+links out of the folder (unless --follow-links), broken links, link loops, FIFOs and devices go to
+quarantine with the reason. Every image is decoded in full: empty, truncated,
 undecodable and non-image files, images under --min-size or over --max-pixels (checked from the
 header, before decoding) go to quarantine. CMYK and 16-bit images become 8-bit sRGB, animated
 images keep their first frame. Exact copies and near copies (perceptual hash within --threshold
@@ -53,6 +55,10 @@ to <out>/images (with manifest.jsonl), <out>/quarantine.jsonl plus the rejected 
       description: 'largest Hamming distance of near copies (0-32)',
       default: '2',
     },
+    'follow-links': {
+      type: 'boolean',
+      description: 'read files that symbolic links out of the folder point to (default: quarantine them)',
+    },
   },
   async run(args, io) {
     const dir = resolve(io.cwd, args.positionals[0]!);
@@ -70,7 +76,7 @@ to <out>/images (with manifest.jsonl), <out>/quarantine.jsonl plus the rejected 
     const hash = oneOf(args, 'hash', ['dhash', 'phash', 'none'] as const) ?? 'dhash';
     await mkdir(out, { recursive: true });
 
-    const source = readImageFolder(dir);
+    const source = readImageFolder(dir, { followLinksOutside: args.values['follow-links'] === true });
     const check = checkImages({
       minWidth: minSize,
       minHeight: minSize,

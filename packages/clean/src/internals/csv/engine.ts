@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { Parser } from 'csv-parse';
 import { endsWithCr, findLineEnd, type LineSpan, splitLines, startsWithLf } from './lines.ts';
+import { CsvParser } from './parser.ts';
 
 /** Options of the record reader (already validated). */
 export interface EngineOptions {
@@ -61,23 +61,6 @@ export interface EngineStats {
   lines: number;
 }
 
-/**
- * The part of csv-parse's parser we drive directly. `Parser#api` is the synchronous parsing core
- * behind csv-parse's stream and sync APIs (stable since csv-parse 5); using it lets us read the
- * line and byte counters at the moment each record is emitted, without a per-record info object.
- */
-interface CsvParseApi {
-  parse(
-    buf: Buffer | undefined,
-    end: boolean,
-    push: (record: string[]) => void,
-    close: () => void,
-  ): (Error & { code?: string; lines?: number; column?: number | string | null }) | undefined;
-  readonly info: { lines: number; bytes: number; empty_lines: number; comment_lines: number };
-  readonly state: { quoting: boolean };
-  readonly options: { encoding: BufferEncoding };
-}
-
 const RAW_LIMIT = 4096;
 
 const QUOTE_CODES: { [code: string]: string } = {
@@ -88,11 +71,11 @@ const QUOTE_CODES: { [code: string]: string } = {
 };
 
 /**
- * A streaming CSV record reader on csv-parse that never stops at bad input. Every record comes out
+ * A streaming CSV record reader (on {@link CsvParser}) that never stops at bad input. Every record comes out
  * with the physical lines it spans; every defect comes out as an {@link ErrorEvent} covering the
  * lines it spoiled, and reading resumes on the next line:
  *
- * - csv-parse's error (bad quoting) ends its parser; a new parser resumes after the bad line(s).
+ * - A parse error (bad quoting) ends its parser; a new parser resumes after the bad line(s).
  * - An unterminated quote would swallow the rest of the file: once a record grows past
  *   `maxRecordBytes` (or the file ends inside quotes), only the line where the record started is
  *   rejected and parsing resumes on the line after it.
@@ -103,9 +86,9 @@ const QUOTE_CODES: { [code: string]: string } = {
 export class CsvRecordReader {
   readonly stats: EngineStats = { blankLines: 0, commentLines: 0, lines: 0 };
   readonly #options: EngineOptions;
-  #encoding: BufferEncoding;
+  #encoding: EngineOptions['encoding'];
   #unit: 1 | 2;
-  #api!: CsvParseApi;
+  #api!: CsvParser;
   /** Absolute byte where the current parser's input starts, and the line before its first line. */
   #baseByte = 0;
   #baseLine = 0;
@@ -139,22 +122,24 @@ export class CsvRecordReader {
 
   #newParser(byte: number, lineBefore: number, bom: boolean): void {
     const o = this.#options;
-    const parser = new Parser({
+    this.#api = new CsvParser({
       delimiter: o.delimiter,
       quote: o.quote,
       escape: o.escape,
-      ...(o.comment === null ? {} : { comment: o.comment }),
+      comment: o.comment,
       encoding: this.#encoding,
       bom,
-      relax_column_count: true,
-      skip_empty_lines: true,
     });
-    this.#api = (parser as unknown as { api: CsvParseApi }).api;
     this.#baseByte = byte;
     this.#baseLine = lineBefore;
     this.#seenEmpty = 0;
     this.#seenComment = 0;
     this.#commentBytes = o.comment === null ? undefined : Buffer.from(o.comment, this.#encoding);
+  }
+
+  /** The encoding the bytes are read with (a byte order mark found at the start sets it). */
+  get encoding(): EngineOptions['encoding'] {
+    return this.#encoding;
   }
 
   /** Parses a chunk, handing the records and errors it completes to the sink. */
@@ -215,7 +200,7 @@ export class CsvRecordReader {
     this.#utf8Tail = chunk.subarray(body.length);
   }
 
-  /** csv-parse switches to UTF-16LE when it finds that BOM; follow it. */
+  /** The parser switches to UTF-16LE (or UTF-8) when it finds that byte order mark; follow it. */
   #syncEncoding(): void {
     const detected = this.#api.options.encoding;
     if (detected !== this.#encoding && (detected === 'utf16le' || detected === 'utf8')) {
@@ -482,7 +467,7 @@ function describe(
     };
   }
   const reason = QUOTE_CODES[code] ?? 'csv error';
-  // csv-parse counts lines from where its parser started: make them lines of the file.
+  // The parser counts lines from where it started: make them lines of the file.
   const message = (error?.message ?? code).replace(
     /\bline (\d+)/g,
     (_, n: string) => `line ${baseLine + Number(n)}`,
@@ -496,7 +481,7 @@ function describe(
   return { reason, detail: message };
 }
 
-/** csv-parse counts lines from where its parser started: make them lines of the file. */
+/** The parser counts lines from where it started: make them lines of the file. */
 function relines(message: string, baseLine: number): string {
   return message.replace(/\bline (\d+)/g, (_, n: string) => `line ${baseLine + Number(n)}`);
 }

@@ -12,7 +12,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 /**
- * Splits bytes into lines the way csv-parse counts them: `\r\n`, a lone `\r` and a lone `\n` each
+ * Splits bytes into lines the way the parser counts them: `\r\n`, a lone `\r` and a lone `\n` each
  * end one line. `unit` is the code unit size (2 for UTF-16LE, where a terminator is `0d 00` or
  * `0a 00`). A trailing partial line is returned with `next: undefined`; nothing is returned for the
  * empty remainder after a final terminator.

@@ -16,6 +16,7 @@ import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
 import { coerceCell, type FieldPlan } from '../schema/coerce.ts';
 import { RowValidator, type ValidateOptions, type ValidateReport } from '../schema/validate.ts';
 import { bump, type CleaningReport } from '../summary/reporting.ts';
+import { type CsvDialect, DECIMAL_COMMA, sniffDialect } from './dialect.ts';
 import {
   CsvRecordReader,
   type CsvSink,
@@ -25,10 +26,14 @@ import {
 } from './engine.ts';
 import { defaultColumns, normalizeHeader } from './header.ts';
 
+/** Bytes read ahead to detect the dialect (less when 50 line breaks come sooner). */
+const SNIFF_BYTES = 64 << 10;
+
 const optionsSchema = z.strictObject({
   header: z.boolean().default(true),
   columns: z.array(z.string().min(1)).min(1).optional(),
-  delimiter: z.string().min(1).max(8).default(','),
+  delimiter: z.string().min(1).max(8).default('auto'),
+  decimal: z.enum(['.', ',', 'auto']).default('auto'),
   quote: z.union([z.string().length(1), z.literal(false)]).default('"'),
   escape: z.string().length(1).optional(),
   comment: z.string().min(1).max(8).optional(),
@@ -65,8 +70,19 @@ export interface ReadCsvOptions {
   header?: boolean;
   /** Column names: replace the header's (with `header: true`) or name the columns of a headerless file. @default the header, or `column1..N` */
   columns?: string[];
-  /** Field separator (1 to 8 characters), e.g. `;` or `\t`. @default ',' */
+  /**
+   * Field separator (1 to 8 characters), e.g. `;` or `\t`, or `'auto'`: detected from the first
+   * 50 records among `,` `;` tab `|` (see {@link sniffDialect}; `,` when none is found).
+   * @default 'auto'
+   */
   delimiter?: string;
+  /**
+   * Decimal mark of numbers. With `,` a cell that is a number with a decimal comma (`3,5`,
+   * `-0,25`, `1,5e3`) is read as `3.5`; thousands separators are not removed. `'auto'`: `,` when
+   * the delimiter is not `,` and more cells of the first records look like `3,5` than `3.5`.
+   * @default 'auto'
+   */
+  decimal?: '.' | ',' | 'auto';
   /** Quote character, or `false` for none. @default '"' */
   quote?: string | false;
   /** Escape character inside quotes. @default the quote character (RFC 4180 `""`) */
@@ -125,6 +141,13 @@ export interface CsvReport extends CleaningReport {
   missing: { [column: string]: number };
   /** The report of the validation done with the `schema` option, or `null`. */
   validation: ValidateReport | null;
+  /** How the file was read (delimiter, decimal mark, encoding) and what of it was detected. */
+  dialect: CsvDialect;
+  /**
+   * Problems with the file as a whole, each naming the file: empty, only a byte order mark, no
+   * header, a header that cannot be read. (Rows are still all accounted for in the counts.)
+   */
+  warnings: string[];
 }
 
 /** Input of {@link readCsv}: a file path, a Node.js readable stream or any async iterable of bytes. */
@@ -136,7 +159,7 @@ type Options = z.output<typeof optionsSchema>;
 const NO_LINEAGE: readonly LineageStep[] = Object.freeze([]);
 
 /**
- * A streaming CSV source on csv-parse. Each data row becomes a tabular sample (cells are strings,
+ * A streaming CSV source. Each data row becomes a tabular sample (cells are strings,
  * missing cells `null`) with its file, line and row number as `source`; the `label` column
  * becomes the sample's label.
  *
@@ -166,26 +189,115 @@ export function readCsv(
       report = emptyReport(opts, file);
       validator?.reset();
       report.validation = validator?.report ?? null;
-      const rows = new CsvRows(opts, file, ctx, report, validator);
-      const reader = new CsvRecordReader(engineOptions(opts), rows);
-      const stream =
-        typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
+      const input$ = openInput(input, opts);
       try {
-        for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-          reader.write(toBuffer(chunk, opts.encoding));
+        const head = await readHead(input$.chunks, opts);
+        report.dialect = head.dialect;
+        const rows = new CsvRows(opts, file, ctx, report, head.dialect, validator);
+        const reader = new CsvRecordReader(engineOptions(opts, head.dialect), rows);
+        for (const chunk of head.chunks) {
+          reader.write(chunk);
           for (const sample of rows.take()) yield sample;
+        }
+        if (!head.done) {
+          for (;;) {
+            const next = await input$.chunks.next();
+            if (next.done) break;
+            reader.write(toBuffer(next.value, opts.encoding));
+            for (const sample of rows.take()) yield sample;
+          }
         }
         reader.end();
         for (const sample of rows.take()) yield sample;
-      } finally {
-        if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
-          (stream as { destroy(): void }).destroy();
+        validator?.finish();
+        report.lines = reader.stats.lines;
+        report.blankLines += reader.stats.blankLines;
+        report.commentLines = reader.stats.commentLines;
+        report.dialect.encoding = reader.encoding;
+        for (const warning of rows.warnings(head.bytes, head.dialect.bom)) {
+          report.warnings.push(warning);
+          ctx.logger.warn(warning);
         }
+      } finally {
+        await input$.close();
       }
-      validator?.finish();
-      report.lines = reader.stats.lines;
-      report.blankLines += reader.stats.blankLines;
-      report.commentLines = reader.stats.commentLines;
+    },
+  };
+}
+
+/** The input as an iterator of chunks, and how to let go of it early. */
+function openInput(
+  input: CsvInput,
+  opts: Options,
+): { chunks: AsyncIterator<Uint8Array | string>; close(): Promise<void> } {
+  const stream =
+    typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
+  const chunks = (stream as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  return {
+    chunks,
+    async close() {
+      if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
+        (stream as { destroy(): void }).destroy();
+      } else await chunks.return?.();
+    },
+  };
+}
+
+/**
+ * Reads the first chunks (up to {@link SNIFF_BYTES}, or 50 line breaks) and detects the dialect
+ * from them: the byte order mark, then the delimiter and decimal mark that are `'auto'`.
+ */
+async function readHead(
+  chunks: AsyncIterator<Uint8Array | string>,
+  opts: Options,
+): Promise<{ chunks: Buffer[]; done: boolean; bytes: number; dialect: CsvDialect }> {
+  const head: Buffer[] = [];
+  let bytes = 0;
+  let breaks = 0;
+  let done = false;
+  const sniff = opts.delimiter === 'auto' || opts.decimal === 'auto';
+  while (bytes < (sniff ? SNIFF_BYTES : 4)) {
+    const next = await chunks.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = toBuffer(next.value, opts.encoding);
+    head.push(chunk);
+    bytes += chunk.length;
+    for (let i = chunk.indexOf(10); i !== -1 && breaks < 50; i = chunk.indexOf(10, i + 1)) breaks += 1;
+    if (breaks >= 50) break;
+  }
+  const all = head.length === 1 ? head[0]! : Buffer.concat(head);
+  let encoding = opts.encoding;
+  let skip = 0;
+  if (opts.bom && all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf) {
+    encoding = 'utf8';
+    skip = 3;
+  } else if (opts.bom && all.length >= 2 && all[0] === 0xff && all[1] === 0xfe) {
+    encoding = 'utf16le';
+    skip = 2;
+  }
+  const detected = sniff
+    ? sniffDialect(all.subarray(skip).toString(encoding), {
+        quote: opts.quote === false ? null : opts.quote,
+        comment: opts.comment ?? null,
+        header: opts.header,
+        complete: done,
+        ...(opts.delimiter === 'auto' ? {} : { delimiter: opts.delimiter }),
+        ...(opts.decimal === 'auto' ? {} : { decimal: opts.decimal }),
+      })
+    : { delimiter: opts.delimiter, decimal: opts.decimal as '.' | ',' };
+  return {
+    chunks: head,
+    done,
+    bytes: done ? bytes : Number.POSITIVE_INFINITY,
+    dialect: {
+      delimiter: detected.delimiter,
+      decimal: detected.decimal,
+      encoding,
+      bom: skip > 0,
+      detected: { delimiter: opts.delimiter === 'auto', decimal: opts.decimal === 'auto' },
     },
   };
 }
@@ -200,28 +312,38 @@ export async function readCsvHeader(
 ): Promise<string[]> {
   const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
   const collector = eventCollector();
-  const reader = new CsvRecordReader(engineOptions(opts), collector);
-  const stream =
-    typeof input === 'string' ? createReadStream(input, { highWaterMark: opts.chunkBytes }) : input;
   const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
+  const input$ = openInput(input, opts);
+  let bom = false;
   try {
-    for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
-      reader.write(toBuffer(chunk, opts.encoding));
+    const head = await readHead(input$.chunks, opts);
+    bom = head.dialect.bom;
+    const reader = new CsvRecordReader(engineOptions(opts, head.dialect), collector);
+    for (const chunk of head.chunks) {
+      reader.write(chunk);
       if (collector.events.length > 0) break;
+    }
+    while (collector.events.length === 0 && !head.done) {
+      const next = await input$.chunks.next();
+      if (next.done) break;
+      reader.write(toBuffer(next.value, opts.encoding));
     }
     if (collector.events.length === 0) reader.end();
   } finally {
-    if (typeof (stream as { destroy?: unknown }).destroy === 'function') {
-      (stream as { destroy(): void }).destroy();
-    }
+    await input$.close();
   }
   const first = collector.events[0];
-  if (first === undefined)
-    throw new GrowsetError(`${file}: the file is empty (no header)`, { code: 'ERR_CSV' });
+  if (first === undefined) {
+    throw new GrowsetError(
+      `${file}: ${bom ? 'the file holds only a byte order mark' : 'the file is empty'} (no header)`,
+      { code: 'ERR_CSV' },
+    );
+  }
   if (first.kind === 'error') {
-    throw new GrowsetError(`${file} line ${first.line}: the header cannot be read (${first.reason})`, {
-      code: 'ERR_CSV',
-    });
+    throw new GrowsetError(
+      `${file} line ${first.line}: the header cannot be read (${first.reason}: ${first.detail})`,
+      { code: 'ERR_CSV' },
+    );
   }
   const columns = opts.header
     ? (opts.columns ?? normalizeHeader(first.fields).columns)
@@ -239,6 +361,9 @@ class CsvRows implements CsvSink {
   readonly #na: Set<string>;
   /** Longest NA text: longer cells skip the set lookup (hashing every cell is not free). */
   readonly #naMax: number;
+  /** First characters (codes < 128) of the NA texts: a cell starting otherwise skips the lookup. */
+  readonly #naFirst = new Uint8Array(128);
+  #naOther = false;
   readonly #prefix: string;
   #header: string[] | undefined;
   #headerError: ErrorEvent | undefined;
@@ -249,10 +374,26 @@ class CsvRows implements CsvSink {
   readonly #validator: RowValidator | undefined;
   /** Coercion per header position, with a schema. */
   #plans: (FieldPlan | undefined)[] | undefined;
+  /** Cells of the row being read, by header position (reused). */
+  #cells: unknown[] = [];
+  /** Builds a row's values object from `#cells` (all rows share one object shape). */
+  #makeValues: (cells: readonly unknown[]) => { [column: string]: unknown } = () => ({});
   /** Schema columns the header lacks (validated as missing). */
   #missingColumns: (readonly [string, unknown])[] = [];
 
-  constructor(opts: Options, file: string, ctx: StageContext, report: CsvReport, validator?: RowValidator) {
+  readonly #delimiter: string;
+  readonly #decimalComma: boolean;
+
+  constructor(
+    opts: Options,
+    file: string,
+    ctx: StageContext,
+    report: CsvReport,
+    dialect: CsvDialect,
+    validator?: RowValidator,
+  ) {
+    this.#delimiter = dialect.delimiter;
+    this.#decimalComma = dialect.decimal === ',';
     this.#validator = validator;
     this.#opts = opts;
     this.#file = file;
@@ -260,6 +401,11 @@ class CsvRows implements CsvSink {
     this.#report = report;
     this.#na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
     this.#naMax = Math.max(0, ...[...this.#na].map((v) => v.length));
+    for (const v of this.#na) {
+      const code = v.charCodeAt(0);
+      if (code < 128) this.#naFirst[code] = 1;
+      else this.#naOther = true;
+    }
     this.#prefix = opts.idPrefix ?? `${basename(file)}#`;
     this.#ids = opts.id === undefined ? undefined : new Set();
     if (!opts.header) {
@@ -284,7 +430,7 @@ class CsvRows implements CsvSink {
     this.#row += 1;
     this.#report.rows += 1;
     if (this.#headerError) {
-      this.#rejectForHeader(line, fields.join(this.#opts.delimiter));
+      this.#rejectForHeader(line, fields.join(this.#delimiter));
       return;
     }
     if (this.#header === undefined) this.#setHeader(defaultColumns(fields.length), 0);
@@ -306,6 +452,24 @@ class CsvRows implements CsvSink {
     }
     const span = event.endLine > event.line ? ` (lines ${event.line}-${event.endLine})` : '';
     this.#quarantine(this.#rowId(), event.reason, event, `${event.detail}${span}`, event.field);
+  }
+
+  /** Problems with the file as a whole, once it has been read (`bytes`: its size, when known). */
+  warnings(bytes: number, bom: boolean): string[] {
+    const file = this.#file;
+    const header = this.#headerError;
+    if (header !== undefined) {
+      return [
+        `${file} line ${header.line}: the header cannot be read (${header.reason}: ${header.detail}); its ${this.#row} row(s) were quarantined`,
+      ];
+    }
+    const nothing = this.#opts.header ? this.#header === undefined : this.#row === 0;
+    if (!nothing) return [];
+    if (bytes === 0) return [`${file}: the file is empty (no header, no rows)`];
+    if (bom && bytes <= 3) return [`${file}: the file holds only a byte order mark (no header, no rows)`];
+    return [
+      `${file}: ${this.#opts.header ? 'no header found' : 'no records'} (only blank or comment lines), no rows`,
+    ];
   }
 
   #expectingHeader(): boolean {
@@ -363,6 +527,8 @@ class CsvRows implements CsvSink {
     }
     this.#labelIndex = o.label === undefined ? -1 : columns.indexOf(o.label);
     this.#idIndex = o.id === undefined ? -1 : columns.indexOf(o.id);
+    this.#cells = new Array(columns.length).fill(null);
+    this.#makeValues = rowMaker(columns, this.#labelIndex, this.#idIndex);
   }
 
   #rowId(): string {
@@ -383,35 +549,46 @@ class CsvRows implements CsvSink {
       this.#quarantine(
         this.#rowId(),
         'ragged row',
-        { line, raw: fields.join(this.#opts.delimiter) },
+        { line, raw: fields.join(this.#delimiter) },
         `expected ${header.length} fields as in the header, got ${fields.length}${span}`,
       );
       return undefined;
     }
     // With a schema, cells go straight into the coerced row the schema checks (no second object).
     const plans = this.#plans;
-    const values: { [column: string]: unknown } = {};
+    const cells = this.#cells;
     let label: string | null = null;
     let id: string | null = null;
     const trim = this.#opts.trim;
     const na = this.#na;
     const missing = this.#report.missing;
     const naMax = this.#naMax;
+    const naFirst = this.#naFirst;
+    const naOther = this.#naOther;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
       const text =
         trim && field.length > 0 && (field.charCodeAt(0) <= 32 || field.charCodeAt(field.length - 1) <= 32)
           ? field.trim()
           : field;
-      const cell = text.length <= naMax && na.has(text) ? null : text;
+      const first = text.charCodeAt(0);
+      let cell =
+        text.length <= naMax &&
+        (text.length === 0 || (first < 128 ? naFirst[first] === 1 : naOther)) &&
+        na.has(text)
+          ? null
+          : text;
+      if (this.#decimalComma && cell !== null && cell.indexOf(',') !== -1 && DECIMAL_COMMA.test(cell))
+        cell = cell.replace(',', '.');
       if (i === this.#labelIndex) label = cell;
       else if (i === this.#idIndex) id = cell;
       else {
         const plan = plans?.[i];
-        values[header[i]!] = plan === undefined ? cell : coerceCell(cell, plan);
+        cells[i] = plan === undefined ? cell : coerceCell(cell, plan);
         if (cell === null) bump(missing, header[i]!);
       }
     }
+    const values = this.#makeValues(cells);
     for (const [column, cell] of this.#missingColumns) values[column] = cell;
     const source = { file: this.#file, line, row: this.#row };
     const sampleId = id ?? this.#rowId();
@@ -499,9 +676,32 @@ class CsvRows implements CsvSink {
   }
 }
 
-function engineOptions(opts: Options): EngineOptions {
+/**
+ * A function building the values object of a row from its cells, as one object literal with the
+ * header's names (`label` and `id` positions left out): every row gets the same hidden class at
+ * once instead of growing one property at a time, which is several times faster for V8. Names
+ * are JSON-quoted; `__proto__` is a computed key so it stays an own property.
+ */
+function rowMaker(
+  columns: readonly string[],
+  labelIndex: number,
+  idIndex: number,
+): (cells: readonly unknown[]) => { [column: string]: unknown } {
+  const props = columns
+    .map((name, i) => {
+      if (i === labelIndex || i === idIndex) return undefined;
+      const key = JSON.stringify(name);
+      return `${name === '__proto__' ? `[${key}]` : key}: c[${i}]`;
+    })
+    .filter((p) => p !== undefined);
+  return new Function('c', `return { ${props.join(', ')} };`) as (cells: readonly unknown[]) => {
+    [column: string]: unknown;
+  };
+}
+
+function engineOptions(opts: Options, dialect: CsvDialect): EngineOptions {
   return {
-    delimiter: opts.delimiter,
+    delimiter: dialect.delimiter,
     quote: opts.quote === false ? null : opts.quote,
     escape: opts.quote === false ? null : (opts.escape ?? opts.quote),
     comment: opts.comment ?? null,
@@ -525,6 +725,14 @@ function emptyReport(opts: Options, file: string): CsvReport {
     commentLines: 0,
     missing: {},
     validation: null,
+    dialect: {
+      delimiter: opts.delimiter,
+      decimal: opts.decimal === ',' ? ',' : '.',
+      encoding: opts.encoding,
+      bom: false,
+      detected: { delimiter: opts.delimiter === 'auto', decimal: opts.decimal === 'auto' },
+    },
+    warnings: [],
   };
 }
 

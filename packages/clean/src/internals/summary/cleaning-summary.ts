@@ -1,4 +1,5 @@
 import { formatRunSummary, formatTable, type JsonObject, type RunSummary } from '@growset/core';
+import type { CsvDialect } from '../csv/dialect.ts';
 import type { CsvReport } from '../csv/read-csv.ts';
 import type { DedupeReport, DuplicateGroup } from '../dedupe/groups.ts';
 import type { ImagesReport } from '../images/check-images.ts';
@@ -83,6 +84,10 @@ export interface CleaningSummary {
     /** Samples flagged as likely label errors. */
     suspicious: number;
   };
+  /** How the CSV source read its file (delimiter, decimal mark, encoding, what was detected), or `null`. */
+  csv: (CsvDialect & { file: string }) | null;
+  /** Problems with an input as a whole (an empty file, an unreadable header), each naming the file. */
+  warnings: string[];
   /** Every stage's own report, in pipeline order. */
   reports: CleaningReport[];
 }
@@ -124,6 +129,7 @@ export function cleaningSummary(run: RunSummary, stages: readonly unknown[]): Cl
   }
   reasons.sort((a, b) => b.count - a.count);
 
+  const csvSource = of<CsvReport>('csv')[0];
   const source = [...of<CsvReport>('csv'), ...of<RowsReport>('rows')][0];
   const rowsRead = source ? (run.stages.find((s) => s.stage === source.stage)?.out ?? source.rows) : 0;
   const columns: { [column: string]: ColumnHealth } = {};
@@ -208,6 +214,8 @@ export function cleaningSummary(run: RunSummary, stages: readonly unknown[]): Cl
       rareClasses,
       suspicious: sum(of<SuspiciousLabelsReport>('suspicious-labels'), (r) => r.flagged),
     },
+    csv: csvSource ? { file: csvSource.file, ...csvSource.dialect } : null,
+    warnings: of<CsvReport>('csv').flatMap((r) => r.warnings ?? []),
     reports,
   };
 }
@@ -226,6 +234,14 @@ export function summaryToJson(summary: CleaningSummary): JsonObject {
 /** A plain-text rendering for terminals: stage counts, reasons, columns with problems. */
 export function formatCleaningSummary(summary: CleaningSummary, run: RunSummary): string {
   const parts = [formatRunSummary(run)];
+  const csv = summary.csv;
+  if (csv) {
+    const how = (detected: boolean) => (detected ? 'detected' : 'given');
+    parts.push(
+      `CSV ${csv.file}: delimiter ${JSON.stringify(csv.delimiter)} (${how(csv.detected.delimiter)}), decimal mark ${JSON.stringify(csv.decimal)} (${how(csv.detected.decimal)}), encoding ${csv.encoding}${csv.bom ? ' (byte order mark)' : ''}.`,
+    );
+  }
+  for (const warning of summary.warnings) parts.push(`Warning: ${warning}`);
   const columns = Object.entries(summary.columns).filter(
     ([, c]) => c.missing > 0 || c.imputed > 0 || c.invalid > 0 || c.outliers > 0,
   );

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { parseOptions } from '../options.ts';
 import { type Cell, hardLabel, type Sample, type TabularPayload } from '../sample.ts';
@@ -29,7 +28,8 @@ export interface WriteCsvOptions {
 }
 
 /**
- * A pass-through stage writing tabular samples as CSV (RFC 4180 quoting through csv-stringify).
+ * A pass-through stage writing tabular samples as CSV (RFC 4180 quoting: a field holding the
+ * delimiter, a quote or a line break is quoted, quotes doubled).
  * `null` cells are written empty. The file appears atomically when the stream ends. A row with a
  * column outside the header is quarantined rather than silently losing a value.
  */
@@ -38,30 +38,52 @@ export function writeCsv(
   options: WriteCsvOptions = {},
 ): Stage<Sample<TabularPayload>, Sample<TabularPayload>> {
   const opts = parseOptions(csvOptionsSchema, options, 'WriteCsvOptions');
+  const needsQuotes = new RegExp(`["\\r\\n${opts.delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&')}]`);
+  const field = (v: Cell | undefined): string => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'string') return needsQuotes.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    return `${v}`;
+  };
+  const line = (cells: readonly (Cell | undefined)[]): string => {
+    let text = field(cells[0]);
+    for (let i = 1; i < cells.length; i++) text += opts.delimiter + field(cells[i]);
+    // A lone empty cell would be a blank line, which readers skip.
+    return cells.length === 1 && text === '' ? '""\n' : `${text}\n`;
+  };
   return {
     name: 'write-csv',
     async *run(input, ctx) {
       const writer = await AtomicFileWriter.open(path);
       let committed = false;
       let columns: string[] | undefined = opts.columns;
+      let known = new Set<string>();
       let extraColumns: string[] = [];
       let header: string[] | undefined;
+      let withLabel = false;
+      // Rows are joined into one string per ~64K characters: one write, not one per row.
+      let pending = '';
       try {
         for await (const sample of input) {
           const extra = opts.extra?.(sample) ?? {};
+          const values = sample.payload.values;
           if (!header) {
-            columns ??= Object.keys(sample.payload.values);
+            columns ??= Object.keys(values);
+            known = new Set(columns);
             extraColumns = Object.keys(extra);
+            withLabel = opts.labelColumn !== false && !columns.includes(opts.labelColumn);
             header = [
               ...(opts.idColumn ? [opts.idColumn] : []),
               ...columns,
-              ...(opts.labelColumn && !columns.includes(opts.labelColumn) ? [opts.labelColumn] : []),
+              ...(withLabel ? [opts.labelColumn as string] : []),
               ...extraColumns,
             ];
-            await writer.write(stringify([header], { delimiter: opts.delimiter }));
+            pending += line(header);
           }
-          const known = new Set(columns);
-          const unknown = Object.keys(sample.payload.values).filter((c) => !known.has(c));
+          const unknown: string[] = [];
+          for (const column in values) {
+            if (!known.has(column)) unknown.push(column);
+          }
           if (unknown.length > 0) {
             ctx.quarantine(sample, 'unexpected column', {
               detail: `column(s) ${unknown.map((c) => JSON.stringify(c)).join(', ')} not in the CSV header`,
@@ -72,23 +94,21 @@ export function writeCsv(
           if (opts.idColumn) row.push(sample.id);
           for (const column of columns!) {
             row.push(
-              column === opts.labelColumn && !(column in sample.payload.values)
+              column === opts.labelColumn && !(column in values)
                 ? (hardLabel(sample.label) ?? null)
-                : (sample.payload.values[column] ?? null),
+                : (values[column] ?? null),
             );
           }
-          if (opts.labelColumn && !columns!.includes(opts.labelColumn))
-            row.push(hardLabel(sample.label) ?? null);
+          if (withLabel) row.push(hardLabel(sample.label) ?? null);
           for (const column of extraColumns) row.push(extra[column] ?? null);
-          await writer.write(
-            stringify([row.map((v) => (v === null || v === undefined ? '' : v))], {
-              delimiter: opts.delimiter,
-              cast: { boolean: (v) => (v ? 'true' : 'false') },
-            }),
-          );
+          pending += line(row);
+          if (pending.length >= 65_536) {
+            await writer.write(pending);
+            pending = '';
+          }
           yield sample;
         }
-        if (!header) await writer.write('');
+        await writer.write(pending);
         await writer.commit();
         committed = true;
       } finally {

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { constants, type Dirent } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../errors.ts';
@@ -39,6 +40,7 @@ const readOptionsSchema = z.strictObject({
     .min(1)
     .optional(),
   limit: z.int().min(0).optional(),
+  followLinksOutside: z.boolean().default(false),
 });
 
 export interface ReadImageFolderOptions {
@@ -46,12 +48,19 @@ export interface ReadImageFolderOptions {
   extensions?: string[];
   /** Stop after this many files (in sorted order). */
   limit?: number;
+  /**
+   * Read the files that symbolic links outside the folder point to. By default such a link is
+   * quarantined (`link outside the folder`), never followed silently. Links inside the folder
+   * are always followed. @default false
+   */
+  followLinksOutside?: boolean;
 }
 
 interface FolderFile {
   path: string;
   label: string;
   rel: string;
+  entry: Dirent;
 }
 
 /**
@@ -59,6 +68,12 @@ interface FolderFile {
  * Each image becomes a sample with id `<class>/<relative path>`, its class as label and its bytes
  * as payload. Files outside class folders, hidden files and non-image files are filtered with a
  * reason; unreadable files are quarantined. Decoding is left to later stages.
+ *
+ * Every entry that is not a folder is an input and is counted. A symbolic link is followed when
+ * it resolves to a regular file inside the folder; a link out of the folder (unless
+ * `followLinksOutside`), a broken link, a link loop and a link to a folder are quarantined with
+ * the reason. A FIFO, socket or device is quarantined (`not a regular file`) without being
+ * opened, so it cannot hang the run; files are opened non-blocking and checked again.
  */
 export function readImageFolder(
   dir: string,
@@ -70,6 +85,7 @@ export function readImageFolder(
     name: 'read-image-folder',
     async *run(ctx) {
       const entries = await readdir(dir, { withFileTypes: true });
+      const root = await realpath(dir);
       const files: FolderFile[] = [];
       const skipped: { id: string; reason: string; path: string }[] = [];
       for (const entry of sortByName(entries)) {
@@ -77,8 +93,8 @@ export function readImageFolder(
         if (entry.isDirectory()) {
           if (entry.name.startsWith('.')) continue; // .git, .cache: not classes
           for (const file of await walk(path)) {
-            const rel = relative(path, file).split(sep).join('/');
-            files.push({ path: file, label: entry.name, rel });
+            const rel = relative(path, file.path).split(sep).join('/');
+            files.push({ path: file.path, label: entry.name, rel, entry: file.entry });
           }
         } else {
           // growset's own sidecar (manifest.jsonl) is expected beside the class folders.
@@ -104,16 +120,12 @@ export function readImageFolder(
           ctx.filter({ id }, 'not an image file', file.path);
           continue;
         }
-        let data: Uint8Array;
-        try {
-          data = new Uint8Array(await readFile(file.path));
-        } catch (error) {
-          ctx.quarantine({ id }, 'unreadable file', {
-            detail: errorMessage(error),
-            source: { file: file.path },
-          });
+        const read = await readEntry(file, root, opts.followLinksOutside);
+        if ('reason' in read) {
+          ctx.quarantine({ id }, read.reason, { detail: read.detail, source: { file: file.path } });
           continue;
         }
+        const data = read.data;
         const format = sniffImageFormat(data);
         yield {
           id,
@@ -131,14 +143,88 @@ function sortByName<T extends { name: string }>(entries: T[]): T[] {
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** Every entry under `dir` that is not a folder (files, links, FIFOs, devices), sorted. */
+async function walk(dir: string): Promise<{ path: string; entry: Dirent }[]> {
+  const out: { path: string; entry: Dirent }[] = [];
   for (const entry of sortByName(await readdir(dir, { withFileTypes: true }))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(path)));
-    else if (entry.isFile()) out.push(path);
+    else out.push({ path, entry });
   }
   return out;
+}
+
+function specialKind(s: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isDirectory(): boolean;
+}): string {
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  if (s.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+type EntryRead = { data: Uint8Array } | { reason: string; detail: string };
+
+/**
+ * The bytes of a folder entry, or why it is not read: links are resolved and checked against the
+ * folder first, special files are refused from their type without being opened, and the file is
+ * opened non-blocking and checked again (a FIFO swapped in meanwhile cannot hang the read).
+ */
+async function readEntry(file: FolderFile, root: string, followOutside: boolean): Promise<EntryRead> {
+  let target = file.path;
+  if (file.entry.isSymbolicLink()) {
+    try {
+      target = await realpath(file.path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP')
+        return { reason: 'link loop', detail: 'the symbolic link points (in the end) to itself' };
+      if (code === 'ENOENT') return { reason: 'broken link', detail: 'the symbolic link points to nothing' };
+      return { reason: 'unreadable file', detail: errorMessage(error) };
+    }
+    const inside = target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+    if (!inside && !followOutside) {
+      return {
+        reason: 'link outside the folder',
+        detail: `the symbolic link points to ${target}, outside ${root}; not followed (allow it with followLinksOutside / --follow-links)`,
+      };
+    }
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(target);
+    } catch (error) {
+      return { reason: 'unreadable file', detail: errorMessage(error) };
+    }
+    if (info.isDirectory())
+      return {
+        reason: 'link to a folder',
+        detail: `the symbolic link points to the folder ${target}; not followed`,
+      };
+    if (!info.isFile())
+      return {
+        reason: 'not a regular file',
+        detail: `the symbolic link points to ${specialKind(info)}: ${target}`,
+      };
+  } else if (!file.entry.isFile()) {
+    return { reason: 'not a regular file', detail: `the entry is ${specialKind(file.entry)}` };
+  }
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(target, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (!info.isFile()) return { reason: 'not a regular file', detail: `the entry is ${specialKind(info)}` };
+    return { data: new Uint8Array(await handle.readFile()) };
+  } catch (error) {
+    return { reason: 'unreadable file', detail: errorMessage(error) };
+  } finally {
+    await handle?.close().catch(() => {});
+  }
 }
 
 const writeOptionsSchema = z.strictObject({
