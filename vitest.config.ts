@@ -17,7 +17,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: process.env.CI ? ['default'] : ['default'],
-    // Child processes the tests start (the `growset` bin, scripts) run the sources too.
-    env: { GROWSET_SOURCE: '1' },
+    // Worker threads the tests start inherit the condition; child processes (the `growset` bin,
+    // scripts run with tsx) get it from NODE_OPTIONS.
+    execArgv: [`--conditions=${SOURCE}`],
+    env: {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=${SOURCE}`.trim(),
+      GROWSET_SOURCE: '1',
+    },
   },
 });
