@@ -105,16 +105,21 @@ export async function loadPlugins(
   cwd = process.cwd(),
 ): Promise<LoadedPlugins> {
   const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
-  const load = <K extends keyof StudyPlugins>(
-    key: K,
-  ): Promise<Awaited<ReturnType<(typeof defaultPlugins)[K]>>> => {
-    const reference = plugins[key];
-    return reference ? loadExport(reference, cwd) : (defaultPlugins[key]() as never);
-  };
+  const { estimator, imageAugmenter, tabularAugmenter } = plugins;
   return {
-    estimator: await load('estimator'),
-    imageAugmenter: needs('image') ? await load('imageAugmenter') : undefined,
-    tabularAugmenter: needs('tabular') ? await load('tabularAugmenter') : undefined,
+    estimator: estimator
+      ? await loadExport<EstimatorFactory>(estimator, cwd)
+      : await defaultPlugins.estimator(),
+    imageAugmenter: !needs('image')
+      ? undefined
+      : imageAugmenter
+        ? await loadExport<ImageAugmenter>(imageAugmenter, cwd)
+        : await defaultPlugins.imageAugmenter(),
+    tabularAugmenter: !needs('tabular')
+      ? undefined
+      : tabularAugmenter
+        ? await loadExport<TabularAugmenter>(tabularAugmenter, cwd)
+        : await defaultPlugins.tabularAugmenter(),
   };
 }
 
