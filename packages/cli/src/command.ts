@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { JsonObject, Logger, ProgressListener } from '@growset/core';
 import { GrowsetError } from '@growset/core';
+import { GLOBAL_OPTIONS, type OptionSpec } from './global-options.ts';
+
+export { GLOBAL_OPTIONS, type OptionSpec };
 
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends GrowsetError {
@@ -8,27 +11,6 @@ export class UsageError extends GrowsetError {
     super(message, { code: 'ERR_USAGE', ...options });
   }
 }
-
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  /** Placeholder in help, e.g. `DIR`. */
-  value?: string;
-  description: string;
-  /** Shown in help. */
-  default?: string;
-  multiple?: boolean;
-}
-
-/** Flags every command takes. */
-export const GLOBAL_OPTIONS: { [name: string]: OptionSpec } = {
-  json: {
-    type: 'boolean',
-    description: 'print one JSON object summarizing the run as the last line of stdout',
-  },
-  verbose: { type: 'boolean', short: 'v', description: 'debug logging and stack traces on errors' },
-  help: { type: 'boolean', short: 'h', description: 'show help for the command' },
-};
 
 export interface CommandIO {
   cwd: string;

@@ -1,15 +1,20 @@
-import { errorMessage, GrowsetError, type JsonObject, OptionsError, streamLogger } from '@growset/core';
-import {
-  type CommandEntry,
-  type CommandIO,
-  commandHelp,
-  GLOBAL_OPTIONS,
-  parseCommandArgs,
-  resolveCommand,
-  UsageError,
-} from './command.ts';
+import type { JsonObject } from '@growset/core';
+import type { CommandEntry, CommandIO } from './command.ts';
 import { commands as builtInCommands } from './commands/index.ts';
-import { createProgressRenderer } from './progress.ts';
+import { GLOBAL_OPTIONS } from './global-options.ts';
+
+/**
+ * What running a command needs and `growset --help` does not (core, zod, the progress bars):
+ * imported once the general help is ruled out, so that help prints without loading them.
+ */
+const runtime = async () => {
+  const [core, command, progress] = await Promise.all([
+    import('@growset/core'),
+    import('./command.ts'),
+    import('./progress.ts'),
+  ]);
+  return { ...core, ...command, ...progress };
+};
 
 export interface MainOptions {
   cwd?: string;
@@ -31,16 +36,30 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    stdout.write(topic ? commandHelp(await resolveCommand(topic)) : generalHelp(commands));
+    if (!topic) {
+      stdout.write(generalHelp(commands));
+      return 0;
+    }
+    const { commandHelp, resolveCommand } = await runtime();
+    stdout.write(commandHelp(await resolveCommand(topic)));
     return 0;
   }
   if (name === '--version') {
     stdout.write('growset 0.1.0\n');
     return 0;
   }
+  const {
+    GrowsetError,
+    UsageError,
+    commandHelp,
+    createProgressRenderer,
+    parseCommandArgs,
+    resolveCommand,
+    streamLogger,
+  } = await runtime();
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    return fail(
+    return await fail(
       new UsageError(
         `Unknown command \`${name}\`. Commands: ${commands.map((c) => c.name).join(', ')}. See \`growset --help\``,
       ),
@@ -86,7 +105,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return exitCode;
   } catch (error) {
     renderer.stop();
-    return fail(error, { stdout, stderr, json, verbose, command: entry.name });
+    return await fail(error, { stdout, stderr, json, verbose, command: entry.name });
   } finally {
     if (handleSignals) {
       process.off('SIGINT', onSignal);
@@ -95,7 +114,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
 }
 
-function fail(
+async function fail(
   error: unknown,
   ctx: {
     stdout: NodeJS.WritableStream;
@@ -104,7 +123,8 @@ function fail(
     verbose: boolean;
     command: string;
   },
-): number {
+): Promise<number> {
+  const { errorMessage, GrowsetError, OptionsError, UsageError } = await runtime();
   const usage = error instanceof UsageError || error instanceof OptionsError;
   const exitCode = usage ? 2 : 1;
   const message = errorMessage(error);

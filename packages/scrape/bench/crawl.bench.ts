@@ -21,6 +21,8 @@ const argValue = (name: string) => {
 const items = Number(argValue('items') ?? 2000);
 const only = argValue('only');
 const tsx = join(here, '../../../node_modules/.bin/tsx');
+/** growset's packages from their sources, as in the tests (no build needed). */
+const SOURCE = '--conditions=@growset/source';
 const chromium = findChromium()?.path;
 // The lighter headless shell when Debian's is installed, for both crawlers alike.
 const headlessShell = '/usr/lib/chromium/chromium-headless-shell';
@@ -85,7 +87,7 @@ async function runCrawler(
 ): Promise<RunnerResult & { name: string; peakRss: number }> {
   const out = await mkdtemp(join(tmpdir(), 'growset-bench-'));
   try {
-    const child = spawn(tsx, [join(here, 'runners', script), siteUrl, out, String(concurrency)], {
+    const child = spawn(tsx, [SOURCE, join(here, 'runners', script), siteUrl, out, String(concurrency)], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -106,7 +108,7 @@ async function runCrawler(
   }
 }
 
-const site = spawn(tsx, [join(here, 'site-server.ts'), String(items)], {
+const site = spawn(tsx, [SOURCE, join(here, 'site-server.ts'), String(items)], {
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const expected = JSON.parse((await lines(site).next()).value as string) as Expected;

@@ -15,8 +15,15 @@ export {
 export { TabularEncoder } from './internals/features.ts';
 export { formatStudySummary } from './internals/format.ts';
 export { type GalleryEntry, type GalleryOptions, writeAugmentationGallery } from './internals/gallery.ts';
-export { augmentImageJson, DIGITS_RECIPE } from './internals/image-augmenter.ts';
-export { DEFAULT_PLUGINS, loadExport, type StudyPlugins } from './internals/plugins.ts';
+export { DIGITS_RECIPE } from './internals/image-augmenter.ts';
+export {
+  defaultPlugins,
+  type EstimatorFactory,
+  type ImageAugmenter,
+  loadExport,
+  type StudyPlugins,
+  type TabularAugmenter,
+} from './internals/plugins.ts';
 export {
   allocate,
   carveValidation,

@@ -1,11 +1,10 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_PLUGINS,
   runStudy,
   type StudyData,
   type StudyOptions,
@@ -13,7 +12,6 @@ import {
   type TrialRecord,
   type VariantSpec,
 } from '../src/index.ts';
-import { workerBundle } from '../src/internals/worker-bundle.ts';
 
 const support = (file: string) => fileURLToPath(new URL(`./support/${file}`, import.meta.url));
 const plugins = {
@@ -196,20 +194,8 @@ describe('runStudy on real MNIST digits', () => {
   });
 });
 
-describe('workers started from a bundle of the sources', () => {
-  it('bundles the worker with the default plugins, and its trials match those run in this thread', async () => {
-    const augmenter = DEFAULT_PLUGINS.imageAugmenter.slice(
-      0,
-      DEFAULT_PLUGINS.imageAugmenter.lastIndexOf('#'),
-    );
-    const url = await workerBundle(augmenter);
-    expect(url).toMatch(/^file:.*\/\.cache\/worker-[0-9a-f]{16}\.mjs$/);
-    expect((await stat(fileURLToPath(url!))).size).toBeGreaterThan(10_000);
-    const bundle = (await import(url!)) as { startWorker: unknown; bundledModules: Record<string, unknown> };
-    expect(typeof bundle.startWorker).toBe('function');
-    expect(Object.keys(bundle.bundledModules).sort()).toEqual(
-      ['@growset/augment-tabular', '@growset/train', augmenter].sort(),
-    );
+describe('worker threads with the default plugins', () => {
+  it('load @growset/train/study and @growset/augment-image/study, and their trials match those run in this thread', async () => {
     const options = (workers: number): StudyOptions => ({
       name: 'digits',
       testSize: 100,

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   cleaningSummary,
   dedupeRows,
@@ -28,6 +27,7 @@ import {
 } from '@growset/core';
 import type { z } from 'zod';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
+import { importModule } from '../load-module.ts';
 
 const ENCODINGS = ['utf8', 'utf16le', 'latin1', 'ascii'] as const;
 const IMPUTE = ['mean', 'median', 'mode', 'none'] as const;
@@ -242,7 +242,7 @@ async function loadSchema(spec: string, cwd: string): Promise<z.ZodType> {
   if (!existsSync(file)) throw new UsageError(`--schema: module not found: ${file}`);
   let mod: { [name: string]: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { [name: string]: unknown };
+    mod = await importModule(file);
   } catch (error) {
     throw new UsageError(`--schema: cannot load ${file}: ${errorMessage(error)}`, { cause: error });
   }

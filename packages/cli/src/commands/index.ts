@@ -1,5 +1,4 @@
 import type { CommandDefinition, CommandEntry } from '../command.ts';
-import { runCommand } from './run.ts';
 
 /** A command whose module (and its heavy dependencies: tfjs, Playwright, sharp) loads only when it runs. */
 function lazy(name: string, summary: string, load: () => Promise<CommandDefinition>): CommandEntry {
@@ -11,7 +10,11 @@ function lazy(name: string, summary: string, load: () => Promise<CommandDefiniti
  * test checks that each name and summary matches its module.
  */
 export const commands: readonly CommandEntry[] = [
-  runCommand,
+  lazy(
+    'run',
+    'run a pipeline module (a file or folder exporting definePipeline(...))',
+    async () => (await import('./run.ts')).runCommand,
+  ),
   lazy(
     'study',
     'learning curves on your data: more data vs regularization, augmentation, tuning, ensembles',

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { errorMessage, isPipelineDefinition, type PipelineDefinition } from '@growset/core';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
+import { importModule } from '../load-module.ts';
 
 export const runCommand = defineCommand({
   name: 'run',
@@ -61,7 +61,7 @@ export async function loadPipeline(spec: string, cwd: string): Promise<PipelineD
   }
   let mod: { [name: string]: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { [name: string]: unknown };
+    mod = await importModule(file);
   } catch (error) {
     throw new UsageError(`Cannot load pipeline module \`${spec}\` (${file}): ${errorMessage(error)}`, {
       cause: error,

@@ -11,7 +11,7 @@ import {
 } from '@growset/core';
 import type { StudyData } from './dataset.ts';
 import { originalImage } from './features.ts';
-import { DEFAULT_PLUGINS, type ImageAugmenter, loadExport } from './plugins.ts';
+import { defaultPlugins, type ImageAugmenter, loadExport } from './plugins.ts';
 
 export interface GalleryEntry extends JsonObject {
   title: string;
@@ -31,7 +31,7 @@ export interface GalleryOptions {
   seed?: number;
   /** Upscale small images so a person can see them (nearest neighbour). @default to at least 112 px */
   minSide?: number;
-  /** `module#export` of the image augmenter. @default the study's default */
+  /** `module#export` of the image augmenter. @default augmentImageJson of `@growset/augment-image/study` */
   augmenter?: string;
 }
 
@@ -44,7 +44,9 @@ export async function writeAugmentationGallery(
   options: GalleryOptions,
 ): Promise<GalleryEntry[]> {
   if (data.task !== 'image') return [];
-  const augmenter = await loadExport<ImageAugmenter>(options.augmenter ?? DEFAULT_PLUGINS.imageAugmenter);
+  const augmenter = options.augmenter
+    ? await loadExport<ImageAugmenter>(options.augmenter)
+    : await defaultPlugins.imageAugmenter();
   const count = options.count ?? 4;
   const copies = options.copies ?? 5;
   const rng = Rng.create(options.seed ?? 0).fork('gallery');

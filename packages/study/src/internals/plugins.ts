@@ -11,28 +11,11 @@ import {
   type Sample,
   type TabularPayload,
 } from '@growset/core';
+import type { VariantSpec } from './types.ts';
 
-/**
- * Where a study finds what it does not own, as `module#export` references, so that worker threads
- * can load them by name and the study depends only on core's interfaces.
- */
-export interface StudyPlugins {
-  /** `(spec: JsonObject) => Estimator`. @default '@growset/train#createEstimator' */
-  estimator: string;
-  /** `(recipe, image: RawImage, rng: Rng) => RawImage | { image, params }` (or a promise). @default augmentImageJson: a JSON recipe of `@growset/augment-image` applied with its `augmentRaw` */
-  imageAugmenter: string;
-  /** `(samples, { method, ...options }, rng) => { samples } | samples` (or a promise). @default '@growset/augment-tabular#resample' */
-  tabularAugmenter: string;
-}
-
-export const DEFAULT_PLUGINS: StudyPlugins = {
-  estimator: '@growset/train#createEstimator',
-  // A JSON-recipe adapter over @growset/augment-image's augmentRaw (see image-augmenter.ts).
-  imageAugmenter: `${new URL(`./image-augmenter.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href}#augmentImageJson`,
-  tabularAugmenter: '@growset/augment-tabular#resample',
-};
-
+/** Builds a fresh estimator from a variant's JSON model spec, in each trial. */
 export type EstimatorFactory = (spec: JsonObject) => Estimator;
+/** Augments one training image with a variant's JSON recipe and the trial's generator. */
 export type ImageAugmenter = (
   recipe: JsonObject,
   image: RawImage,
@@ -41,6 +24,7 @@ export type ImageAugmenter = (
   | RawImage
   | { image: RawImage; params?: JsonValue }
   | Promise<RawImage | { image: RawImage; params?: JsonValue }>;
+/** Resamples a trial's training rows with `{ method, ...options }` from a variant's spec. */
 export type TabularAugmenter = (
   samples: Sample<TabularPayload>[],
   options: JsonObject,
@@ -51,20 +35,99 @@ export type TabularAugmenter = (
   | Promise<readonly Sample<TabularPayload>[] | { samples: readonly Sample<TabularPayload>[] }>;
 
 /**
- * Modules compiled into a study worker's bundle, by the specifier a plugin reference names them
- * with (see worker-bundle.ts); a reference to one of them loads it from the bundle.
+ * Where a study finds what it does not own. By default, the typed `study` entry points of
+ * growset's packages, optional peers of this one: `@growset/train/study` (estimators),
+ * `@growset/augment-image/study` (image recipes) and `@growset/augment-tabular/study`
+ * (resampling), each loaded only when a variant needs it. To use your own instead, name a module
+ * every worker thread can import, as `module#export` (a relative path resolves against the
+ * current folder): worker threads cannot receive functions.
  */
-export type BundledModules = Readonly<Record<string, () => Promise<unknown>>>;
+export interface StudyPlugins {
+  /** {@link EstimatorFactory} reference. @default createEstimator of `@growset/train/study` */
+  estimator?: string;
+  /** {@link ImageAugmenter} reference. @default augmentImageJson of `@growset/augment-image/study` */
+  imageAugmenter?: string;
+  /** {@link TabularAugmenter} reference. @default resampleJson of `@growset/augment-tabular/study` */
+  tabularAugmenter?: string;
+}
 
 /**
- * Imports `module#export` (from `bundled` when it holds the module). A relative or absolute path
- * is resolved against `cwd`.
+ * Loads a growset package a study needs but does not depend on (its optional peers), with a
+ * message saying what to install when it is missing.
  */
-export async function loadExport<T>(
-  reference: string,
+async function peer<T>(name: string, purpose: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const missing =
+      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && errorMessage(error).includes(name);
+    throw new GrowsetError(
+      missing
+        ? `A study needs ${name} to ${purpose}: install it beside @growset/study (npm install ${name})`
+        : `Cannot load ${name} to ${purpose}: ${errorMessage(error)}`,
+      { code: 'ERR_PLUGIN', cause: error },
+    );
+  }
+}
+
+/** The default plugins: typed imports of the packages' `study` entry points. */
+export const defaultPlugins: {
+  estimator(): Promise<EstimatorFactory>;
+  imageAugmenter(): Promise<ImageAugmenter>;
+  tabularAugmenter(): Promise<TabularAugmenter>;
+} = {
+  estimator: async () =>
+    (await peer('@growset/train', 'train models', () => import('@growset/train/study'))).createEstimator,
+  imageAugmenter: async () =>
+    (await peer('@growset/augment-image', 'augment images', () => import('@growset/augment-image/study')))
+      .augmentImageJson,
+  tabularAugmenter: async () =>
+    (
+      await peer(
+        '@growset/augment-tabular',
+        'resample tables',
+        () => import('@growset/augment-tabular/study'),
+      )
+    ).resampleJson,
+};
+
+/** The plugins a trial calls, loaded. */
+export interface LoadedPlugins {
+  estimator: EstimatorFactory;
+  imageAugmenter: ImageAugmenter | undefined;
+  tabularAugmenter: TabularAugmenter | undefined;
+}
+
+/** Loads the plugins a set of variants needs: the references given, else the defaults. */
+export async function loadPlugins(
+  plugins: StudyPlugins,
+  variants: readonly VariantSpec[],
   cwd = process.cwd(),
-  bundled: BundledModules = {},
-): Promise<T> {
+): Promise<LoadedPlugins> {
+  const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
+  const { estimator, imageAugmenter, tabularAugmenter } = plugins;
+  return {
+    estimator: estimator
+      ? await loadExport<EstimatorFactory>(estimator, cwd)
+      : await defaultPlugins.estimator(),
+    imageAugmenter: !needs('image')
+      ? undefined
+      : imageAugmenter
+        ? await loadExport<ImageAugmenter>(imageAugmenter, cwd)
+        : await defaultPlugins.imageAugmenter(),
+    tabularAugmenter: !needs('tabular')
+      ? undefined
+      : tabularAugmenter
+        ? await loadExport<TabularAugmenter>(tabularAugmenter, cwd)
+        : await defaultPlugins.tabularAugmenter(),
+  };
+}
+
+/**
+ * Imports the function a `module#export` reference names (`default` without `#`). A relative or
+ * absolute path is resolved against `cwd`.
+ */
+export async function loadExport<T>(reference: string, cwd = process.cwd()): Promise<T> {
   const hash = reference.lastIndexOf('#');
   const specifier = hash > 0 ? reference.slice(0, hash) : reference;
   const name = hash > 0 ? reference.slice(hash + 1) : 'default';
@@ -74,8 +137,7 @@ export async function loadExport<T>(
       : specifier;
   let mod: { [key: string]: unknown };
   try {
-    const fromBundle = Object.hasOwn(bundled, specifier) ? bundled[specifier] : undefined;
-    mod = (await (fromBundle ? fromBundle() : import(target))) as { [key: string]: unknown };
+    mod = (await import(target)) as { [key: string]: unknown };
   } catch (error) {
     throw new GrowsetError(`Cannot load study plugin \`${reference}\`: ${errorMessage(error)}`, {
       code: 'ERR_PLUGIN',
@@ -86,9 +148,7 @@ export async function loadExport<T>(
   if (typeof value !== 'function') {
     throw new GrowsetError(
       `Study plugin \`${reference}\` is not a function export (module exports: ${Object.keys(mod).join(', ')})`,
-      {
-        code: 'ERR_PLUGIN',
-      },
+      { code: 'ERR_PLUGIN' },
     );
   }
   return value as T;

@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { AbortError, GrowsetError } from '@growset/core';
-import { DEFAULT_PLUGINS, type StudyPlugins } from './plugins.ts';
-import { type LoadedPlugins, loadPlugins, runTrial, type TrialTask } from './trial.ts';
+import { loadPlugins } from './plugins.ts';
+import { runTrial, type TrialTask } from './trial.ts';
 import type { TrialRecord } from './types.ts';
 import type { WorkerResponse, WorkerSetup } from './worker.ts';
-import { workerBundle } from './worker-bundle.ts';
 
 export interface PoolOptions {
   /** Worker threads; 0 runs trials in this thread. */
@@ -14,11 +13,21 @@ export interface PoolOptions {
   onResult: (record: TrialRecord) => void | Promise<void>;
 }
 
-/** The module part of a `module#export` plugin reference. */
-const moduleOf = (reference: string) => {
-  const hash = reference.lastIndexOf('#');
-  return hash > 0 ? reference.slice(0, hash) : reference;
-};
+/** The export condition under which growset's packages resolve to their TypeScript sources. */
+const SOURCE_CONDITION = '@growset/source';
+
+/**
+ * How a worker thread starts: built JavaScript loads `worker.js` as it is; the TypeScript sources
+ * (this module runs as `.ts` only in the repository) load through worker-source.mjs, which
+ * registers tsx, with growset's packages resolved to their sources.
+ */
+function workerEntry(): { url: URL; execArgv?: string[] } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./worker.js', import.meta.url) };
+  const execArgv = process.execArgv.some((a) => a.includes(SOURCE_CONDITION))
+    ? process.execArgv
+    : [...process.execArgv, `--conditions=${SOURCE_CONDITION}`];
+  return { url: new URL('./worker-source.mjs', import.meta.url), execArgv };
+}
 
 /**
  * Runs trials on a pool of worker threads (each loads the data and plugins once), handing out the
@@ -32,7 +41,7 @@ export async function runTrialPool(
 ): Promise<void> {
   if (tasks.length === 0) return;
   if (options.workers <= 0) {
-    const plugins: LoadedPlugins = await loadPlugins(setup.plugins, setup.variants);
+    const plugins = await loadPlugins(setup.plugins, setup.variants);
     for (const task of tasks) {
       if (options.signal?.aborted) throw new AbortError();
       await options.onResult(await runTrial(setup.data, setup.plan, plugins, task));
@@ -40,13 +49,7 @@ export async function runTrialPool(
     return;
   }
   const count = Math.min(options.workers, tasks.length);
-  const compiled = !import.meta.url.endsWith('.ts');
-  // The bundle holds the default plugins; other plugins may be TypeScript only tsx can load.
-  const defaults = (Object.keys(DEFAULT_PLUGINS) as (keyof StudyPlugins)[]).every(
-    (k) => setup.plugins[k] === DEFAULT_PLUGINS[k],
-  );
-  const bundle = defaults ? await workerBundle(moduleOf(DEFAULT_PLUGINS.imageAugmenter)) : undefined;
-  const workerData: WorkerSetup = { ...setup, compiled, ...(bundle ? { bundle } : {}) };
+  const entry = workerEntry();
   const workers: Worker[] = [];
   let next = 0;
   let finished = 0;
@@ -66,8 +69,9 @@ export async function runTrialPool(
       worker.postMessage({ type: 'trial', id, task: tasks[id] });
     };
     for (let w = 0; w < count; w++) {
-      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-        workerData,
+      const worker = new Worker(entry.url, {
+        workerData: setup,
+        ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
         // Each worker is single threaded; leave the libuv pool small.
         env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
       });

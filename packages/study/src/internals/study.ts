@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { StudyData } from './dataset.ts';
 import { TrialJournal } from './journal.ts';
-import { DEFAULT_PLUGINS, type StudyPlugins } from './plugins.ts';
+import type { StudyPlugins } from './plugins.ts';
 import { runTrialPool } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldout } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
@@ -143,7 +143,7 @@ export async function runStudy(
     orders,
     validationFraction: opts.validationFraction,
   };
-  const plugins: StudyPlugins = { ...DEFAULT_PLUGINS, ...(opts.plugins ?? {}) } as StudyPlugins;
+  const plugins: StudyPlugins = { ...(opts.plugins ?? {}) };
 
   const tasks: TrialTask[] = [];
   for (const n of trainSizes) {

@@ -15,14 +15,7 @@ import {
 } from '@growset/core';
 import type { StudyData } from './dataset.ts';
 import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
-import {
-  type BundledModules,
-  type EstimatorFactory,
-  type ImageAugmenter,
-  loadExport,
-  type StudyPlugins,
-  type TabularAugmenter,
-} from './plugins.ts';
+import type { LoadedPlugins } from './plugins.ts';
 import { carveValidation } from './split.ts';
 import type { SplitMetrics, TrialRecord, VariantSpec } from './types.ts';
 
@@ -46,31 +39,6 @@ export function trialKey(
 ): string {
   const name = typeof task.variant === 'string' ? task.variant : task.variant.name;
   return `${name}/${task.trainSize}/${task.seed}`;
-}
-
-export interface LoadedPlugins {
-  estimator: EstimatorFactory;
-  imageAugmenter: ImageAugmenter | undefined;
-  tabularAugmenter: TabularAugmenter | undefined;
-}
-
-/** Loads the plugins a set of variants needs. */
-export async function loadPlugins(
-  plugins: StudyPlugins,
-  variants: readonly VariantSpec[],
-  bundled?: BundledModules,
-): Promise<LoadedPlugins> {
-  const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
-  const cwd = process.cwd();
-  return {
-    estimator: await loadExport<EstimatorFactory>(plugins.estimator, cwd, bundled),
-    imageAugmenter: needs('image')
-      ? await loadExport<ImageAugmenter>(plugins.imageAugmenter, cwd, bundled)
-      : undefined,
-    tabularAugmenter: needs('tabular')
-      ? await loadExport<TabularAugmenter>(plugins.tabularAugmenter, cwd, bundled)
-      : undefined,
-  };
 }
 
 /** One training example as fitted: its features come from an image or a row. */
