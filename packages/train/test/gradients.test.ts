@@ -132,6 +132,14 @@ const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 const layerCases: LayerCase[] = [
   ...ACTIVATIONS.map((a) => ({ name: `dense ${a}`, make: () => new DenseLayer(5, 3, a), input: [4, 5] })),
   { name: 'dense without bias', make: () => new DenseLayer(3, 4, 'linear', false), input: [5, 3] },
+  // Sizes past the fused SIMD kernels' 4-row x 8-column register blocks, with row and column tails.
+  { name: 'dense relu 13 -> 21, batch 9', make: () => new DenseLayer(13, 21, 'relu'), input: [9, 13] },
+  { name: 'dense linear 18 -> 10, batch 6', make: () => new DenseLayer(18, 10, 'linear'), input: [6, 18] },
+  {
+    name: 'dense relu without bias 8 -> 16, batch 8',
+    make: () => new DenseLayer(8, 16, 'relu', false),
+    input: [8, 8],
+  },
   ...ACTIVATIONS.map((a) => ({
     name: `activation ${a}`,
     make: () => new ActivationLayer(6, a),
@@ -210,6 +218,14 @@ const networkCases: NetworkCase[] = [
     classes: 3,
     batch: 5,
   })),
+  {
+    name: 'mlp 11-13-9-10 relu (fused dense and loss kernels on wasm)',
+    spec: mlp({ hidden: [13, 9] }),
+    featureShape: [11],
+    classes: 10,
+    batch: 9,
+    wasmKernels: ['GrowsetDense', 'GrowsetDenseGrad', 'GrowsetSoftmaxCrossEntropy'],
+  },
   {
     name: 'mlp with dropout 0.3',
     spec: mlp({ hidden: [6, 5], dropout: 0.3 }),

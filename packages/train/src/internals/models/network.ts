@@ -1,5 +1,6 @@
 import type { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
+import { SOFTMAX_CROSS_ENTROPY } from '../backend/kernels/dense.ts';
 import {
   ActivationLayer,
   BatchNormLayer,
@@ -14,6 +15,28 @@ import {
   type StepContext,
 } from './layers.ts';
 import type { NetworkSpec } from './spec.ts';
+
+/**
+ * Sum over the batch of `weights * cross-entropy(softmax(logits), targets)`, and its gradient with
+ * respect to the logits divided by the batch size, `(softmax - t) * w / n`: one kernel on wasm.
+ */
+function softmaxCrossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  weights: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  if (tf.getKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY, { logits, targets, weights }) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
+  }
+  const n = logits.shape[0] ?? 1;
+  const logP = tf.logSoftmax(logits);
+  const w = tf.reshape(weights, [n, 1]);
+  const lossSum = tf.neg(tf.sum(tf.mul(tf.mul(targets, logP), w)));
+  return [lossSum, tf.mul(tf.sub(tf.exp(logP), targets), tf.div(w, n))];
+}
 
 /** Builds the layer list of a spec for a per-sample input shape and a class count. */
 export function buildLayers(spec: NetworkSpec, featureShape: readonly number[], classes: number): Layer[] {
@@ -174,12 +197,8 @@ export class Network {
       outputs.push(out);
       h = out.y;
     });
-    const n = x.shape[0] ?? 1;
-    const logP = tf.logSoftmax(h);
-    const w = tf.reshape(weights, [n, 1]);
-    const lossSum = tf.neg(tf.sum(tf.mul(tf.mul(targets, logP), w)));
-    // d(loss)/d(logits) for softmax cross-entropy: (p - t) * w / n
-    let dy: tf.Tensor | null = tf.mul(tf.sub(tf.exp(logP), targets), tf.div(w, n));
+    const [lossSum, dLogits] = softmaxCrossEntropy(h, targets, weights);
+    let dy: tf.Tensor | null = dLogits;
     const grads: tf.Tensor[] = new Array(this.params.length);
     for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
       const layer = this.layers[i]!;
