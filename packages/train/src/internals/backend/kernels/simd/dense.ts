@@ -67,25 +67,52 @@ function productLocals(f: FunctionBuilder): ProductLocals {
   };
 }
 
-/** Emits `C = A B (+ bias) (relu)` for the layout, column block by column block. */
+/**
+ * Longest stretch of the shared axis per pass: a block of B columns (`DEPTH_BLOCK` rows of 8
+ * floats, every cache line it touches) then stays in the L1 cache while all rows of A stream past.
+ */
+const DEPTH_BLOCK = 256;
+
+/**
+ * Emits `C = A B (+ bias) (relu)` for the layout: the shared axis in passes of at most
+ * {@link DEPTH_BLOCK} (later passes add to C), each pass column block by column block.
+ */
 function emitProduct(f: FunctionBuilder, l: ProductLayout, p: ProductPointers, v: ProductLocals): void {
   if (p.relu) f.zero(v.zero);
+  const passes = Math.ceil(l.depth / DEPTH_BLOCK);
+  const depthBlock = Math.ceil(l.depth / passes);
+  for (let d0 = 0; d0 < l.depth; d0 += depthBlock) {
+    const depth = Math.min(depthBlock, l.depth - d0);
+    emitPass(f, l, p, v, d0, depth, d0 + depth >= l.depth);
+  }
+}
+
+function emitPass(
+  f: FunctionBuilder,
+  l: ProductLayout,
+  p: ProductPointers,
+  v: ProductLocals,
+  d0: number,
+  depth: number,
+  last: boolean,
+): void {
   for (let c0 = 0; c0 < l.cols; c0 += NR) {
     const width = Math.min(NR, l.cols - c0);
     const vectors = Math.ceil(width / 4);
     const lanes = (j: number) => Math.min(4, width - 4 * j);
     const fullRows = Math.floor(l.rows / MR);
     const block = (rows: number) => {
-      // Accumulators start at the bias (or zero).
+      // Accumulators start at the bias (or zero), or at C after the first pass.
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < vectors; j++) {
           const a = v.acc[r * 2 + j]!;
-          if (p.bias !== undefined) f.loadPartial(a, p.bias, (c0 + 4 * j) * F, lanes(j));
+          if (d0 > 0) f.loadPartial(a, v.rowC, (r * l.cRow + c0 + 4 * j) * F, lanes(j));
+          else if (p.bias !== undefined) f.loadPartial(a, p.bias, (c0 + 4 * j) * F, lanes(j));
           else f.zero(a);
         }
       }
-      f.addTo(v.pa, v.rowA, 0);
-      f.addTo(v.pb, p.b, c0 * F);
+      f.addTo(v.pa, v.rowA, d0 * l.aDepth * F);
+      f.addTo(v.pb, p.b, (d0 * l.bDepth + c0) * F);
       const step = () => {
         for (let j = 0; j < vectors; j++) f.loadPartial(v.bv[j]!, v.pb, 4 * j * F, lanes(j));
         for (let r = 0; r < rows; r++) {
@@ -95,11 +122,11 @@ function emitProduct(f: FunctionBuilder, l: ProductLayout, p: ProductPointers, v
         f.bump(v.pa, l.aDepth * F);
         f.bump(v.pb, l.bDepth * F);
       };
-      f.repeat(v.depthCounter, l.depth, step);
+      f.repeat(v.depthCounter, depth, step);
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < vectors; j++) {
           const a = v.acc[r * 2 + j]!;
-          if (p.relu) f.max(a, a, v.zero);
+          if (p.relu && last) f.max(a, a, v.zero);
           f.storePartial(v.rowC, (r * l.cRow + c0 + 4 * j) * F, a, lanes(j));
         }
       }
