@@ -11,9 +11,10 @@ Speed: samples/s of each epoch (the training step only: batch indexing, forward,
 reported as the median epoch and the whole 5-epoch run. Accuracy: test accuracy after 5 epochs, for
 seeds 0..2.
 
-Usage: /usr/bin/python3 packages/train/bench/torch_mlp.py [--json OUT] [--epochs-only N]
-  --epochs-only N: train N single epochs on seed 0 and print one JSON line of their times (used by
-  train.bench.ts to alternate with growset in the same run).
+Usage: /usr/bin/python3 packages/train/bench/torch_mlp.py [--json OUT] [--serve]
+  --serve: warm up, print "ready", then for each line "epoch" on stdin train one more epoch (seed 0)
+  and print its milliseconds and sample count as one JSON line (train.bench.ts alternates these with growset's
+  epochs in the same run, so that load from other processes hits both alike); "quit" ends.
 """
 import json
 import os
@@ -87,11 +88,17 @@ def run(seed, x, y, xt, yt, epochs=EPOCHS):
 
 def main():
     x, y, xt, yt = digits()
-    if "--epochs-only" in sys.argv:
-        n = int(sys.argv[sys.argv.index("--epochs-only") + 1])
+    if "--serve" in sys.argv:
         run(99, x[:512], y[:512], xt, yt, 1)  # warm-up
-        times, _ = run(0, x, y, xt, yt, n)
-        print(json.dumps({"epochMs": [t * 1000 for t in times]}))
+        torch.manual_seed(0)
+        gen = torch.Generator().manual_seed(0)
+        m = model()
+        opt = torch.optim.Adam(m.parameters(), lr=LR, eps=1e-7)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            if line.strip() != "epoch":
+                break
+            print(json.dumps({"epochMs": epoch(m, opt, x, y, gen) * 1000, "samples": TRAIN}), flush=True)
         return
     run(99, x[:512], y[:512], xt, yt, 1)  # warm-up
     seeds = []

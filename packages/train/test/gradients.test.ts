@@ -136,6 +136,11 @@ const layerCases: LayerCase[] = [
   { name: 'dense relu 13 -> 21, batch 9', make: () => new DenseLayer(13, 21, 'relu'), input: [9, 13] },
   { name: 'dense linear 18 -> 10, batch 6', make: () => new DenseLayer(18, 10, 'linear'), input: [6, 18] },
   {
+    name: 'dense relu 300 -> 6, batch 5 (two passes along the shared axis)',
+    make: () => new DenseLayer(300, 6, 'relu'),
+    input: [5, 300],
+  },
+  {
     name: 'dense relu without bias 8 -> 16, batch 8',
     make: () => new DenseLayer(8, 16, 'relu', false),
     input: [8, 8],
@@ -219,19 +224,20 @@ const networkCases: NetworkCase[] = [
     batch: 5,
   })),
   {
-    name: 'mlp 11-13-9-10 relu (fused dense and loss kernels on wasm)',
+    name: 'mlp 11-13-9-10 relu (the whole step in one fused kernel on wasm)',
     spec: mlp({ hidden: [13, 9] }),
     featureShape: [11],
     classes: 10,
     batch: 9,
-    wasmKernels: ['GrowsetDense', 'GrowsetDenseGrad', 'GrowsetSoftmaxCrossEntropy'],
+    wasmKernels: ['GrowsetMlpStep'],
   },
   {
-    name: 'mlp with dropout 0.3',
+    name: 'mlp with dropout 0.3 (fused dense and loss kernels layer by layer on wasm)',
     spec: mlp({ hidden: [6, 5], dropout: 0.3 }),
     featureShape: [4],
     classes: 3,
     batch: 6,
+    wasmKernels: ['GrowsetDense', 'GrowsetDenseGrad', 'GrowsetSoftmaxCrossEntropy'],
   },
   {
     name: 'mlp with batch norm, tanh, soft labels',

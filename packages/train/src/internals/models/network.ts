@@ -1,6 +1,6 @@
 import type { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
-import { SOFTMAX_CROSS_ENTROPY } from '../backend/kernels/dense.ts';
+import { MLP_STEP, type MlpStepAttrs, SOFTMAX_CROSS_ENTROPY } from '../backend/kernels/dense.ts';
 import {
   ActivationLayer,
   BatchNormLayer,
@@ -187,6 +187,8 @@ export class Network {
    * `sum(weights * CE) / batch`, and the gradients are of that loss.
    */
   step(x: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, rng: Rng): StepResult {
+    const fused = this.#mlpStep(x, targets, weights);
+    if (fused) return fused;
     const ctx: StepContext = { training: true, rng };
     const inputs: tf.Tensor[] = [];
     const outputs: LayerOutput[] = [];
@@ -231,6 +233,29 @@ export class Network {
       dy = result.dx;
     }
     return { lossSum, grads };
+  }
+
+  /**
+   * The whole step as one kernel call (wasm) when every layer is a dense layer with a bias and a
+   * ReLU or linear activation (an MLP without dropout or batch normalization), else undefined.
+   */
+  #mlpStep(x: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor): StepResult | undefined {
+    if (x.rank !== 2 || tf.getKernel(MLP_STEP, tf.getBackend()) === undefined) return undefined;
+    const relu: boolean[] = [];
+    for (const layer of this.layers) {
+      if (!(layer instanceof DenseLayer) || !layer.useBias) return undefined;
+      if (layer.activation !== 'relu' && layer.activation !== 'linear') return undefined;
+      relu.push(layer.activation === 'relu');
+    }
+    const inputs: tf.NamedTensorMap = { x, targets, weights };
+    this.params.forEach((p, i) => {
+      inputs[`${i % 2 === 0 ? 'w' : 'b'}${i >> 1}`] = p;
+    });
+    const attrs: MlpStepAttrs = { relu };
+    const [lossSum, ...grads] = tf
+      .engine()
+      .runKernel(MLP_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    return { lossSum: lossSum!, grads };
   }
 
   /** Copies of the parameters and layer state, for restore-best. */

@@ -34,16 +34,27 @@ function geometry(x: TensorInfo, w: TensorInfo, relu: boolean, bias: boolean): D
  * `[inputs, units]`, optional `b` `[units]`; attr `relu`. Falls back to the backend's
  * `_FusedMatMul` where WebAssembly SIMD is unavailable.
  */
-const denseForward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const wasm = backend as WasmBackend;
-  const x = inputs.x as TensorInfo;
-  const w = inputs.w as TensorInfo;
-  const b = inputs.b as TensorInfo | undefined;
-  const relu = (attrs as unknown as DenseAttrs).relu === true;
+const denseForward: KernelFunc = ({ inputs, backend, attrs }) =>
+  denseForwardOn(
+    backend as WasmBackend,
+    inputs.x as TensorInfo,
+    inputs.w as TensorInfo,
+    inputs.b as TensorInfo | undefined,
+    (attrs as unknown as DenseAttrs).relu === true,
+  );
+
+/** {@link DENSE_FORWARD} on heap tensors (called by other kernels too). */
+export function denseForwardOn(
+  wasm: WasmBackend,
+  x: TensorInfo,
+  w: TensorInfo,
+  b: TensorInfo | undefined,
+  relu: boolean,
+): TensorInfo {
   const g = geometry(x, w, relu, b !== undefined);
   const kernel = simdKernel(wasm, denseForwardKey(g), () => denseForwardKernel(g));
   if (!kernel) {
-    return runWasmKernel(
+    const y3 = runWasmKernel(
       wasm,
       '_FusedMatMul',
       {
@@ -53,12 +64,13 @@ const denseForward: KernelFunc = ({ inputs, backend, attrs }) => {
       },
       { transposeA: false, transposeB: false, activation: relu ? 'relu' : 'linear' },
     );
+    return withShape(y3, [g.batch, g.units]);
   }
   const y = wasm.makeOutput([g.batch, g.units], 'float32');
   const p = (t: TensorInfo) => pointer(wasm, t);
   kernel(p(x), p(w), b ? p(b) : 0, p(y));
   return y;
-};
+}
 
 /**
  * The backward pass of a dense layer `y = f(x W + b)` in one kernel call: inputs `x`, `dy`, `y`
@@ -66,16 +78,31 @@ const denseForward: KernelFunc = ({ inputs, backend, attrs }) => {
  * layer has a bias is read from `hasBias`. Outputs `[dW, db?, dx?]`.
  */
 const denseGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const wasm = backend as WasmBackend;
-  const x = inputs.x as TensorInfo;
-  const dy = inputs.dy as TensorInfo;
-  const y = inputs.y as TensorInfo;
-  const w = inputs.w as TensorInfo;
   const a = attrs as unknown as DenseAttrs & { hasBias: boolean };
-  const g: DenseGradGeometry = {
-    ...geometry(x, w, a.relu === true, a.hasBias === true),
-    dx: a.needDx === true,
-  };
+  return denseGradOn(
+    backend as WasmBackend,
+    inputs.x as TensorInfo,
+    inputs.dy as TensorInfo,
+    inputs.y as TensorInfo,
+    inputs.w as TensorInfo,
+    a.relu === true,
+    a.hasBias === true,
+    a.needDx === true,
+  );
+};
+
+/** {@link DENSE_GRAD} on heap tensors: `[dW, db?, dx?]` (called by other kernels too). */
+export function denseGradOn(
+  wasm: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  y: TensorInfo,
+  w: TensorInfo,
+  relu: boolean,
+  bias: boolean,
+  needDx: boolean,
+): TensorInfo[] {
+  const g: DenseGradGeometry = { ...geometry(x, w, relu, bias), dx: needDx };
   const kernel = simdKernel(wasm, denseGradKey(g), () => denseGradKernel(g));
   if (!kernel) return denseGradFallback(wasm, g, x, dy, y, w);
   const dw = wasm.makeOutput([g.inputs, g.units], 'float32');
@@ -88,7 +115,7 @@ const denseGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   if (dz) free(wasm, dz);
   if (wt) free(wasm, wt);
   return [dw, ...(db ? [db] : []), ...(dx ? [dx] : [])];
-};
+}
 
 /** The same gradients from the backend's own kernels (no WebAssembly SIMD). */
 function denseGradFallback(
@@ -134,15 +161,27 @@ function denseGradFallback(
  * `sum_i w_i * CE_i` (a scalar) and its gradient scaled by `1 / n`, `(softmax - t) * w / n`, which
  * is the gradient of the mean loss. Replaces eleven small kernels (logSoftmax, exp, sub, mul, sum...).
  */
-const softmaxCrossEntropy: KernelFunc = ({ inputs, backend }) => {
-  const wasm = backend as WasmBackend;
-  const logitsInfo = inputs.logits as TensorInfo;
+const softmaxCrossEntropy: KernelFunc = ({ inputs, backend }) =>
+  softmaxCrossEntropyOn(
+    backend as WasmBackend,
+    inputs.logits as TensorInfo,
+    inputs.targets as TensorInfo,
+    inputs.weights as TensorInfo,
+  );
+
+/** {@link SOFTMAX_CROSS_ENTROPY} on heap tensors: `[lossSum, dLogits]`. */
+export function softmaxCrossEntropyOn(
+  wasm: WasmBackend,
+  logitsInfo: TensorInfo,
+  targetsInfo: TensorInfo,
+  weightsInfo: TensorInfo,
+): [TensorInfo, TensorInfo] {
   const [n, k] = logitsInfo.shape as [number, number];
   const loss = wasm.makeOutput([], 'float32');
   const grad = wasm.makeOutput([n, k], 'float32');
   const logits = heapF32(wasm, logitsInfo);
-  const targets = heapF32(wasm, inputs.targets as TensorInfo);
-  const weights = heapF32(wasm, inputs.weights as TensorInfo);
+  const targets = heapF32(wasm, targetsInfo);
+  const weights = heapF32(wasm, weightsInfo);
   const dz = heapF32(wasm, grad);
   const probabilities = new Float64Array(k);
   let total = 0;
@@ -169,6 +208,67 @@ const softmaxCrossEntropy: KernelFunc = ({ inputs, backend }) => {
   }
   heapF32(wasm, loss)[0] = total;
   return [loss, grad];
+}
+
+/** Name of the whole-MLP training step kernel (growset's loop only). */
+export const MLP_STEP = 'GrowsetMlpStep';
+
+/** Attributes of {@link MLP_STEP}: per dense layer, ReLU (else linear). */
+export interface MlpStepAttrs {
+  relu: boolean[];
+}
+
+/**
+ * The forward and backward pass of a stack of dense layers with biases (ReLU or linear) and the
+ * softmax cross-entropy loss, in one kernel call: the same generated kernels as
+ * {@link DENSE_FORWARD}, {@link SOFTMAX_CROSS_ENTROPY} and {@link DENSE_GRAD}, called back to back
+ * on the heap without the engine in between (no tensor per intermediate, no dispatch). Inputs `x`,
+ * `targets`, `weights`, then `w0`, `b0`, `w1`, `b1`, ...; outputs `[lossSum, dW0, db0, dW1, db1,
+ * ...]`.
+ */
+const mlpStep: KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as WasmBackend;
+  const relu = (attrs as unknown as MlpStepAttrs).relu;
+  const layers = relu.length;
+  const params = (i: number) => [inputs[`w${i}`] as TensorInfo, inputs[`b${i}`] as TensorInfo] as const;
+  const activations: TensorInfo[] = [inputs.x as TensorInfo];
+  for (let i = 0; i < layers; i++) {
+    const [w, b] = params(i);
+    activations.push(denseForwardOn(wasm, activations[i]!, w, b, relu[i] === true));
+  }
+  const [loss, dLogits] = softmaxCrossEntropyOn(
+    wasm,
+    activations[layers]!,
+    inputs.targets as TensorInfo,
+    inputs.weights as TensorInfo,
+  );
+  const grads: TensorInfo[] = new Array(2 * layers);
+  let dy = dLogits;
+  for (let i = layers - 1; i >= 0; i--) {
+    const [w] = params(i);
+    const [dw, db, dx] = denseGradOn(
+      wasm,
+      activations[i]!,
+      dy,
+      activations[i + 1]!,
+      w,
+      relu[i] === true,
+      true,
+      i > 0,
+    );
+    grads[2 * i] = dw!;
+    grads[2 * i + 1] = db!;
+    free(wasm, dy);
+    if (dx) dy = dx;
+  }
+  free(wasm, ...activations.slice(1));
+  return [loss, ...grads];
+};
+
+export const mlpStepConfig: KernelConfig = {
+  kernelName: MLP_STEP,
+  backendName: 'wasm',
+  kernelFunc: mlpStep,
 };
 
 export const denseForwardConfig: KernelConfig = {

@@ -9,6 +9,16 @@ export const OPTIMIZER_STEP = 'GrowsetOptimizerStep';
 /** Update rules of {@link OPTIMIZER_STEP}, by number (kernel attributes are plain values). */
 export const RULES = { sgd: 0, momentum: 1, rmsprop: 2, adam: 3 } as const;
 
+let simdAdam = true;
+
+/**
+ * Turns the generated SIMD Adam step off (or back on): benchmarks use it to time the loop as it
+ * was before, in the same process. On by default.
+ */
+export function setSimdAdam(on: boolean): void {
+  simdAdam = on;
+}
+
 /** Attributes of one optimizer step on one parameter tensor. */
 export interface OptimizerStepAttrs {
   rule: number;
@@ -181,7 +191,7 @@ const optimizerStep: KernelFunc = ({ inputs, backend, attrs }) => {
     const stepSize = lr / (1 - a.beta1 ** a.t);
     const vScale = 1 / (1 - a.beta2 ** a.t);
     const geometry = { size: wv.length, l1: l1 !== 0, l2: l2x2 !== 0 };
-    const kernel = simdKernel(wasm, adamKey(geometry), () => adamKernel(geometry));
+    const kernel = simdAdam ? simdKernel(wasm, adamKey(geometry), () => adamKernel(geometry)) : null;
     if (kernel) {
       // The step's constants go through the heap (generated kernels take pointers only).
       const k = wasm.makeOutput([9], 'float32');

@@ -1,7 +1,7 @@
 import { getKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv-backprop.ts';
 import { convFilterBiasGradConfig, maxPoolReluGradConfig } from './conv-block-grads.ts';
-import { denseForwardConfig, denseGradConfig, softmaxCrossEntropyConfig } from './dense.ts';
+import { denseForwardConfig, denseGradConfig, mlpStepConfig, softmaxCrossEntropyConfig } from './dense.ts';
 import { fastRowGather } from './gather-rows.ts';
 import { fastTransposeMatMul, replaceKernel } from './matmul.ts';
 import { optimizerStepConfig } from './optimizer-step.ts';
@@ -43,6 +43,7 @@ export function registerWasmKernels(): string[] {
     ['GrowsetDense', () => denseForwardConfig],
     ['GrowsetDenseGrad', () => denseGradConfig],
     ['GrowsetSoftmaxCrossEntropy', () => softmaxCrossEntropyConfig],
+    ['GrowsetMlpStep', () => mlpStepConfig],
   ];
   for (const [kernelName, make] of candidates) {
     if (!isGrowsetKernel(getKernel(kernelName, 'wasm'))) {
