@@ -74,11 +74,18 @@ function useLoop(which: 'now' | 'before'): void {
 const torchScript = new URL('./torch_mlp.py', import.meta.url).pathname;
 const torchCommitted = JSON.parse(readFileSync(new URL('./torch_mlp.json', import.meta.url), 'utf8')) as {
   samplesPerSecondMedianEpoch: number;
+  samplesPerCpuSecondMedianEpoch?: number;
   testAccuracyMean: number;
   loadAverage: number;
 };
 
-async function startTorch(): Promise<{ epoch(): Promise<number>; stop(): void } | null> {
+/** One epoch's wall and CPU milliseconds (CPU: this process, all threads). */
+interface EpochTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function startTorch(): Promise<{ epoch(): Promise<EpochTime>; stop(): void } | null> {
   if (args.includes('--no-torch') || !existsSync('/usr/bin/python3')) return null;
   const child = spawn('/usr/bin/python3', [torchScript, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -98,8 +105,11 @@ async function startTorch(): Promise<{ epoch(): Promise<number>; stop(): void } 
       child.stdin.write('epoch\n');
       // PyTorch trains on its own 8,000 digits whatever --quick says: its time, per 8,000 samples,
       // scaled to this run's training size.
-      const reply = JSON.parse(await next()) as { epochMs: number; samples: number };
-      return (reply.epochMs * TRAIN) / reply.samples;
+      const reply = JSON.parse(await next()) as { epochMs: number; cpuMs: number; samples: number };
+      return {
+        wallMs: (reply.epochMs * TRAIN) / reply.samples,
+        cpuMs: (reply.cpuMs * TRAIN) / reply.samples,
+      };
     },
     stop() {
       child.stdin.end('quit\n');
@@ -231,13 +241,15 @@ async function alternateEpochs(
   data: Data,
   batchSize: number,
   lr: number,
-  torch: { epoch(): Promise<number> } | null,
+  torch: { epoch(): Promise<EpochTime> } | null,
 ): Promise<{
   loop: number;
   loopBefore: number;
   fitStock: number;
   fitKernels: number;
   torch: number;
+  loopCpu: number;
+  torchCpu: number;
   stockError?: string;
 }> {
   const x = tf.tensor(data.train.x, [TRAIN, ...data.train.featureShape]);
@@ -250,6 +262,8 @@ async function alternateEpochs(
   const loopMs: number[] = [];
   const beforeMs: number[] = [];
   const torchMs: number[] = [];
+  const loopCpuMs: number[] = [];
+  const torchCpuMs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     useKernels('growset');
     for (const which of ['now', 'before'] as const) {
@@ -261,12 +275,21 @@ async function alternateEpochs(
       });
       one.dispose();
       const start = performance.now();
+      const cpu = process.cpuUsage();
       await oneEpoch.fit(data.train, { rng: Rng.create(round) });
       (which === 'now' ? loopMs : beforeMs).push(performance.now() - start);
+      if (which === 'now') {
+        const used = process.cpuUsage(cpu);
+        loopCpuMs.push((used.user + used.system) / 1000);
+      }
       oneEpoch.dispose();
     }
     useLoop('now');
-    if (torch) torchMs.push(await torch.epoch());
+    if (torch) {
+      const t = await torch.epoch();
+      torchMs.push(t.wallMs);
+      torchCpuMs.push(t.cpuMs);
+    }
     for (const m of models) {
       if (m.error) continue;
       useKernels(m.kernels);
@@ -288,6 +311,8 @@ async function alternateEpochs(
     loop: medianRate(loopMs),
     loopBefore: medianRate(beforeMs),
     torch: torchMs.length > 0 ? medianRate(torchMs) : Number.NaN,
+    loopCpu: medianRate(loopCpuMs),
+    torchCpu: torchCpuMs.length > 0 ? medianRate(torchCpuMs) : Number.NaN,
     fitStock: stockRun.error ? Number.NaN : medianRate(stockRun.epochMs),
     fitKernels: medianRate(kernelRun.epochMs),
     ...(stockRun.error ? { stockError: stockRun.error } : {}),
@@ -371,11 +396,12 @@ for (const c of selected) {
     `${c.name.padEnd(24)}${String(c.batch).padStart(5)}  ${fmt(loop.samplesPerSecond).padStart(8)}  ${fmt(fitStock.samplesPerSecond).padStart(14)}  ${fmt(fitKernels.samplesPerSecond).padStart(17)}  ${ratio(loop.samplesPerSecond, fitStock.samplesPerSecond).padStart(10)}  ${ratio(loop.samplesPerSecond, fitKernels.samplesPerSecond).padStart(13)}  ${(loop.testAccuracy * 100).toFixed(2).padStart(7)}%  ${(fitKernels.testAccuracy * 100).toFixed(2).padStart(15)}%  ${fmt(loopBefore.samplesPerSecond).padStart(15)}  ${ratio(loop.samplesPerSecond, loopBefore.samplesPerSecond).padStart(11)}  ${(loopBefore.testAccuracy * 100).toFixed(2).padStart(9)}%`,
   );
   if (!c.image && c.batch === 64) {
-    const vsCommitted = `committed PyTorch run ${fmt(torchCommitted.samplesPerSecondMedianEpoch)} samples/s (load average ${torchCommitted.loadAverage.toFixed(1)} then): ${ratio(loop.samplesPerSecond, torchCommitted.samplesPerSecondMedianEpoch)}`;
+    const committedCpu = torchCommitted.samplesPerCpuSecondMedianEpoch ?? Number.NaN;
+    const vsCommitted = `committed PyTorch run (bench/torch_mlp.json, load average ${torchCommitted.loadAverage.toFixed(1)} then) ${fmt(torchCommitted.samplesPerSecondMedianEpoch)} samples/s: ${ratio(loop.samplesPerSecond, torchCommitted.samplesPerSecondMedianEpoch)}, ${fmt(committedCpu)} per CPU second: ${ratio(speed.loopCpu, committedCpu)}`;
     const accuracy = `test accuracy ${(loop.testAccuracy * 100).toFixed(2)}% vs PyTorch ${(torchCommitted.testAccuracyMean * 100).toFixed(2)}% (mean of 3 seeds, same settings): ${loop.testAccuracy >= torchCommitted.testAccuracyMean ? 'not lower' : 'LOWER'}`;
     torchRows.push(
       Number.isFinite(speed.torch)
-        ? `${c.name} batch ${c.batch}: loop ${fmt(loop.samplesPerSecond)} samples/s, PyTorch 1 thread ${fmt(speed.torch)} in this run (epochs alternated): ${ratio(loop.samplesPerSecond, speed.torch)}; ${vsCommitted}; ${accuracy}`
+        ? `${c.name} batch ${c.batch}: loop ${fmt(loop.samplesPerSecond)} samples/s, PyTorch 1 thread ${fmt(speed.torch)} in this run (epochs alternated): ${ratio(loop.samplesPerSecond, speed.torch)}; per CPU second (each process's own CPU time, median epoch): loop ${fmt(speed.loopCpu)}, PyTorch ${fmt(speed.torchCpu)}: ${ratio(speed.loopCpu, speed.torchCpu)}; ${vsCommitted}; ${accuracy}`
         : `${c.name} batch ${c.batch}: PyTorch not run here (no /usr/bin/python3 with torch, or --no-torch); ${vsCommitted}; ${accuracy}`,
     );
   }
@@ -388,7 +414,13 @@ for (const c of selected) {
     loopBefore,
     fitStock,
     fitKernels,
-    ...(!c.image && c.batch === 64 ? { torchSamplesPerSecond: speed.torch } : {}),
+    ...(!c.image && c.batch === 64
+      ? {
+          torchSamplesPerSecond: speed.torch,
+          loopSamplesPerCpuSecond: speed.loopCpu,
+          torchSamplesPerCpuSecond: speed.torchCpu,
+        }
+      : {}),
   });
 }
 torch?.stop();
