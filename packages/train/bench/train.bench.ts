@@ -8,12 +8,20 @@
  * backend's stock kernels ("stock"; the CNN cannot train on stock wasm, so it gets only growset's
  * missing Conv2DBackpropFilter), and `model.fit` with every growset kernel installed.
  *
+ * Two more baselines: the same loop as it was before growset's fused dense kernels ("loop
+ * before": tfjs's MatMul kernels, eleven small loss kernels, Adam in JavaScript), and PyTorch 1.13
+ * on one thread (bench/torch_mlp.py, MLP batch 64 only), run as a child process whose epochs are
+ * alternated with growset's when /usr/bin/python3 has torch, else compared with its committed
+ * output bench/torch_mlp.json.
+ *
  * Throughput is the median of single epochs alternated between the contenders (the machine is
  * shared); accuracy comes from one full run of each.
  *
- * Usage: npm run bench [-- --quick] [-- --profile] [-- --json FILE] [-- --only cnn]
+ * Usage: npm run bench [-- --quick] [-- --profile] [-- --json FILE] [-- --only cnn] [-- --no-torch]
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Rng } from '@growset/core';
 import { loadMnist } from '@growset/fixtures';
 import * as tf from '@tensorflow/tfjs';
@@ -27,6 +35,7 @@ import {
   profileKernels,
   toLayersModel,
 } from '../src/index.ts';
+import { setSimdAdam } from '../src/internals/backend/kernels/optimizer-step.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -47,6 +56,66 @@ const stock = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')
 const info = await initBackend({ backend: 'wasm' });
 const growset = new Map(OVERRIDDEN.map((name) => [name, tf.getKernel(name, 'wasm')]));
 console.log(`Backend: ${describeBackend(info)}`);
+
+/** growset's fused dense-layer kernels: unregistered, the loop runs as it did before them. */
+const LOOP_KERNELS = ['GrowsetDense', 'GrowsetDenseGrad', 'GrowsetSoftmaxCrossEntropy', 'GrowsetMlpStep'];
+const loopKernels = new Map(LOOP_KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')]));
+
+function useLoop(which: 'now' | 'before'): void {
+  for (const name of LOOP_KERNELS) {
+    const config = loopKernels.get(name);
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    if (which === 'now' && config) tf.registerKernel(config);
+  }
+  setSimdAdam(which === 'now');
+}
+
+/** PyTorch 1.13, one thread, in a child process: one epoch per request (null when unavailable). */
+const torchScript = new URL('./torch_mlp.py', import.meta.url).pathname;
+const torchCommitted = JSON.parse(readFileSync(new URL('./torch_mlp.json', import.meta.url), 'utf8')) as {
+  samplesPerSecondMedianEpoch: number;
+  samplesPerCpuSecondMedianEpoch?: number;
+  testAccuracyMean: number;
+  loadAverage: number;
+};
+
+/** One epoch's wall and CPU milliseconds (CPU: this process, all threads). */
+interface EpochTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function startTorch(): Promise<{ epoch(): Promise<EpochTime>; stop(): void } | null> {
+  if (args.includes('--no-torch') || !existsSync('/usr/bin/python3')) return null;
+  const child = spawn('/usr/bin/python3', [torchScript, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('torch_mlp.py ended');
+    return line.value;
+  };
+  try {
+    if ((await next()) !== 'ready') throw new Error('torch_mlp.py did not start');
+  } catch {
+    child.kill();
+    return null;
+  }
+  return {
+    async epoch() {
+      child.stdin.write('epoch\n');
+      // PyTorch trains on its own 8,000 digits whatever --quick says: its time, per 8,000 samples,
+      // scaled to this run's training size.
+      const reply = JSON.parse(await next()) as { epochMs: number; cpuMs: number; samples: number };
+      return {
+        wallMs: (reply.epochMs * TRAIN) / reply.samples,
+        cpuMs: (reply.cpuMs * TRAIN) / reply.samples,
+      };
+    },
+    stop() {
+      child.stdin.end('quit\n');
+    },
+  };
+}
 
 function useKernels(which: 'stock' | 'growset'): void {
   for (const name of OVERRIDDEN) {
@@ -89,8 +158,13 @@ function medianRate(epochMs: number[]): number {
   return (TRAIN * 1000) / ms;
 }
 
-async function runLoop(make: () => NeuralEstimator, data: Data): Promise<Run & { epochMs: number[] }> {
+async function runLoop(
+  make: () => NeuralEstimator,
+  data: Data,
+  which: 'now' | 'before' = 'now',
+): Promise<Run & { epochMs: number[] }> {
   useKernels('growset');
+  useLoop(which);
   const estimator = make();
   const epochMs: number[] = [];
   let last = performance.now();
@@ -104,6 +178,7 @@ async function runLoop(make: () => NeuralEstimator, data: Data): Promise<Run & {
   });
   const testAccuracy = (await estimator.score(data.test)).accuracy;
   estimator.dispose();
+  useLoop('now');
   return { samplesPerSecond: medianRate(epochMs), testAccuracy, epochMs };
 }
 
@@ -166,7 +241,17 @@ async function alternateEpochs(
   data: Data,
   batchSize: number,
   lr: number,
-): Promise<{ loop: number; fitStock: number; fitKernels: number; stockError?: string }> {
+  torch: { epoch(): Promise<EpochTime> } | null,
+): Promise<{
+  loop: number;
+  loopBefore: number;
+  fitStock: number;
+  fitKernels: number;
+  torch: number;
+  loopCpu: number;
+  torchCpu: number;
+  stockError?: string;
+}> {
   const x = tf.tensor(data.train.x, [TRAIN, ...data.train.featureShape]);
   const y = tf.oneHot(tf.tensor1d(data.train.y, 'int32'), 10);
   const models = (['stock', 'growset'] as const).map((kernels) => {
@@ -175,18 +260,36 @@ async function alternateEpochs(
     return { kernels, model, epochMs: [] as number[], error: undefined as string | undefined };
   });
   const loopMs: number[] = [];
+  const beforeMs: number[] = [];
+  const torchMs: number[] = [];
+  const loopCpuMs: number[] = [];
+  const torchCpuMs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     useKernels('growset');
-    const one = make();
-    const oneEpoch = new (one.constructor as new (spec: NeuralEstimator['spec']) => NeuralEstimator)({
-      ...one.spec,
-      epochs: 1,
-    });
-    one.dispose();
-    const start = performance.now();
-    await oneEpoch.fit(data.train, { rng: Rng.create(round) });
-    loopMs.push(performance.now() - start);
-    oneEpoch.dispose();
+    for (const which of ['now', 'before'] as const) {
+      useLoop(which);
+      const one = make();
+      const oneEpoch = new (one.constructor as new (spec: NeuralEstimator['spec']) => NeuralEstimator)({
+        ...one.spec,
+        epochs: 1,
+      });
+      one.dispose();
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      await oneEpoch.fit(data.train, { rng: Rng.create(round) });
+      (which === 'now' ? loopMs : beforeMs).push(performance.now() - start);
+      if (which === 'now') {
+        const used = process.cpuUsage(cpu);
+        loopCpuMs.push((used.user + used.system) / 1000);
+      }
+      oneEpoch.dispose();
+    }
+    useLoop('now');
+    if (torch) {
+      const t = await torch.epoch();
+      torchMs.push(t.wallMs);
+      torchCpuMs.push(t.cpuMs);
+    }
     for (const m of models) {
       if (m.error) continue;
       useKernels(m.kernels);
@@ -206,6 +309,10 @@ async function alternateEpochs(
   const [stockRun, kernelRun] = models as [(typeof models)[number], (typeof models)[number]];
   return {
     loop: medianRate(loopMs),
+    loopBefore: medianRate(beforeMs),
+    torch: torchMs.length > 0 ? medianRate(torchMs) : Number.NaN,
+    loopCpu: medianRate(loopCpuMs),
+    torchCpu: torchCpuMs.length > 0 ? medianRate(torchCpuMs) : Number.NaN,
     fitStock: stockRun.error ? Number.NaN : medianRate(stockRun.epochMs),
     fitKernels: medianRate(kernelRun.epochMs),
     ...(stockRun.error ? { stockError: stockRun.error } : {}),
@@ -245,9 +352,12 @@ console.log(
   `MNIST ${TRAIN}/${TEST}, ${EPOCHS} epochs, Adam; samples/s = median of ${ROUNDS} single epochs, alternated between the three; loop CNN uses a cosine schedule, model.fit a constant rate\n`,
 );
 console.log(
-  'model                   batch  loop s/s  fit(stock) s/s  fit(+kernels) s/s  loop/stock  loop/+kernels  acc loop  acc fit(+kernels)',
+  'model                   batch  loop s/s  fit(stock) s/s  fit(+kernels) s/s  loop/stock  loop/+kernels  acc loop  acc fit(+kernels)  loop before s/s  loop/before  acc before',
 );
-for (const c of configs.filter((config) => only === undefined || config.name.includes(only))) {
+const selected = configs.filter((config) => only === undefined || config.name.includes(only));
+const torch = selected.some((c) => !c.image && c.batch === 64) ? await startTorch() : null;
+const torchRows: string[] = [];
+for (const c of selected) {
   const data = await digits(c.image);
   const make = (epochs = EPOCHS) =>
     c.image
@@ -267,11 +377,14 @@ for (const c of configs.filter((config) => only === undefined || config.name.inc
   await warmModelFit(spec, warm.train, c.batch);
   // Accuracy: one full run of each (5 epochs from scratch).
   const loop = await runLoop(make, data);
+  const loopBefore = await runLoop(make, data, 'before');
   const fitKernels = await runModelFit(spec, data, c.batch, c.lr, 'growset');
   // Speed: single epochs, alternated (loop, model.fit stock, model.fit + kernels) so that load
   // from other processes hits all three alike; each figure is the median epoch.
-  const speed = await alternateEpochs(make, spec, data, c.batch, c.lr);
+  const withTorch = !c.image && c.batch === 64 ? torch : null;
+  const speed = await alternateEpochs(make, spec, data, c.batch, c.lr, withTorch);
   loop.samplesPerSecond = speed.loop;
+  loopBefore.samplesPerSecond = speed.loopBefore;
   fitKernels.samplesPerSecond = speed.fitKernels;
   const fitStock: Run = {
     samplesPerSecond: speed.fitStock,
@@ -280,13 +393,53 @@ for (const c of configs.filter((config) => only === undefined || config.name.inc
   };
   spec.dispose();
   console.log(
-    `${c.name.padEnd(24)}${String(c.batch).padStart(5)}  ${fmt(loop.samplesPerSecond).padStart(8)}  ${fmt(fitStock.samplesPerSecond).padStart(14)}  ${fmt(fitKernels.samplesPerSecond).padStart(17)}  ${ratio(loop.samplesPerSecond, fitStock.samplesPerSecond).padStart(10)}  ${ratio(loop.samplesPerSecond, fitKernels.samplesPerSecond).padStart(13)}  ${(loop.testAccuracy * 100).toFixed(2).padStart(7)}%  ${(fitKernels.testAccuracy * 100).toFixed(2).padStart(15)}%`,
+    `${c.name.padEnd(24)}${String(c.batch).padStart(5)}  ${fmt(loop.samplesPerSecond).padStart(8)}  ${fmt(fitStock.samplesPerSecond).padStart(14)}  ${fmt(fitKernels.samplesPerSecond).padStart(17)}  ${ratio(loop.samplesPerSecond, fitStock.samplesPerSecond).padStart(10)}  ${ratio(loop.samplesPerSecond, fitKernels.samplesPerSecond).padStart(13)}  ${(loop.testAccuracy * 100).toFixed(2).padStart(7)}%  ${(fitKernels.testAccuracy * 100).toFixed(2).padStart(15)}%  ${fmt(loopBefore.samplesPerSecond).padStart(15)}  ${ratio(loop.samplesPerSecond, loopBefore.samplesPerSecond).padStart(11)}  ${(loopBefore.testAccuracy * 100).toFixed(2).padStart(9)}%`,
   );
+  if (!c.image && c.batch === 64) {
+    const committedCpu = torchCommitted.samplesPerCpuSecondMedianEpoch ?? Number.NaN;
+    const vsCommitted = `committed PyTorch run (bench/torch_mlp.json, load average ${torchCommitted.loadAverage.toFixed(1)} then) ${fmt(torchCommitted.samplesPerSecondMedianEpoch)} samples/s: ${ratio(loop.samplesPerSecond, torchCommitted.samplesPerSecondMedianEpoch)}, ${fmt(committedCpu)} per CPU second: ${ratio(speed.loopCpu, committedCpu)}`;
+    const accuracy = `test accuracy ${(loop.testAccuracy * 100).toFixed(2)}% vs PyTorch ${(torchCommitted.testAccuracyMean * 100).toFixed(2)}% (mean of 3 seeds, same settings): ${loop.testAccuracy >= torchCommitted.testAccuracyMean ? 'not lower' : 'LOWER'}`;
+    torchRows.push(
+      Number.isFinite(speed.torch)
+        ? `${c.name} batch ${c.batch}: loop ${fmt(loop.samplesPerSecond)} samples/s, PyTorch 1 thread ${fmt(speed.torch)} in this run (epochs alternated): ${ratio(loop.samplesPerSecond, speed.torch)}; per CPU second (each process's own CPU time, median epoch): loop ${fmt(speed.loopCpu)}, PyTorch ${fmt(speed.torchCpu)}: ${ratio(speed.loopCpu, speed.torchCpu)}; ${vsCommitted}; ${accuracy}`
+        : `${c.name} batch ${c.batch}: PyTorch not run here (no /usr/bin/python3 with torch, or --no-torch); ${vsCommitted}; ${accuracy}`,
+    );
+  }
   if (fitStock.error) console.log(`  model.fit on stock kernels: ${fitStock.error}`);
-  rows.push({ model: c.name, batch: c.batch, learningRate: c.lr, loop, fitStock, fitKernels });
+  rows.push({
+    model: c.name,
+    batch: c.batch,
+    learningRate: c.lr,
+    loop,
+    loopBefore,
+    fitStock,
+    fitKernels,
+    ...(!c.image && c.batch === 64
+      ? {
+          torchSamplesPerSecond: speed.torch,
+          loopSamplesPerCpuSecond: speed.loopCpu,
+          torchSamplesPerCpuSecond: speed.torchCpu,
+        }
+      : {}),
+  });
 }
+torch?.stop();
+for (const line of torchRows) console.log(`\nAgainst PyTorch: ${line}`);
 
 if (profile) {
+  const flat = await digits(false);
+  for (const which of ['now', 'before'] as const) {
+    useLoop(which);
+    const estimator = mlp({ hidden: [128, 64], epochs: 1, batchSize: 64, learningRate: 1e-3 });
+    console.log(
+      `\nKernel profile, growset loop${which === 'before' ? ' before the fused dense kernels' : ''}, mlp batch 64, 1 epoch:`,
+    );
+    console.log(
+      formatKernelProfile(await profileKernels(() => estimator.fit(flat.train, { rng: Rng.create(1) }))),
+    );
+    estimator.dispose();
+  }
+  useLoop('now');
   const data = await digits(true);
   const make = () => cnn({ conv: [8, 16], epochs: 1, batchSize: 64, learningRate: 5e-3 });
   const estimator = make();

@@ -132,6 +132,19 @@ const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'linear'] as const;
 const layerCases: LayerCase[] = [
   ...ACTIVATIONS.map((a) => ({ name: `dense ${a}`, make: () => new DenseLayer(5, 3, a), input: [4, 5] })),
   { name: 'dense without bias', make: () => new DenseLayer(3, 4, 'linear', false), input: [5, 3] },
+  // Sizes past the fused SIMD kernels' 4-row x 8-column register blocks, with row and column tails.
+  { name: 'dense relu 13 -> 21, batch 9', make: () => new DenseLayer(13, 21, 'relu'), input: [9, 13] },
+  { name: 'dense linear 18 -> 10, batch 6', make: () => new DenseLayer(18, 10, 'linear'), input: [6, 18] },
+  {
+    name: 'dense relu 300 -> 6, batch 5 (two passes along the shared axis)',
+    make: () => new DenseLayer(300, 6, 'relu'),
+    input: [5, 300],
+  },
+  {
+    name: 'dense relu without bias 8 -> 16, batch 8',
+    make: () => new DenseLayer(8, 16, 'relu', false),
+    input: [8, 8],
+  },
   ...ACTIVATIONS.map((a) => ({
     name: `activation ${a}`,
     make: () => new ActivationLayer(6, a),
@@ -211,11 +224,20 @@ const networkCases: NetworkCase[] = [
     batch: 5,
   })),
   {
-    name: 'mlp with dropout 0.3',
+    name: 'mlp 11-13-9-10 relu (the whole step in one fused kernel on wasm)',
+    spec: mlp({ hidden: [13, 9] }),
+    featureShape: [11],
+    classes: 10,
+    batch: 9,
+    wasmKernels: ['GrowsetMlpStep'],
+  },
+  {
+    name: 'mlp with dropout 0.3 (fused dense and loss kernels layer by layer on wasm)',
     spec: mlp({ hidden: [6, 5], dropout: 0.3 }),
     featureShape: [4],
     classes: 3,
     batch: 6,
+    wasmKernels: ['GrowsetDense', 'GrowsetDenseGrad', 'GrowsetSoftmaxCrossEntropy'],
   },
   {
     name: 'mlp with batch norm, tanh, soft labels',

@@ -1,6 +1,7 @@
 import type { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { CONV_FILTER_BIAS_GRAD, MAX_POOL_RELU_GRAD } from '../backend/kernels/conv-block-grads.ts';
+import { DENSE_FORWARD, DENSE_GRAD } from '../backend/kernels/dense.ts';
 import type { Activation } from './spec.ts';
 
 /** Whether the current backend has a growset fused kernel. */
@@ -139,7 +140,20 @@ export class DenseLayer implements Layer {
     this.outputShape = [units];
   }
 
+  /** Whether growset's fused dense kernels run this layer (wasm; ReLU or linear). */
+  #growsetKernels(): boolean {
+    return (this.activation === 'relu' || this.activation === 'linear') && hasKernel(DENSE_GRAD);
+  }
+
   forward(x: tf.Tensor, params: tf.Tensor[]): LayerOutput {
+    if (this.#growsetKernels()) {
+      const inputs: tf.NamedTensorMap = { x, w: params[0]! };
+      if (this.useBias) inputs.b = params[1]!;
+      const y = tf.engine().runKernel(DENSE_FORWARD, inputs, {
+        relu: this.activation === 'relu',
+      }) as tf.Tensor;
+      return { y, cache: [] };
+    }
     const fused = fusable(this.activation);
     const z = tf.fused.matMul({
       a: x as tf.Tensor2D,
@@ -157,6 +171,18 @@ export class DenseLayer implements Layer {
     params: tf.Tensor[],
     needDx: boolean,
   ): LayerGradients {
+    if (this.#growsetKernels()) {
+      // One kernel call: ReLU derivative, dW = x^T dz, db = sum(dz), dx = dz W^T.
+      const outputs = tf
+        .engine()
+        .runKernel(
+          DENSE_GRAD,
+          { x, dy, y: out.y, w: params[0]! },
+          { relu: this.activation === 'relu', needDx, hasBias: this.useBias },
+        ) as tf.Tensor[];
+      const count = this.useBias ? 2 : 1;
+      return { grads: outputs.slice(0, count), dx: needDx ? outputs[count]! : null };
+    }
     const dz = activationGrad(dy, out.y, this.activation) as tf.Tensor2D;
     const grads: tf.Tensor[] = [tf.matMul(x as tf.Tensor2D, dz, true, false)];
     if (this.useBias) grads.push(tf.sum(dz, 0));

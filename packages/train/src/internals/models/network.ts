@@ -1,5 +1,6 @@
 import type { Rng } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
+import { MLP_STEP, type MlpStepAttrs, SOFTMAX_CROSS_ENTROPY } from '../backend/kernels/dense.ts';
 import {
   ActivationLayer,
   BatchNormLayer,
@@ -14,6 +15,28 @@ import {
   type StepContext,
 } from './layers.ts';
 import type { NetworkSpec } from './spec.ts';
+
+/**
+ * Sum over the batch of `weights * cross-entropy(softmax(logits), targets)`, and its gradient with
+ * respect to the logits divided by the batch size, `(softmax - t) * w / n`: one kernel on wasm.
+ */
+function softmaxCrossEntropy(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  weights: tf.Tensor,
+): [tf.Tensor, tf.Tensor] {
+  if (tf.getKernel(SOFTMAX_CROSS_ENTROPY, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY, { logits, targets, weights }) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
+  }
+  const n = logits.shape[0] ?? 1;
+  const logP = tf.logSoftmax(logits);
+  const w = tf.reshape(weights, [n, 1]);
+  const lossSum = tf.neg(tf.sum(tf.mul(tf.mul(targets, logP), w)));
+  return [lossSum, tf.mul(tf.sub(tf.exp(logP), targets), tf.div(w, n))];
+}
 
 /** Builds the layer list of a spec for a per-sample input shape and a class count. */
 export function buildLayers(spec: NetworkSpec, featureShape: readonly number[], classes: number): Layer[] {
@@ -164,6 +187,8 @@ export class Network {
    * `sum(weights * CE) / batch`, and the gradients are of that loss.
    */
   step(x: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, rng: Rng): StepResult {
+    const fused = this.#mlpStep(x, targets, weights);
+    if (fused) return fused;
     const ctx: StepContext = { training: true, rng };
     const inputs: tf.Tensor[] = [];
     const outputs: LayerOutput[] = [];
@@ -174,12 +199,8 @@ export class Network {
       outputs.push(out);
       h = out.y;
     });
-    const n = x.shape[0] ?? 1;
-    const logP = tf.logSoftmax(h);
-    const w = tf.reshape(weights, [n, 1]);
-    const lossSum = tf.neg(tf.sum(tf.mul(tf.mul(targets, logP), w)));
-    // d(loss)/d(logits) for softmax cross-entropy: (p - t) * w / n
-    let dy: tf.Tensor | null = tf.mul(tf.sub(tf.exp(logP), targets), tf.div(w, n));
+    const [lossSum, dLogits] = softmaxCrossEntropy(h, targets, weights);
+    let dy: tf.Tensor | null = dLogits;
     const grads: tf.Tensor[] = new Array(this.params.length);
     for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
       const layer = this.layers[i]!;
@@ -212,6 +233,29 @@ export class Network {
       dy = result.dx;
     }
     return { lossSum, grads };
+  }
+
+  /**
+   * The whole step as one kernel call (wasm) when every layer is a dense layer with a bias and a
+   * ReLU or linear activation (an MLP without dropout or batch normalization), else undefined.
+   */
+  #mlpStep(x: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor): StepResult | undefined {
+    if (x.rank !== 2 || tf.getKernel(MLP_STEP, tf.getBackend()) === undefined) return undefined;
+    const relu: boolean[] = [];
+    for (const layer of this.layers) {
+      if (!(layer instanceof DenseLayer) || !layer.useBias) return undefined;
+      if (layer.activation !== 'relu' && layer.activation !== 'linear') return undefined;
+      relu.push(layer.activation === 'relu');
+    }
+    const inputs: tf.NamedTensorMap = { x, targets, weights };
+    this.params.forEach((p, i) => {
+      inputs[`${i % 2 === 0 ? 'w' : 'b'}${i >> 1}`] = p;
+    });
+    const attrs: MlpStepAttrs = { relu };
+    const [lossSum, ...grads] = tf
+      .engine()
+      .runKernel(MLP_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    return { lossSum: lossSum!, grads };
   }
 
   /** Copies of the parameters and layer state, for restore-best. */

@@ -1,11 +1,23 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { heapF32, type WasmBackend } from './heap.ts';
+import { free, heapF32, type WasmBackend } from './heap.ts';
+import { adamKernel, adamKey } from './simd/adam.ts';
+import { pointer, simdKernel } from './simd/runtime.ts';
 
 /** Name of growset's fused optimizer kernel. */
 export const OPTIMIZER_STEP = 'GrowsetOptimizerStep';
 
 /** Update rules of {@link OPTIMIZER_STEP}, by number (kernel attributes are plain values). */
 export const RULES = { sgd: 0, momentum: 1, rmsprop: 2, adam: 3 } as const;
+
+let simdAdam = true;
+
+/**
+ * Turns the generated SIMD Adam step off (or back on): benchmarks use it to time the loop as it
+ * was before, in the same process. On by default.
+ */
+export function setSimdAdam(on: boolean): void {
+  simdAdam = on;
+}
 
 /** Attributes of one optimizer step on one parameter tensor. */
 export interface OptimizerStepAttrs {
@@ -178,6 +190,36 @@ const optimizerStep: KernelFunc = ({ inputs, backend, attrs }) => {
     const ov = heapF32(wasm, outputs[2]!);
     const stepSize = lr / (1 - a.beta1 ** a.t);
     const vScale = 1 / (1 - a.beta2 ** a.t);
+    const geometry = { size: wv.length, l1: l1 !== 0, l2: l2x2 !== 0 };
+    const kernel = simdAdam ? simdKernel(wasm, adamKey(geometry), () => adamKernel(geometry)) : null;
+    if (kernel) {
+      // The step's constants go through the heap (generated kernels take pointers only).
+      const k = wasm.makeOutput([9], 'float32');
+      heapF32(wasm, k).set([
+        a.beta1,
+        1 - a.beta1,
+        a.beta2,
+        1 - a.beta2,
+        stepSize,
+        vScale,
+        a.epsilon,
+        l1,
+        l2x2,
+      ]);
+      const p = (t: TensorInfo) => pointer(wasm, t);
+      kernel(
+        p(w),
+        p(g),
+        p(slotInputs[0]!),
+        p(slotInputs[1]!),
+        p(outputs[0]!),
+        p(outputs[1]!),
+        p(outputs[2]!),
+        p(k),
+      );
+      free(wasm, k);
+      return outputs;
+    }
     if (l1 === 0 && l2x2 === 0) adam(wv, gv, m, v, ow, om, ov, a.beta1, a.beta2, stepSize, vScale, a.epsilon);
     else adamPenalized(wv, gv, m, v, ow, om, ov, a.beta1, a.beta2, stepSize, vScale, a.epsilon, l1, l2x2);
   }

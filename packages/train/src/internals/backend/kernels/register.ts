@@ -1,6 +1,7 @@
 import { getKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig, conv2DBackpropInputConfig } from './conv-backprop.ts';
 import { convFilterBiasGradConfig, maxPoolReluGradConfig } from './conv-block-grads.ts';
+import { denseForwardConfig, denseGradConfig, mlpStepConfig, softmaxCrossEntropyConfig } from './dense.ts';
 import { fastRowGather } from './gather-rows.ts';
 import { fastTransposeMatMul, replaceKernel } from './matmul.ts';
 import { optimizerStepConfig } from './optimizer-step.ts';
@@ -39,6 +40,10 @@ export function registerWasmKernels(): string[] {
     ['GrowsetOptimizerStep', () => optimizerStepConfig],
     ['GrowsetConv2DFilterBiasGrad', () => convFilterBiasGradConfig],
     ['GrowsetMaxPoolReluGrad', () => maxPoolReluGradConfig],
+    ['GrowsetDense', () => denseForwardConfig],
+    ['GrowsetDenseGrad', () => denseGradConfig],
+    ['GrowsetSoftmaxCrossEntropy', () => softmaxCrossEntropyConfig],
+    ['GrowsetMlpStep', () => mlpStepConfig],
   ];
   for (const [kernelName, make] of candidates) {
     if (!isGrowsetKernel(getKernel(kernelName, 'wasm'))) {

@@ -42,8 +42,16 @@ const simd = {
   v128And: 0x4e,
   v128AndNot: 0x4f,
   v128Or: 0x50,
+  load32Zero: 0x5c,
+  load32Lane: 0x56,
+  store32Lane: 0x5a,
+  f32x4Splat: 0x13,
+  f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  f32x4Max: 0xe9,
 } as const;
 
 /**
@@ -165,6 +173,86 @@ export class FunctionBuilder {
     this.#simd(simd.f32x4Mul);
     this.#simd(simd.f32x4Add);
     this.set(acc);
+  }
+
+  /** `target = a + b` (f32x4). */
+  add(target: number, a: number, b: number): void {
+    this.#binary(simd.f32x4Add, target, a, b);
+  }
+
+  /** `target = a - b` (f32x4). */
+  sub(target: number, a: number, b: number): void {
+    this.#binary(simd.f32x4Sub, target, a, b);
+  }
+
+  /** `target = a * b` (f32x4). */
+  mul(target: number, a: number, b: number): void {
+    this.#binary(simd.f32x4Mul, target, a, b);
+  }
+
+  /** `target = a / b` (f32x4). */
+  div(target: number, a: number, b: number): void {
+    this.#binary(simd.f32x4Div, target, a, b);
+  }
+
+  /** `target = max(a, b)` (f32x4). */
+  max(target: number, a: number, b: number): void {
+    this.#binary(simd.f32x4Max, target, a, b);
+  }
+
+  /** `target = sqrt(a)` (f32x4). */
+  sqrt(target: number, a: number): void {
+    this.get(a);
+    this.#simd(simd.f32x4Sqrt);
+    this.set(target);
+  }
+
+  /** `target = f32x4.splat(value)` (a constant). */
+  splatConst(target: number, value: number): void {
+    const bytes = new Uint8Array(new Float32Array([value]).buffer);
+    this.#emit(0x43, ...bytes);
+    this.#simd(simd.f32x4Splat);
+    this.set(target);
+  }
+
+  /**
+   * `target` = the first `lanes` (1 to 4) floats at `pointer + offset`, the other lanes zero; reads
+   * nothing past them (for row tails that end a tensor).
+   */
+  loadPartial(target: number, pointer: number, offset: number, lanes: number): void {
+    if (lanes >= 4) {
+      this.load(target, pointer, offset);
+      return;
+    }
+    this.get(pointer);
+    this.#simd(simd.load32Zero, ...this.#memarg(offset));
+    this.set(target);
+    for (let lane = 1; lane < lanes; lane++) {
+      this.get(pointer);
+      this.get(target);
+      this.#simd(simd.load32Lane, ...this.#memarg(offset + 4 * lane), lane);
+      this.set(target);
+    }
+  }
+
+  /** Stores the first `lanes` (1 to 4) floats of `value` at `pointer + offset`. */
+  storePartial(pointer: number, offset: number, value: number, lanes: number): void {
+    if (lanes >= 4) {
+      this.store(pointer, offset, value);
+      return;
+    }
+    for (let lane = 0; lane < lanes; lane++) {
+      this.get(pointer);
+      this.get(value);
+      this.#simd(simd.store32Lane, ...this.#memarg(offset + 4 * lane), lane);
+    }
+  }
+
+  #binary(code: number, target: number, a: number, b: number): void {
+    this.get(a);
+    this.get(b);
+    this.#simd(code);
+    this.set(target);
   }
 
   /** `acc += a` (f32x4). */
