@@ -3,21 +3,44 @@ export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
 export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
 export {
   type AdasynOptions,
+  type AllKnnOptions,
   type BootstrapOptions,
   type BorderlineSmoteOptions,
+  type CleanedClasses,
+  type CleaningOptions,
+  type ClusterCentroidsOptions,
   type CommonOptions,
+  type CondensedNearestNeighbourOptions,
+  type EditedNearestNeighboursOptions,
+  type FeatureOptions,
   type GaussianNoiseOptions,
+  type InstanceHardnessThresholdOptions,
   METHODS,
   type MethodName,
   type MixupOptions,
+  type NearMissOptions,
   type NeighborOptions,
+  type NeighbourhoodCleaningRuleOptions,
+  type OneSidedSelectionOptions,
+  type PrototypeOptions,
   type RandomOverSampleOptions,
   type RandomUnderSampleOptions,
+  type RepeatedEditedNearestNeighboursOptions,
   type ResampleOptions,
   type SamplingStrategy,
   type SmoteNCOptions,
   type SmoteOptions,
+  type TomekLinksOptions,
 } from './internals/options.ts';
+export {
+  findMethod,
+  kebabCase,
+  type MethodAlias,
+  type MethodEntry,
+  type MethodKind,
+  methodNames,
+  REGISTRY,
+} from './internals/registry.ts';
 export { formatClassCounts } from './internals/report.ts';
 export { type ResampleReport, type ResampleResult, resample } from './internals/resample.ts';
 export { type AugmentTableOptions, augmentTable } from './internals/stage.ts';

@@ -1,8 +1,10 @@
-import { Rng, rootIds, type TabularSample } from '@growset/core';
+import { fromIterable, pipeline, Rng, rootIds, type TabularSample } from '@growset/core';
 import { describe, expect, it } from 'vitest';
 import {
+  augmentTable,
   METHODS,
   type MethodName,
+  REGISTRY,
   type ResampleOptions,
   resample,
   type SamplingStrategy,
@@ -40,9 +42,7 @@ const EXPECTED: {
   ],
 };
 
-function kindOf(method: MethodName): 'over' | 'under' | 'any' {
-  return method === 'randomUnderSample' ? 'under' : method === 'bootstrap' ? 'any' : 'over';
-}
+const kindOf = (method: MethodName) => REGISTRY[method].kind;
 
 function run(method: MethodName, seed: number | string, extra: Partial<ResampleOptions> = {}) {
   return resample(table, { ...CONFORMANCE[method], ...extra } as ResampleOptions, Rng.create(seed));
@@ -51,25 +51,57 @@ function run(method: MethodName, seed: number | string, extra: Partial<ResampleO
 const synthetic = (samples: readonly TabularSample[]) => samples.filter((s) => s.lineage.length > 0);
 
 describe.each(METHODS)('%s conformance', (method) => {
-  it('gives identical rows for the same seed and different rows for another seed', () => {
+  const kind = kindOf(method);
+  const deterministic = REGISTRY[method].deterministic === true;
+
+  it(`gives identical rows for the same seed and ${deterministic ? 'the same' : 'different'} rows for another seed`, () => {
     const a = run(method, 7);
     const b = run(method, 7);
     const c = run(method, 8);
     expect(b.samples).toEqual(a.samples);
     expect(b.report).toEqual(a.report);
-    expect(c.samples).not.toEqual(a.samples);
+    if (deterministic) expect(c.samples).toEqual(a.samples);
+    else expect(c.samples).not.toEqual(a.samples);
   });
 
-  it.each(EXPECTED[kindOf(method)])('matches strategy %j exactly', (strategy, expected) => {
-    const { samples, report } = run(method, 1, { strategy });
-    expect(classCounts(samples)).toEqual(expected);
-    expect(report.after).toEqual(expected);
-    expect(report.before).toEqual({ A: 50, B: 20, C: 8 });
-    expect(report.created - report.removed).toBe(samples.length - table.length);
+  it('validates its options: an unknown field is named, a JSON round trip gives the same rows', () => {
+    expect(() => run(method, 1, { notAnOption: 1 } as Partial<ResampleOptions>)).toThrow(/notAnOption/);
+    const json = JSON.parse(JSON.stringify(CONFORMANCE[method])) as ResampleOptions;
+    expect(resample(table, json, Rng.create(4)).samples).toEqual(run(method, 4).samples);
   });
+
+  if (kind === 'clean')
+    it('only removes rows, and only from the classes it cleans, each counted', () => {
+      for (const classes of ['not minority', 'all', ['A']] as const) {
+        const { samples, removed, report } = run(method, 1, { classes } as Partial<ResampleOptions>);
+        expect(report.created).toBe(0);
+        expect(samples.length + removed.length).toBe(table.length);
+        expect(report.removed).toBe(removed.length);
+        expect(classCounts(samples)).toEqual(
+          Object.fromEntries(Object.entries(report.after).filter(([, n]) => n > 0)),
+        );
+        const cleaned = classes === 'all' ? ['A', 'B', 'C'] : classes === 'not minority' ? ['A', 'B'] : ['A'];
+        for (const sample of removed) expect(cleaned).toContain(sample.label);
+      }
+      expect(() => run(method, 1, { strategy: 'auto' } as Partial<ResampleOptions>)).toThrow(/strategy/);
+      expect(() => run(method, 1, { classes: ['Z'] } as Partial<ResampleOptions>)).toThrow(/classes/);
+    });
+
+  if (kind !== 'clean')
+    it.each(EXPECTED[kind])('matches strategy %j exactly', (strategy, expected) => {
+      const { samples, report } = run(method, 1, { strategy });
+      expect(classCounts(samples)).toEqual(expected);
+      expect(report.after).toEqual(expected);
+      expect(report.before).toEqual({ A: 50, B: 20, C: 8 });
+      expect(report.created - report.removed).toBe(samples.length - table.length);
+    });
 
   it('records lineage on every synthetic row: the method, version 1, parameters, parents and roots from the input', () => {
-    const { samples, report } = run(method, 2, kindOf(method) === 'under' ? {} : { strategy: { factor: 2 } });
+    const { samples, report } = run(
+      method,
+      2,
+      kind === 'under' || kind === 'clean' ? {} : { strategy: { factor: 2 } },
+    );
     const made = synthetic(samples);
     expect(made.length).toBe(report.created);
     for (const sample of made) {
@@ -84,6 +116,19 @@ describe.each(METHODS)('%s conformance', (method) => {
       expect(ids.has(sample.id)).toBe(false);
     }
     expect(new Set(samples.map((s) => s.id)).size).toBe(samples.length);
+  });
+
+  it("accounts for every row as a stage: removed originals are filtered with the method's reason", async () => {
+    const { summary } = await pipeline(
+      fromIterable('rows', table),
+      augmentTable(CONFORMANCE[method]),
+    ).collect({
+      seed: 2,
+    });
+    const stage = summary.stages[1]!;
+    expect(stage.in + stage.created).toBe(stage.out + stage.filtered + stage.quarantined);
+    expect(stage.in).toBe(table.length);
+    if (stage.filtered > 0) expect(Object.keys(stage.filteredBy)).toEqual([REGISTRY[method].removedReason]);
   });
 
   it('keeps originals untouched, in input order, and only takes categories that exist', () => {
