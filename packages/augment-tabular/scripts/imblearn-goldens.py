@@ -134,3 +134,25 @@ with open(path, "w") as f:
     json.dump(out, f, separators=(",", ":"))
     f.write("\n")
 print(f"wrote {len(cases)} cases to {os.path.normpath(path)}")
+
+# Support vectors of scikit-learn's SVC (RBF, gamma='scale'), which SVM-SMOTE starts from, solved
+# to tol=1e-9 (at the default 1e-3 a few rows with tiny coefficients come and go).
+from sklearn.svm import SVC
+
+svm_cases = []
+for name in ["blobs-2d", "blobs-5d-binary"]:
+    x, y = DATASETS[name]
+    for c_value in (1.0, 10.0):
+        svc = SVC(kernel="rbf", C=c_value, gamma="scale", tol=1e-9).fit(x, y)
+        svm_cases.append({
+            "dataset": name,
+            "C": c_value,
+            "tol": 1e-9,
+            "gamma": float(1.0 / (x.shape[1] * x.var())),
+            "support": sorted(int(i) for i in svc.support_),
+        })
+svm_path = os.path.join(os.path.dirname(path), "sklearn-svc.json")
+with open(svm_path, "w") as f:
+    json.dump({"generator": "scripts/imblearn-goldens.py", "sklearn": sklearn.__version__, "cases": svm_cases}, f)
+    f.write("\n")
+print(f"wrote {len(svm_cases)} cases to {os.path.normpath(svm_path)}")

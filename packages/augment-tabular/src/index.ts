@@ -15,6 +15,7 @@ export {
   type FeatureOptions,
   type GaussianNoiseOptions,
   type InstanceHardnessThresholdOptions,
+  type KmeansSmoteOptions,
   METHODS,
   type MethodName,
   type MixupOptions,
@@ -28,8 +29,12 @@ export {
   type RepeatedEditedNearestNeighboursOptions,
   type ResampleOptions,
   type SamplingStrategy,
+  type SmoteEnnOptions,
   type SmoteNCOptions,
+  type SmoteNOptions,
   type SmoteOptions,
+  type SmoteTomekOptions,
+  type SvmSmoteOptions,
   type TomekLinksOptions,
 } from './internals/options.ts';
 export {

@@ -87,7 +87,23 @@ describe.each(METHODS)('%s conformance', (method) => {
       expect(() => run(method, 1, { classes: ['Z'] } as Partial<ResampleOptions>)).toThrow(/classes/);
     });
 
-  if (kind !== 'clean')
+  if (kind === 'over-clean')
+    it.each(EXPECTED.over)(
+      'reaches strategy %j, then only removes rows (each accounted)',
+      (strategy, expected) => {
+        const { samples, removed, report } = run(method, 1, { strategy });
+        const after = classCounts(samples);
+        for (const name of ['A', 'B', 'C'] as const)
+          expect(after[name] ?? 0).toBeLessThanOrEqual(expected[name]);
+        expect(report.after).toEqual({ A: after.A ?? 0, B: after.B ?? 0, C: after.C ?? 0 });
+        const wanted = expected.A + expected.B + expected.C - table.length;
+        expect(report.created).toBeLessThanOrEqual(wanted);
+        expect(report.created + report.removed).toBeGreaterThan(0);
+        expect(samples.length).toBe(table.length - removed.length + report.created);
+      },
+    );
+
+  if (kind !== 'clean' && kind !== 'over-clean')
     it.each(EXPECTED[kind])('matches strategy %j exactly', (strategy, expected) => {
       const { samples, report } = run(method, 1, { strategy });
       expect(classCounts(samples)).toEqual(expected);

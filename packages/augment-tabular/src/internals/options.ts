@@ -268,6 +268,54 @@ export interface ClusterCentroidsOptions extends PrototypeOptions {
   maxIter?: number;
 }
 
+/**
+ * SVM-SMOTE (Nguyen et al., 2011): SMOTE from the support vectors of an RBF SVM; from those in
+ * danger it interpolates, from safe ones it extrapolates away from their neighbours.
+ */
+export interface SvmSmoteOptions extends NeighborOptions {
+  method: 'svmSmote';
+  /** Neighbours (all classes) that decide whether a support vector is noise, in danger or safe. @default 10 */
+  m?: number;
+  /** Largest extrapolation step from safe support vectors. @default 0.5 */
+  outStep?: number;
+  /** The SVM's penalty C. @default 1 */
+  svmC?: number;
+}
+
+/** KMeans-SMOTE (Douzas et al., 2018): SMOTE inside k-means clusters where the class is frequent, more in sparse ones. */
+export interface KmeansSmoteOptions extends NeighborOptions {
+  method: 'kmeansSmote';
+  /** k-means clusters over all rows. @default 8 */
+  clusters?: number;
+  /** Share of the class a cluster needs; `'auto'`: rows to add to the class / all rows to add / 2. @default 'auto' */
+  balanceThreshold?: number | 'auto';
+  /** Exponent of the mean distance in a cluster's sparsity; `'auto'`: `0.16 * log_1.6(n)^1.8`. @default 'auto' */
+  densityExponent?: number | 'auto';
+}
+
+/** SMOTE-N (Chawla et al., 2002): all-categorical SMOTE with the value difference metric. */
+export interface SmoteNOptions extends NeighborOptions {
+  method: 'smoteN';
+}
+
+/** SMOTE then ENN over originals and new rows (Batista et al., 2004). */
+export interface SmoteEnnOptions extends NeighborOptions {
+  method: 'smoteEnn';
+  /** Neighbours of the ENN pass. @default 3 */
+  ennK?: number;
+  /** @default 'all' */
+  kindSel?: 'all' | 'mode';
+  /** Classes the ENN pass cleans. @default 'all' */
+  classes?: CleanedClasses;
+}
+
+/** SMOTE then Tomek links removed over originals and new rows (Batista et al., 2003). */
+export interface SmoteTomekOptions extends NeighborOptions {
+  method: 'smoteTomek';
+  /** Classes the Tomek pass cleans. @default 'all' */
+  classes?: CleanedClasses;
+}
+
 export type ResampleOptions =
   | GaussianNoiseOptions
   | RandomOverSampleOptions
@@ -287,7 +335,12 @@ export type ResampleOptions =
   | OneSidedSelectionOptions
   | NearMissOptions
   | InstanceHardnessThresholdOptions
-  | ClusterCentroidsOptions;
+  | ClusterCentroidsOptions
+  | SvmSmoteOptions
+  | KmeansSmoteOptions
+  | SmoteNOptions
+  | SmoteEnnOptions
+  | SmoteTomekOptions;
 
 const strategySchema = z.union(
   [
@@ -313,13 +366,15 @@ const common = {
   ...features,
   roundIntegers: z.boolean().default(false),
 };
-const cleaning = {
-  ...features,
-  classes: z
+const classesSchema = (fallback: 'not minority' | 'all') =>
+  z
     .union([z.enum(['not minority', 'majority', 'not majority', 'all']), z.array(z.string().min(1)).min(1)], {
       error: "'not minority', 'majority', 'not majority', 'all' or a non-empty list of class names",
     })
-    .default('not minority'),
+    .default(fallback);
+const cleaning = {
+  ...features,
+  classes: classesSchema('not minority'),
   standardize: z.boolean().default(true),
 };
 const prototype = { ...common, standardize: z.boolean().default(true) };
@@ -423,6 +478,34 @@ export const SCHEMAS = {
     ...prototype,
     voting: z.enum(['soft', 'hard']).default('soft'),
     maxIter: count(10000, 300),
+  }),
+  svmSmote: z.strictObject({
+    method: z.literal('svmSmote'),
+    ...neighbors,
+    m: count(1000, 10),
+    outStep: z.number().min(0).max(10).default(0.5),
+    svmC: z.number().gt(0).max(1e6).default(1),
+  }),
+  kmeansSmote: z.strictObject({
+    method: z.literal('kmeansSmote'),
+    ...neighbors,
+    k: count(1000, 2),
+    clusters: count(100000, 8),
+    balanceThreshold: z.union([z.literal('auto'), z.number().min(0).max(1)]).default('auto'),
+    densityExponent: z.union([z.literal('auto'), z.number().min(0).max(100)]).default('auto'),
+  }),
+  smoteN: z.strictObject({ method: z.literal('smoteN'), ...neighbors }),
+  smoteEnn: z.strictObject({
+    method: z.literal('smoteEnn'),
+    ...neighbors,
+    ennK: count(1000, 3),
+    kindSel,
+    classes: classesSchema('all'),
+  }),
+  smoteTomek: z.strictObject({
+    method: z.literal('smoteTomek'),
+    ...neighbors,
+    classes: classesSchema('all'),
   }),
 } as const;
 

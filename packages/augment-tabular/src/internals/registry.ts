@@ -13,12 +13,16 @@ import { clusterCentroids } from './methods/cluster-centroids.ts';
 import type { MethodContext, MethodResult } from './methods/common.ts';
 import { condensedNearestNeighbour, oneSidedSelection } from './methods/condensed.ts';
 import { instanceHardnessThreshold } from './methods/hardness.ts';
+import { kmeansSmote } from './methods/kmeans-smote.ts';
 import { mixup } from './methods/mixup.ts';
 import { nearMiss } from './methods/nearmiss.ts';
 import { gaussianNoise } from './methods/noise.ts';
 import { randomOverSample } from './methods/over.ts';
 import { smote } from './methods/smote.ts';
+import { smoteEnn, smoteTomek } from './methods/smote-combine.ts';
+import { smoteN } from './methods/smote-n.ts';
 import { smoteNC } from './methods/smote-nc.ts';
+import { svmSmote } from './methods/svm-smote.ts';
 import { randomUnderSample } from './methods/under.ts';
 import { METHODS, type MethodName, type ParsedOptionsOf, type SamplingStrategy } from './options.ts';
 
@@ -28,9 +32,10 @@ import { METHODS, type MethodName, type ParsedOptionsOf, type SamplingStrategy }
  * - `under`: removes rows (or replaces them) down to each class's strategy target;
  * - `any`: either (the bootstrap);
  * - `clean`: removes the rows the data singles out (noisy, borderline, redundant) from the classes
- *   it is told to clean; counts after depend on the data, and it takes `classes`, not `strategy`.
+ *   it is told to clean; counts after depend on the data, and it takes `classes`, not `strategy`;
+ * - `over-clean`: over-samples to the strategy, then cleans (counts end at or below the targets).
  */
-export type MethodKind = 'over' | 'under' | 'any' | 'clean';
+export type MethodKind = 'over' | 'under' | 'any' | 'clean' | 'over-clean';
 
 /** One resampling method: how it runs and how it is presented. */
 export interface MethodEntry<M extends MethodName> {
@@ -182,6 +187,33 @@ export const REGISTRY: { readonly [M in MethodName]: MethodEntry<M> } = {
     summary: 'replaces a class by k-means centroids (or the rows nearest them)',
     removedReason: 'replaced by cluster centroids',
     run: clusterCentroids,
+  },
+  svmSmote: {
+    kind: 'over',
+    summary: 'SMOTE from SVM support vectors: inwards from those in danger, outwards from safe ones',
+    run: svmSmote,
+  },
+  kmeansSmote: {
+    kind: 'over',
+    summary: 'SMOTE inside k-means clusters where the class is frequent, more in sparse clusters',
+    run: kmeansSmote,
+  },
+  smoteN: {
+    kind: 'over',
+    summary: 'SMOTE for all-categorical rows: value difference metric, categories by vote',
+    run: smoteN,
+  },
+  smoteEnn: {
+    kind: 'over-clean',
+    summary: 'SMOTE, then ENN over originals and new rows',
+    removedReason: 'edited out after SMOTE: neighbours of another class',
+    run: smoteEnn,
+  },
+  smoteTomek: {
+    kind: 'over-clean',
+    summary: 'SMOTE, then Tomek links removed over originals and new rows',
+    removedReason: 'in a Tomek link after SMOTE',
+    run: smoteTomek,
   },
 };
 

@@ -56,7 +56,7 @@ export function needsValues(options: ParsedOptions): boolean {
 
 function direction(method: MethodName): Direction {
   const kind = entryOf(method).kind;
-  return kind === 'clean' ? 'under' : kind;
+  return kind === 'clean' ? 'under' : kind === 'over-clean' ? 'over' : kind;
 }
 
 /**

@@ -60,6 +60,11 @@ export const CONFORMANCE: { [M in MethodName]: Extract<ResampleOptions, { method
   nearMiss: { method: 'nearMiss', columns: NUMERIC },
   instanceHardnessThreshold: { method: 'instanceHardnessThreshold', columns: NUMERIC, folds: 3 },
   clusterCentroids: { method: 'clusterCentroids', columns: NUMERIC },
+  svmSmote: { method: 'svmSmote', k: 3, m: 6, columns: NUMERIC },
+  kmeansSmote: { method: 'kmeansSmote', clusters: 4, columns: NUMERIC },
+  smoteN: { method: 'smoteN', k: 3, columns: ['color', 'size'] },
+  smoteEnn: { method: 'smoteEnn', k: 3, columns: NUMERIC },
+  smoteTomek: { method: 'smoteTomek', k: 3, columns: NUMERIC },
 };
 
 /** Class counts of samples by hard label. */

@@ -40,7 +40,7 @@ import {
   UsageError,
 } from '../command.ts';
 
-type FlagType = 'int' | 'number' | 'string' | 'list' | 'flag' | 'classes';
+type FlagType = 'int' | 'number' | 'auto-number' | 'string' | 'list' | 'flag' | 'classes';
 
 /** Method option flags: the flag, the option it sets, how it is read, and its help line. */
 const METHOD_FLAGS: {
@@ -186,6 +186,48 @@ const METHOD_FLAGS: {
     value: 'V',
     description: 'soft (centroids) or hard (nearest rows) (cluster-centroids)',
     default: 'soft',
+  },
+  'out-step': {
+    key: 'outStep',
+    type: 'number',
+    value: 'X',
+    description: 'largest extrapolation step from safe support vectors (svm-smote)',
+    default: '0.5',
+  },
+  'svm-c': {
+    key: 'svmC',
+    type: 'number',
+    value: 'C',
+    description: "the SVM's penalty (svm-smote)",
+    default: '1',
+  },
+  clusters: {
+    key: 'clusters',
+    type: 'int',
+    value: 'N',
+    description: 'k-means clusters (kmeans-smote)',
+    default: '8',
+  },
+  'balance-threshold': {
+    key: 'balanceThreshold',
+    type: 'auto-number',
+    value: 'X',
+    description: 'share of the class a cluster needs (kmeans-smote)',
+    default: 'auto',
+  },
+  'density-exponent': {
+    key: 'densityExponent',
+    type: 'auto-number',
+    value: 'X',
+    description: 'exponent of cluster sparsity (kmeans-smote)',
+    default: 'auto',
+  },
+  'enn-k': {
+    key: 'ennK',
+    type: 'int',
+    value: 'N',
+    description: 'neighbours of the ENN pass (smote-enn)',
+    default: '3',
   },
 };
 
@@ -454,6 +496,9 @@ function resampleOptions(args: ParsedCommandArgs, chosen: MethodAlias): Resample
         break;
       case 'string':
         value = stringOption(args, flag);
+        break;
+      case 'auto-number':
+        value = stringOption(args, flag) === 'auto' ? 'auto' : numberOption(args, flag, { min: 0 });
         break;
       case 'list':
         value = listOption(args, flag);

@@ -97,7 +97,16 @@ export function neighborsFor(ctx: MethodContext<NeighborMethod>, c: number, k: n
   return size - 1;
 }
 
-export type NeighborMethod = 'smote' | 'smoteNC' | 'borderlineSmote' | 'adasyn';
+export type NeighborMethod =
+  | 'smote'
+  | 'smoteNC'
+  | 'borderlineSmote'
+  | 'adasyn'
+  | 'svmSmote'
+  | 'kmeansSmote'
+  | 'smoteN'
+  | 'smoteEnn'
+  | 'smoteTomek';
 
 /** `count` plain copies of random rows of class `c` (uniform, with replacement). */
 export function copies(
