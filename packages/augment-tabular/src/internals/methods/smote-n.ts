@@ -56,7 +56,9 @@ export function smoteN(ctx: MethodContext<'smoteN'>, optionsType: string): Metho
   return growByNeighbors(ctx, (c, _name, count, rng, k) => {
     const members = table.members[c]!;
     const points = new Float64Array(members.length * dims);
-    members.forEach((row, p) => embed(row, points, p * dims));
+    members.forEach((row, p) => {
+      embed(row, points, p * dims);
+    });
     const neighbors = kNearestNeighbors(points, dims, k);
     const rows: SyntheticRow[] = [];
     for (let s = 0; s < count; s++) {
