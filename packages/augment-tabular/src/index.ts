@@ -1,4 +1,19 @@
 export { type ReadCsvTableOptions, readCsvHeader, readCsvTable } from './internals/csv-source.ts';
+export {
+  BalancedBagging,
+  type BalancedBaggingOptions,
+  type BalancedEnsembleOptions,
+  EasyEnsemble,
+  type EasyEnsembleOptions,
+  RusBoost,
+  type RusBoostOptions,
+} from './internals/ensemble/ensembles.ts';
+export {
+  applyThreshold,
+  type ThresholdChoice,
+  type TuneThresholdOptions,
+  tuneThreshold,
+} from './internals/ensemble/threshold.ts';
 export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
 export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
 export {
