@@ -150,6 +150,39 @@ describe('growset augment-table', () => {
     },
   );
 
+  it.each([
+    ['smoter', 'body_mass_g', ['--amounts', '2,0.5']],
+    ['mlsmote', 'species', ['--k', '3']],
+  ])(
+    'runs %s (label %s): new rows are written with their labels and counted as created',
+    async (method, label, flags) => {
+      const out = join(dir, `${method}.csv`);
+      const { code, stdout } = await growset([
+        'augment-table',
+        penguinsCsv,
+        '--label',
+        label,
+        '--method',
+        method,
+        ...flags,
+        '--columns',
+        'bill_length_mm,flipper_length_mm',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const summary = lastJson(stdout) as { created: number; rowsOut: number };
+      expect(summary.created).toBeGreaterThan(0);
+      const rows = parse(await readFile(out), { columns: true }) as { [column: string]: string }[];
+      expect(rows).toHaveLength(summary.rowsOut);
+      const made = rows.filter((r) => r.synthetic === 'true');
+      expect(made).toHaveLength(summary.created);
+      for (const row of made) expect(row[label]).not.toBe('');
+      if (method === 'smoter') for (const row of made) expect(Number.isFinite(Number(row[label]))).toBe(true);
+    },
+  );
+
   it('exits 1 and says so when no row is usable, after quarantining each with its reason', async () => {
     await writeFile(join(dir, 'bad.csv'), 'species,x\n,1\nA,\nB,oops\n');
     const { code, stdout } = await growset([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   augmentTable,
   METHODS,
+  type MethodKind,
   type MethodName,
   REGISTRY,
   type ResampleOptions,
@@ -11,13 +12,32 @@ import {
 } from '../src/index.ts';
 import { CONFORMANCE, classCounts, makeTable } from './helpers/tables.ts';
 
-const table = makeTable({
+const classTable = makeTable({
   classes: { A: 50, B: 20, C: 8 },
   numeric: 3,
   categorical: { color: ['red', 'green', 'blue'], size: ['S', 'M', 'L', 'XL'] },
   seed: 3,
 });
-const ids = new Set(table.map((s) => s.id));
+/** Regression: the label is a skewed numeric target (high values are rare). */
+const regressionTable = relabel(
+  makeTable({ classes: { all: 80 }, numeric: 3, categorical: { color: ['red', 'green'] }, seed: 4 }),
+  (s) => String(Math.exp(1.2 * (s.payload.values.x0 as number))),
+);
+/** Multilabel: labels joined by `|`; `c` is rare. */
+const multilabelTable = relabel(
+  makeTable({ classes: { all: 80 }, numeric: 3, categorical: { color: ['red', 'green'] }, seed: 5 }),
+  (s) => {
+    const [x0, x1] = [s.payload.values.x0 as number, s.payload.values.x1 as number];
+    return ['a', ...(x1 > 0 ? ['b'] : []), ...(x0 > 1 ? ['c'] : [])].join('|');
+  },
+);
+
+function relabel(samples: TabularSample[], label: (s: TabularSample) => string): TabularSample[] {
+  return samples.map((s) => ({ ...s, label: label(s) }));
+}
+
+const dataOf = (kind: MethodKind) =>
+  kind === 'regression' ? regressionTable : kind === 'multilabel' ? multilabelTable : classTable;
 
 /** Expected counts per strategy, from the definitions in the README (A: 50, B: 20, C: 8). */
 const EXPECTED: {
@@ -45,7 +65,11 @@ const EXPECTED: {
 const kindOf = (method: MethodName) => REGISTRY[method].kind;
 
 function run(method: MethodName, seed: number | string, extra: Partial<ResampleOptions> = {}) {
-  return resample(table, { ...CONFORMANCE[method], ...extra } as ResampleOptions, Rng.create(seed));
+  return resample(
+    dataOf(kindOf(method)),
+    { ...CONFORMANCE[method], ...extra } as ResampleOptions,
+    Rng.create(seed),
+  );
 }
 
 const synthetic = (samples: readonly TabularSample[]) => samples.filter((s) => s.lineage.length > 0);
@@ -53,6 +77,8 @@ const synthetic = (samples: readonly TabularSample[]) => samples.filter((s) => s
 describe.each(METHODS)('%s conformance', (method) => {
   const kind = kindOf(method);
   const deterministic = REGISTRY[method].deterministic === true;
+  const table = dataOf(kind);
+  const ids = new Set(table.map((s) => s.id));
 
   it(`gives identical rows for the same seed and ${deterministic ? 'the same' : 'different'} rows for another seed`, () => {
     const a = run(method, 7);
@@ -103,7 +129,34 @@ describe.each(METHODS)('%s conformance', (method) => {
       },
     );
 
-  if (kind !== 'clean' && kind !== 'over-clean')
+  if (kind === 'regression')
+    it('grows the bins of rare targets, shrinks the normal ones, and gives new rows numeric targets', () => {
+      const { samples, report } = run(method, 1);
+      expect(report.classes.some((g) => g.startsWith('rare'))).toBe(true);
+      for (const group of report.classes) {
+        if (group.startsWith('rare'))
+          expect(report.after[group]).toBeGreaterThanOrEqual(report.before[group]!);
+        else expect(report.after[group]).toBeLessThanOrEqual(report.before[group]!);
+      }
+      const total = Object.values(report.after).reduce((a, b) => a + b, 0);
+      expect(total).toBe(samples.length);
+      expect(report.created).toBeGreaterThan(0);
+      for (const sample of synthetic(samples)) expect(Number.isFinite(Number(sample.label))).toBe(true);
+    });
+
+  if (kind === 'multilabel')
+    it('raises the counts of the minority labels and gives new rows labels that exist', () => {
+      const { samples, report } = run(method, 1);
+      expect(report.classes).toEqual(['a', 'b', 'c']);
+      expect(report.after.c).toBeGreaterThan(report.before.c!);
+      for (const label of report.classes)
+        expect(report.after[label]).toBeGreaterThanOrEqual(report.before[label]!);
+      for (const sample of synthetic(samples)) {
+        for (const label of String(sample.label).split('|')) expect(['a', 'b', 'c']).toContain(label);
+      }
+    });
+
+  if (kind === 'over' || kind === 'under' || kind === 'any')
     it.each(EXPECTED[kind])('matches strategy %j exactly', (strategy, expected) => {
       const { samples, report } = run(method, 1, { strategy });
       expect(classCounts(samples)).toEqual(expected);
@@ -116,7 +169,7 @@ describe.each(METHODS)('%s conformance', (method) => {
     const { samples, report } = run(
       method,
       2,
-      kind === 'under' || kind === 'clean' ? {} : { strategy: { factor: 2 } },
+      kind === 'over' || kind === 'over-clean' || kind === 'any' ? { strategy: { factor: 2 } } : {},
     );
     const made = synthetic(samples);
     expect(made.length).toBe(report.created);

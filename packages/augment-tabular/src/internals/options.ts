@@ -316,6 +316,56 @@ export interface SmoteTomekOptions extends NeighborOptions {
   classes?: CleanedClasses;
 }
 
+/**
+ * Relevance of a regression target in [0, 1] (rows at or above `threshold` are rare):
+ * `'density'` (one minus the normalized kernel density of the target, so rare values score
+ * high), control points `{ points: [[y, relevance], ...] }` (piecewise linear, serializable), or
+ * a function (not serializable).
+ */
+export type Relevance = 'density' | { points: [number, number][] } | ((y: number) => number);
+
+/** Options of imbalanced regression: the label is the numeric target. */
+export interface RegressionOptions extends FeatureOptions {
+  /** Neighbours inside a bin. @default 5 */
+  k?: number;
+  /** @default true */
+  standardize?: boolean;
+  /** @default 'density' */
+  relevance?: Relevance;
+  /** Relevance at which a target is rare. @default 0.5 */
+  threshold?: number;
+  /**
+   * `'balance'`: every bin (run of rare or of normal targets) towards the same size, rare bins
+   * grown and normal bins under-sampled; `{ over, under }`: rare bins times `over` (>= 1), normal
+   * bins times `under` (<= 1).
+   * @default 'balance'
+   */
+  amounts?: 'balance' | { over: number; under: number };
+}
+
+/** SMOTER (Torgo et al., 2013): SMOTE for regression, targets averaged by inverse distance. */
+export interface SmoterOptions extends RegressionOptions {
+  method: 'smoter';
+}
+
+/** SMOGN (Branco et al., 2017): SMOTER towards close neighbours, Gaussian noise otherwise. */
+export interface SmognOptions extends RegressionOptions {
+  method: 'smogn';
+  /** Noise standard deviation as a fraction of each column's (and the target's). @default 0.02 */
+  perturbation?: number;
+}
+
+/** MLSMOTE (Charte et al., 2015): multilabel over-sampling; the label holds labels joined by `separator`. */
+export interface MlsmoteOptions extends FeatureOptions {
+  method: 'mlsmote';
+  /** @default 5 */
+  k?: number;
+  /** @default true */
+  standardize?: boolean;
+  /** Separates a row's labels in its label. @default '|' */
+  separator?: string;
+}
+
 export type ResampleOptions =
   | GaussianNoiseOptions
   | RandomOverSampleOptions
@@ -340,7 +390,10 @@ export type ResampleOptions =
   | KmeansSmoteOptions
   | SmoteNOptions
   | SmoteEnnOptions
-  | SmoteTomekOptions;
+  | SmoteTomekOptions
+  | SmoterOptions
+  | SmognOptions
+  | MlsmoteOptions;
 
 const strategySchema = z.union(
   [
@@ -380,6 +433,32 @@ const cleaning = {
 const prototype = { ...common, standardize: z.boolean().default(true) };
 const count = (max: number, fallback: number) => z.int().min(1).max(max).default(fallback);
 const kindSel = z.enum(['all', 'mode']).default('all');
+const relevanceSchema = z.union(
+  [
+    z.literal('density'),
+    z.strictObject({ points: z.array(z.tuple([z.number(), z.number().min(0).max(1)])).min(1) }),
+    z.custom<(y: number) => number>((v) => typeof v === 'function'),
+  ],
+  { error: "'density', { points: [[y, relevance], ...] } with relevance in [0, 1], or a function" },
+);
+const regression = {
+  ...features,
+  k: count(1000, 5),
+  standardize: z.boolean().default(true),
+  relevance: relevanceSchema.default('density'),
+  threshold: z.number().min(0).max(1).default(0.5),
+  amounts: z
+    .union(
+      [
+        z.literal('balance'),
+        z.strictObject({ over: z.number().min(1).max(1000), under: z.number().min(0).max(1) }),
+      ],
+      {
+        error: "'balance' or { over: f >= 1, under: f in [0, 1] }",
+      },
+    )
+    .default('balance'),
+};
 const neighbors = {
   ...common,
   k: z.int().min(1).max(1000).default(5),
@@ -506,6 +585,19 @@ export const SCHEMAS = {
     method: z.literal('smoteTomek'),
     ...neighbors,
     classes: classesSchema('all'),
+  }),
+  smoter: z.strictObject({ method: z.literal('smoter'), ...regression }),
+  smogn: z.strictObject({
+    method: z.literal('smogn'),
+    ...regression,
+    perturbation: z.number().min(0).max(10).default(0.02),
+  }),
+  mlsmote: z.strictObject({
+    method: z.literal('mlsmote'),
+    ...features,
+    k: count(1000, 5),
+    standardize: z.boolean().default(true),
+    separator: z.string().min(1).default('|'),
   }),
 } as const;
 

@@ -15,9 +15,11 @@ import { condensedNearestNeighbour, oneSidedSelection } from './methods/condense
 import { instanceHardnessThreshold } from './methods/hardness.ts';
 import { kmeansSmote } from './methods/kmeans-smote.ts';
 import { mixup } from './methods/mixup.ts';
+import { mlsmote } from './methods/mlsmote.ts';
 import { nearMiss } from './methods/nearmiss.ts';
 import { gaussianNoise } from './methods/noise.ts';
 import { randomOverSample } from './methods/over.ts';
+import { regressionSmote } from './methods/regression.ts';
 import { smote } from './methods/smote.ts';
 import { smoteEnn, smoteTomek } from './methods/smote-combine.ts';
 import { smoteN } from './methods/smote-n.ts';
@@ -33,9 +35,11 @@ import { METHODS, type MethodName, type ParsedOptionsOf, type SamplingStrategy }
  * - `any`: either (the bootstrap);
  * - `clean`: removes the rows the data singles out (noisy, borderline, redundant) from the classes
  *   it is told to clean; counts after depend on the data, and it takes `classes`, not `strategy`;
- * - `over-clean`: over-samples to the strategy, then cleans (counts end at or below the targets).
+ * - `over-clean`: over-samples to the strategy, then cleans (counts end at or below the targets);
+ * - `regression`: the label is a numeric target; groups are bins of rare and normal targets;
+ * - `multilabel`: the label holds several labels; groups are the single labels.
  */
-export type MethodKind = 'over' | 'under' | 'any' | 'clean' | 'over-clean';
+export type MethodKind = 'over' | 'under' | 'any' | 'clean' | 'over-clean' | 'regression' | 'multilabel';
 
 /** One resampling method: how it runs and how it is presented. */
 export interface MethodEntry<M extends MethodName> {
@@ -214,6 +218,23 @@ export const REGISTRY: { readonly [M in MethodName]: MethodEntry<M> } = {
     summary: 'SMOTE, then Tomek links removed over originals and new rows',
     removedReason: 'in a Tomek link after SMOTE',
     run: smoteTomek,
+  },
+  smoter: {
+    kind: 'regression',
+    summary: 'SMOTE for regression: rare targets grown, targets averaged by inverse distance',
+    removedReason: 'under-sampled: normal target',
+    run: regressionSmote,
+  },
+  smogn: {
+    kind: 'regression',
+    summary: 'SMOTER towards close neighbours, Gaussian noise otherwise',
+    removedReason: 'under-sampled: normal target',
+    run: regressionSmote,
+  },
+  mlsmote: {
+    kind: 'multilabel',
+    summary: 'multilabel SMOTE: rows of minority labels grown, labels by neighbour ranking',
+    run: mlsmote,
   },
 };
 

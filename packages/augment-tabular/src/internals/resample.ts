@@ -56,7 +56,9 @@ export function needsValues(options: ParsedOptions): boolean {
 
 function direction(method: MethodName): Direction {
   const kind = entryOf(method).kind;
-  return kind === 'clean' ? 'under' : kind === 'over-clean' ? 'over' : kind;
+  if (kind === 'clean') return 'under';
+  if (kind === 'over-clean') return 'over';
+  return kind === 'regression' || kind === 'multilabel' ? 'any' : kind;
 }
 
 /**
@@ -116,7 +118,7 @@ export function resampleParsed(
     ('strategy' in options ? options.strategy : undefined) ?? entry.defaultStrategy ?? 'auto';
   const counts = table.members.map((m) => m.length);
   const targets =
-    entry.kind === 'clean'
+    entry.kind === 'clean' || entry.kind === 'regression' || entry.kind === 'multilabel'
       ? counts
       : table.classes.length === 0 && !(typeof strategy === 'object' && 'counts' in strategy)
         ? []
@@ -143,9 +145,17 @@ export function resampleParsed(
   const report: ResampleReport = {
     method: options.method,
     strategy,
-    classes: [...table.classes],
-    before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
-    after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
+    ...(result.groups
+      ? {
+          classes: [...result.groups.names],
+          before: Object.fromEntries(result.groups.names.map((g, i) => [g, result.groups!.before[i]!])),
+          after: Object.fromEntries(result.groups.names.map((g, i) => [g, result.groups!.after[i]!])),
+        }
+      : {
+          classes: [...table.classes],
+          before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
+          after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
+        }),
     created: synthetic.length,
     removed: removed.length,
     columns: {

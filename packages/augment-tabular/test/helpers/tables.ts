@@ -65,6 +65,9 @@ export const CONFORMANCE: { [M in MethodName]: Extract<ResampleOptions, { method
   smoteN: { method: 'smoteN', k: 3, columns: ['color', 'size'] },
   smoteEnn: { method: 'smoteEnn', k: 3, columns: NUMERIC },
   smoteTomek: { method: 'smoteTomek', k: 3, columns: NUMERIC },
+  smoter: { method: 'smoter', k: 3, columns: NUMERIC },
+  smogn: { method: 'smogn', k: 3, columns: NUMERIC, perturbation: 0.05 },
+  mlsmote: { method: 'mlsmote', k: 3, columns: NUMERIC },
 };
 
 /** Class counts of samples by hard label. */

@@ -40,7 +40,16 @@ import {
   UsageError,
 } from '../command.ts';
 
-type FlagType = 'int' | 'number' | 'auto-number' | 'string' | 'list' | 'flag' | 'classes';
+type FlagType =
+  | 'int'
+  | 'number'
+  | 'auto-number'
+  | 'string'
+  | 'list'
+  | 'flag'
+  | 'classes'
+  | 'amounts'
+  | 'relevance';
 
 /** Method option flags: the flag, the option it sets, how it is read, and its help line. */
 const METHOD_FLAGS: {
@@ -149,7 +158,7 @@ const METHOD_FLAGS: {
     key: 'threshold',
     type: 'number',
     value: 'X',
-    description: 'class share cleaned around the minority (ncr)',
+    description: 'class share cleaned around the minority (ncr); relevance of rare targets (smoter, smogn)',
     default: '0.5',
   },
   seeds: {
@@ -228,6 +237,34 @@ const METHOD_FLAGS: {
     value: 'N',
     description: 'neighbours of the ENN pass (smote-enn)',
     default: '3',
+  },
+  perturbation: {
+    key: 'perturbation',
+    type: 'number',
+    value: 'X',
+    description: 'noise std as a fraction of column std (smogn)',
+    default: '0.02',
+  },
+  relevance: {
+    key: 'relevance',
+    type: 'relevance',
+    value: 'R',
+    description: 'target relevance (smoter, smogn): density, or control points y:r,y:r',
+    default: 'density',
+  },
+  amounts: {
+    key: 'amounts',
+    type: 'amounts',
+    value: 'A',
+    description: 'balance, or OVER,UNDER factors for rare and normal target bins (smoter, smogn)',
+    default: 'balance',
+  },
+  separator: {
+    key: 'separator',
+    type: 'string',
+    value: 'C',
+    description: 'separates labels in the label (mlsmote)',
+    default: '|',
   },
 };
 
@@ -510,6 +547,34 @@ function resampleOptions(args: ParsedCommandArgs, chosen: MethodAlias): Resample
         value = ['not minority', 'majority', 'not majority', 'all'].includes(named)
           ? named
           : listOption(args, flag);
+        break;
+      }
+      case 'amounts': {
+        const text = stringOption(args, flag);
+        if (text === undefined || text === 'balance') {
+          value = text;
+          break;
+        }
+        const [over, under, ...rest] = text.split(',').map(Number);
+        if (rest.length > 0 || !Number.isFinite(over) || !Number.isFinite(under))
+          throw new UsageError(
+            `Expected \`--amounts\` to be \`balance\` or OVER,UNDER (e.g. 2,0.5), got \`${text}\``,
+          );
+        value = { over, under };
+        break;
+      }
+      case 'relevance': {
+        const text = stringOption(args, flag);
+        if (text === undefined || text === 'density') {
+          value = text;
+          break;
+        }
+        const points = text.split(',').map((pair) => pair.split(':').map(Number));
+        if (points.some((p) => p.length !== 2 || p.some((v) => !Number.isFinite(v))))
+          throw new UsageError(
+            `Expected \`--relevance\` to be \`density\` or y:r pairs (e.g. 0:0,10:1), got \`${text}\``,
+          );
+        value = { points };
         break;
       }
       case 'flag':

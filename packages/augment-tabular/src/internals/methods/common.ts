@@ -25,6 +25,11 @@ export interface MethodResult {
   readonly synthetic: SyntheticRow[];
   /** Neighbours actually used per class (neighbour methods), after small-class shrinking. */
   readonly neighbors?: { [className: string]: number };
+  /**
+   * Counts by group, for methods whose groups are not the label's classes: target bins
+   * (regression), single labels (multilabel). The report shows these instead of classes.
+   */
+  readonly groups?: { readonly names: string[]; readonly before: number[]; readonly after: number[] };
 }
 
 export interface MethodContext<M extends MethodName> {
