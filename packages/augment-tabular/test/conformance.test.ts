@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { fromIterable, pipeline, Rng, rootIds, type TabularSample } from '@growset/core';
 import { describe, expect, it } from 'vitest';
 import {
   augmentTable,
+  kebabCase,
   METHODS,
   type MethodKind,
   type MethodName,
+  methodNames,
   REGISTRY,
   type ResampleOptions,
   resample,
@@ -73,6 +76,22 @@ function run(method: MethodName, seed: number | string, extra: Partial<ResampleO
 }
 
 const synthetic = (samples: readonly TabularSample[]) => samples.filter((s) => s.lineage.length > 0);
+
+describe('the method registry', () => {
+  it('is the one list: the README catalogue has a row for every method, with its kebab-case names', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    for (const method of METHODS) {
+      const catalogue = rows.filter((line) => {
+        const cells = line.split('|').map((cell) => cell.trim());
+        return cells[1] === `\`${method}\`` && (cells[2] ?? '').includes(`\`${kebabCase(method)}\``);
+      });
+      expect(catalogue, method).toHaveLength(1);
+    }
+    const names = methodNames().map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
 
 describe.each(METHODS)('%s conformance', (method) => {
   const kind = kindOf(method);
