@@ -1,4 +1,5 @@
 import type { Rng } from '@growset/core';
+import { kNearestNeighbors } from './neighbors/knn.ts';
 
 export interface KMeansResult {
   /** `k x dims`, row-major. */
@@ -59,17 +60,11 @@ export function kMeans(points: Float64Array, dims: number, k: number, rng: Rng, 
   let iterations = 0;
   for (; iterations < maxIter; iterations++) {
     let changed = false;
+    // The nearest centroid of every point: the package's exact neighbour search (ties: lower cluster).
+    const nearest = kNearestNeighbors(centroids, dims, 1, { queries: points });
     for (let i = 0; i < n; i++) {
-      let best = 0;
-      let bestD = Number.POSITIVE_INFINITY;
-      for (let c = 0; c < k; c++) {
-        const d = squaredDistance(points, i * dims, centroids, c * dims, dims);
-        if (d < bestD) {
-          bestD = d;
-          best = c;
-        }
-      }
-      gap[i] = bestD;
+      const best = nearest.indices[i]!;
+      gap[i] = nearest.distances[i]!;
       if (assignment[i] !== best) {
         assignment[i] = best;
         changed = true;

@@ -49,6 +49,10 @@ function randomSeeds(ctx: MethodContext<'condensedNearestNeighbour' | 'oneSidedS
  * starts with the minority class and the seed rows of `c`; each row of `c` not yet classified
  * right by a k-NN on the store is tested, and added when misclassified (after which every row of
  * `c` is classified again and the right ones skipped). Returns the kept rows of the whole table.
+ *
+ * Each row of `c` keeps its k nearest store rows up to date as rows join the store (a joining row
+ * has the highest store index, so it loses ties, as in a fresh search), so a test costs O(k) and
+ * an addition O(rows x dims) instead of a new neighbour search.
  */
 export function condense(
   space: Space,
@@ -58,6 +62,7 @@ export function condense(
   seeds: number,
   pick: SeedPicker,
 ): Int32Array {
+  const { features, dims, classOf } = space;
   const counts = members.map((m) => m.length);
   const minority = minorityOf(counts);
   const kept: number[] = [];
@@ -67,24 +72,61 @@ export function condense(
       return;
     }
     const seedPositions = pick(c, rows.length, seeds);
-    const store = [...members[minority]!];
-    const chosen: number[] = [];
-    for (const p of seedPositions) {
-      store.push(rows[p]!);
-      chosen.push(p);
+    const store = [...members[minority]!, ...Array.from(seedPositions, (p) => rows[p]!)];
+    const chosen = Array.from(seedPositions);
+    const n = rows.length;
+    // Per row of the class: its nearest store rows (labels and distances), nearest first.
+    const size = new Int32Array(n);
+    const nearLabel = new Int32Array(n * k);
+    const nearDistance = new Float64Array(n * k);
+    const initial = Math.min(k, store.length);
+    const around = kNearestNeighbors(gatherRows(features, dims, Int32Array.from(store)), dims, initial, {
+      queries: gatherRows(features, dims, rows),
+    });
+    for (let p = 0; p < n; p++) {
+      size[p] = initial;
+      for (let j = 0; j < initial; j++) {
+        nearLabel[p * k + j] = classOf[store[around.indices[p * initial + j]!]!]!;
+        nearDistance[p * k + j] = around.distances[p * initial + j]!;
+      }
     }
+    const scratch = new Int32Array(space.classes);
+    const predict = (p: number) =>
+      modeOf(nearLabel.subarray(p * k, p * k + size[p]!), space.classes, scratch);
+    const join = (row: number) => {
+      const ro = row * dims;
+      for (let p = 0; p < n; p++) {
+        const po = rows[p]! * dims;
+        let d = 0;
+        for (let j = 0; j < dims; j++) {
+          const t = features[po + j]! - features[ro + j]!;
+          d += t * t;
+        }
+        const base = p * k;
+        let u = size[p]!;
+        if (u === k) {
+          if (!(d < nearDistance[base + k - 1]!)) continue;
+          u = k - 1;
+        } else {
+          size[p] = u + 1;
+        }
+        while (u > 0 && nearDistance[base + u - 1]! > d) {
+          nearDistance[base + u] = nearDistance[base + u - 1]!;
+          nearLabel[base + u] = nearLabel[base + u - 1]!;
+          u--;
+        }
+        nearDistance[base + u] = d;
+        nearLabel[base + u] = classOf[row]!;
+      }
+    };
     let good = new Set<number>(chosen);
-    for (let p = 0; p < rows.length; p++) {
-      if (good.has(p)) continue;
-      const predicted = knnPredict(space, Int32Array.from(store), rows.subarray(p, p + 1), k)[0];
-      if (predicted === c) continue;
+    for (let p = 0; p < n; p++) {
+      if (good.has(p) || predict(p) === c) continue;
       chosen.push(p);
       store.push(rows[p]!);
-      const all = knnPredict(space, Int32Array.from(store), rows, k);
+      join(rows[p]!);
       good = new Set(chosen);
-      all.forEach((label, q) => {
-        if (label === c) good.add(q);
-      });
+      for (let q = 0; q < n; q++) if (predict(q) === c) good.add(q);
     }
     for (const p of chosen) kept.push(rows[p]!);
   });
