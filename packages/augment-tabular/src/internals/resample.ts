@@ -18,9 +18,12 @@ import { inferSchema } from './table/schema.ts';
 export interface ResampleReport {
   method: MethodName;
   strategy: SamplingStrategy;
-  /** Class names, sorted. */
+  /**
+   * The groups counted: class names, sorted; for regression methods the bins of rare and normal
+   * targets (`rare [12.5, 40.1]`); for multilabel methods the single labels.
+   */
   classes: string[];
-  /** Rows per class before and after. */
+  /** Rows per group before and after. */
   before: { [className: string]: number };
   after: { [className: string]: number };
   /** Synthetic rows added. */
