@@ -1,4 +1,4 @@
-import { isTabular, parseOptions, type Stage, type TabularSample } from '@growset/core';
+import { hardLabel, isTabular, parseOptions, type Stage, type TabularSample } from '@growset/core';
 import { z } from 'zod';
 import { type ParsedOptions, parseResampleOptions, type ResampleOptions } from './options.ts';
 import { entryOf } from './registry.ts';
@@ -43,9 +43,23 @@ export function augmentTable(options: AugmentTableOptions): Stage<TabularSample,
       ctx.progress({ message: `resampling ${rows.length} rows with ${parsed.method}` });
       const schema = inferSchema(rows, parsed, 'AugmentTableOptions');
       const needs = needsValues(parsed);
+      const regression = entryOf(parsed.method).kind === 'regression';
       const usable: TabularSample[] = [];
       for (const sample of rows) {
         const problem = checkRow(sample, schema, needs);
+        const target = hardLabel(sample.label);
+        if (
+          !problem &&
+          regression &&
+          target !== undefined &&
+          !Number.isFinite(Number(target.trim() || 'x'))
+        ) {
+          ctx.quarantine(sample, 'non-numeric target', {
+            detail: `${parsed.method} needs a numeric target; the label is \`${target}\``,
+            ...(sample.source ? { source: sample.source } : {}),
+          });
+          continue;
+        }
         if (!problem) {
           usable.push(sample);
           continue;
