@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadVegaDataset } from '@growset/fixtures';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methodNames } from '../src/index.ts';
 import { growset as run } from './helpers/cli.ts';
 
 let dir: string;
@@ -105,6 +106,83 @@ describe('growset augment-table', () => {
     );
   });
 
+  it('lists every method name of the registry in --help, with its summary', async () => {
+    const { code, stdout } = await growset(['augment-table', '--help']);
+    expect(code).toBe(0);
+    for (const { name, summary } of methodNames()) {
+      expect(stdout).toMatch(new RegExp(`[ ,]${name}[,\\n]`));
+      expect(stdout).toContain(summary);
+    }
+  });
+
+  it.each([
+    ['tomek-links', [], 'in a Tomek link'],
+    ['enn', ['--kind-sel', 'mode', '--k', '5'], 'edited out: neighbours of another class'],
+    ['nearmiss-3', [], 'under-sampled by NearMiss'],
+    ['cnn', ['--classes', 'all'], 'not needed by the condensed set'],
+  ])(
+    'runs %s by its kebab-case name; removed rows are counted as filtered, with the reason',
+    async (method, flags, reason) => {
+      const { code, stdout } = await growset([
+        'augment-table',
+        penguinsCsv,
+        '--label',
+        'species',
+        '--method',
+        method,
+        ...flags,
+        '--columns',
+        'bill_length_mm,flipper_length_mm,body_mass_g',
+        '--out',
+        join(dir, `${method}.csv`),
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const summary = lastJson(stdout) as {
+        removed: number;
+        stages: { filtered: number; in: number; out: number; quarantined: number; filteredBy: object }[];
+      };
+      expect(summary.removed).toBeGreaterThan(0);
+      const stage = summary.stages[1]!;
+      expect(stage.filtered).toBe(summary.removed);
+      expect(stage.in).toBe(stage.out + stage.filtered + stage.quarantined);
+      expect(stage.filteredBy).toEqual({ [reason]: summary.removed });
+    },
+  );
+
+  it.each([
+    ['smoter', 'body_mass_g', ['--amounts', '2,0.5']],
+    ['mlsmote', 'species', ['--k', '3']],
+  ])(
+    'runs %s (label %s): new rows are written with their labels and counted as created',
+    async (method, label, flags) => {
+      const out = join(dir, `${method}.csv`);
+      const { code, stdout } = await growset([
+        'augment-table',
+        penguinsCsv,
+        '--label',
+        label,
+        '--method',
+        method,
+        ...flags,
+        '--columns',
+        'bill_length_mm,flipper_length_mm',
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const summary = lastJson(stdout) as { created: number; rowsOut: number };
+      expect(summary.created).toBeGreaterThan(0);
+      const rows = parse(await readFile(out), { columns: true }) as { [column: string]: string }[];
+      expect(rows).toHaveLength(summary.rowsOut);
+      const made = rows.filter((r) => r.synthetic === 'true');
+      expect(made).toHaveLength(summary.created);
+      for (const row of made) expect(row[label]).not.toBe('');
+      if (method === 'smoter') for (const row of made) expect(Number.isFinite(Number(row[label]))).toBe(true);
+    },
+  );
+
   it('exits 1 and says so when no row is usable, after quarantining each with its reason', async () => {
     await writeFile(join(dir, 'bad.csv'), 'species,x\n,1\nA,\nB,oops\n');
     const { code, stdout } = await growset([
@@ -134,7 +212,7 @@ describe('growset augment-table', () => {
       ['--label', 'spcies', '--method', 'smote'],
       /`--label` names column `spcies`, which .* does not have; its columns: species, island/,
     ],
-    [['--label', 'species', '--method', 'smot'], /Unknown method `smot`; methods: gaussianNoise/],
+    [['--label', 'species', '--method', 'smot'], /Unknown method `smot`; methods: gaussian-noise/],
     [['--label', 'species', '--method', 'smote-nc', '--strategy', '2'], /write `x2`/],
     [
       ['--label', 'species', '--method', 'mixup', '--k', '3'],
@@ -142,6 +220,27 @@ describe('growset augment-table', () => {
     ],
     [['--label', 'species', '--method', 'smote'], /use method `smoteNC` for categorical columns/],
     [['--method', 'smote'], /needs `--label`/],
+    [
+      ['--label', 'species', '--method', 'enn', '--version', '2', '--columns', 'body_mass_g'],
+      /Invalid option `version` in AugmentTableOptions \(method `editedNearestNeighbours`\)/,
+    ],
+    [
+      ['--label', 'species', '--method', 'nearmiss-2', '--version', '3', '--columns', 'body_mass_g'],
+      /`--method nearmiss-2` sets version=2/,
+    ],
+    [
+      [
+        '--label',
+        'species',
+        '--method',
+        'tomek-links',
+        '--classes',
+        'Gentoo,Dodo',
+        '--columns',
+        'body_mass_g',
+      ],
+      /Invalid option `classes`.*class names the data has/,
+    ],
   ])('exits 2 with one line for bad usage %j', async (flags, message) => {
     const { code, stderr } = await growset([
       'augment-table',

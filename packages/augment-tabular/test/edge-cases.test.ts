@@ -162,7 +162,10 @@ describe('bad input names the row and column', () => {
 
   it('validates options: unknown method, misspelt option, out-of-range values', () => {
     expect(() => resample(good, { method: 'smot' } as unknown as ResampleOptions, rng())).toThrow(
-      'Invalid option `method` in ResampleOptions: expected one of "gaussianNoise", "randomOverSample", "randomUnderSample", "smote", "smoteNC", "borderlineSmote", "adasyn", "mixup", "bootstrap", got `"smot"` (string)',
+      'Invalid option `method` in ResampleOptions: expected a resampling method (did you mean `smote`?), got `"smot"` (string)',
+    );
+    expect(() => resample(good, { method: 'xyzzy' } as unknown as ResampleOptions, rng())).toThrow(
+      /expected one of "gaussianNoise", .*"clusterCentroids"/,
     );
     expect(() => resample(good, { method: 'smote', kk: 3 } as unknown as ResampleOptions, rng())).toThrow(
       /option `kk`.*did you mean `k`/,

@@ -65,6 +65,22 @@ describe('augmentTable stage', () => {
     expect(c.items).not.toEqual(a.items);
   });
 
+  it('quarantines a row whose regression target is not a number, and resamples the rest', async () => {
+    const rows = makeTable({ classes: { all: 40 }, seed: 2 }).map((s, i) => ({
+      ...s,
+      label: i === 7 ? 'n/a' : String(Math.exp(s.payload.values.x0 as number)),
+    }));
+    const quarantine = new MemoryQuarantine();
+    const { summary } = await pipeline(
+      fromIterable('rows', rows),
+      augmentTable({ method: 'smoter', k: 3 }),
+    ).collect({ seed: 1, quarantine });
+    const stage = summary.stages[1]!;
+    expect(stage.quarantinedBy).toEqual({ 'non-numeric target': 1 });
+    expect(quarantine.records[0]!.id).toBe(rows[7]!.id);
+    expect(stage.in + stage.created).toBe(stage.out + stage.filtered + stage.quarantined);
+  });
+
   it('quarantines a sample that is not tabular', async () => {
     const image = {
       id: 'img',

@@ -1,22 +1,13 @@
 import { DataError, isTabular, type Rng, type TabularSample } from '@growset/core';
-import { adasyn } from './methods/adasyn.ts';
-import { bootstrap } from './methods/bootstrap.ts';
-import { borderlineSmote } from './methods/borderline.ts';
 import type { MethodContext, MethodResult } from './methods/common.ts';
-import { mixup } from './methods/mixup.ts';
-import { gaussianNoise } from './methods/noise.ts';
-import { randomOverSample } from './methods/over.ts';
-import { smote } from './methods/smote.ts';
-import { smoteNC } from './methods/smote-nc.ts';
-import { randomUnderSample } from './methods/under.ts';
 import {
-  defaultStrategy,
   type MethodName,
   type ParsedOptions,
   parseResampleOptions,
   type ResampleOptions,
   type SamplingStrategy,
 } from './options.ts';
+import { entryOf } from './registry.ts';
 import { type Direction, targetCounts } from './strategy.ts';
 import { synthesize } from './synthesize.ts';
 import { checkRow, problemSource } from './table/check.ts';
@@ -27,9 +18,12 @@ import { inferSchema } from './table/schema.ts';
 export interface ResampleReport {
   method: MethodName;
   strategy: SamplingStrategy;
-  /** Class names, sorted. */
+  /**
+   * The groups counted: class names, sorted; for regression methods the bins of rare and normal
+   * targets (`rare [12.5, 40.1]`); for multilabel methods the single labels.
+   */
   classes: string[];
-  /** Rows per class before and after. */
+  /** Rows per group before and after. */
   before: { [className: string]: number };
   after: { [className: string]: number };
   /** Synthetic rows added. */
@@ -60,21 +54,14 @@ export interface ResampleResult {
 
 /** Methods that compute with numeric values (so those must be present and numeric). */
 export function needsValues(options: ParsedOptions): boolean {
-  switch (options.method) {
-    case 'randomUnderSample':
-    case 'bootstrap':
-      return false;
-    case 'randomOverSample':
-      return options.shrinkage > 0;
-    default:
-      return true;
-  }
+  return entryOf(options.method).needsValues?.(options) ?? true;
 }
 
 function direction(method: MethodName): Direction {
-  if (method === 'randomUnderSample') return 'under';
-  if (method === 'bootstrap') return 'any';
-  return 'over';
+  const kind = entryOf(method).kind;
+  if (kind === 'clean') return 'under';
+  if (kind === 'over-clean') return 'over';
+  return kind === 'regression' || kind === 'multilabel' ? 'any' : kind;
 }
 
 /**
@@ -129,20 +116,25 @@ export function resampleParsed(
   }
 
   const table = encodeTable(samples, schema);
-  const strategy = options.strategy ?? defaultStrategy(options.method);
+  const entry = entryOf(options.method);
+  const strategy: SamplingStrategy =
+    ('strategy' in options ? options.strategy : undefined) ?? entry.defaultStrategy ?? 'auto';
   const counts = table.members.map((m) => m.length);
   const targets =
-    table.classes.length === 0 && !(typeof strategy === 'object' && 'counts' in strategy)
-      ? []
-      : targetCounts(table.classes, counts, strategy, direction(options.method), optionsType);
+    entry.kind === 'clean' || entry.kind === 'regression' || entry.kind === 'multilabel'
+      ? counts
+      : table.classes.length === 0 && !(typeof strategy === 'object' && 'counts' in strategy)
+        ? []
+        : targetCounts(table.classes, counts, strategy, direction(options.method), optionsType);
   const warnings: string[] = [];
   const ctx = { table, targets, rng: rng.fork(`resample:${options.method}`), options, warnings };
   const result: MethodResult =
     table.n === 0
       ? { keep: new Uint8Array(0), synthetic: [] }
-      : runMethod(ctx as MethodContext<MethodName>, optionsType);
+      : entry.run(ctx as MethodContext<MethodName>, optionsType);
 
-  const synthetic = synthesize(samples, table, result.synthetic, options.method, options.roundIntegers);
+  const roundIntegers = 'roundIntegers' in options && options.roundIntegers;
+  const synthetic = synthesize(samples, table, result.synthetic, options.method, roundIntegers);
   const kept: TabularSample[] = [];
   const removed: TabularSample[] = [];
   samples.forEach((sample, i) => {
@@ -156,9 +148,17 @@ export function resampleParsed(
   const report: ResampleReport = {
     method: options.method,
     strategy,
-    classes: [...table.classes],
-    before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
-    after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
+    ...(result.groups
+      ? {
+          classes: [...result.groups.names],
+          before: Object.fromEntries(result.groups.names.map((g, i) => [g, result.groups!.before[i]!])),
+          after: Object.fromEntries(result.groups.names.map((g, i) => [g, result.groups!.after[i]!])),
+        }
+      : {
+          classes: [...table.classes],
+          before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
+          after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
+        }),
     created: synthetic.length,
     removed: removed.length,
     columns: {
@@ -171,28 +171,4 @@ export function resampleParsed(
     warnings,
   };
   return { samples: [...kept, ...synthetic], removed, report };
-}
-
-function runMethod(ctx: MethodContext<MethodName>, optionsType: string): MethodResult {
-  // Each branch narrows the context to its method's options.
-  switch (ctx.options.method) {
-    case 'gaussianNoise':
-      return gaussianNoise(ctx as MethodContext<'gaussianNoise'>);
-    case 'randomOverSample':
-      return randomOverSample(ctx as MethodContext<'randomOverSample'>);
-    case 'randomUnderSample':
-      return randomUnderSample(ctx as MethodContext<'randomUnderSample'>);
-    case 'smote':
-      return smote(ctx as MethodContext<'smote'>, optionsType);
-    case 'smoteNC':
-      return smoteNC(ctx as MethodContext<'smoteNC'>, optionsType);
-    case 'borderlineSmote':
-      return borderlineSmote(ctx as MethodContext<'borderlineSmote'>, optionsType);
-    case 'adasyn':
-      return adasyn(ctx as MethodContext<'adasyn'>, optionsType);
-    case 'mixup':
-      return mixup(ctx as MethodContext<'mixup'>);
-    case 'bootstrap':
-      return bootstrap(ctx as MethodContext<'bootstrap'>, optionsType);
-  }
 }

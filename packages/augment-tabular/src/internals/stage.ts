@@ -1,6 +1,7 @@
-import { isTabular, parseOptions, type Stage, type TabularSample } from '@growset/core';
+import { hardLabel, isTabular, parseOptions, type Stage, type TabularSample } from '@growset/core';
 import { z } from 'zod';
 import { type ParsedOptions, parseResampleOptions, type ResampleOptions } from './options.ts';
+import { entryOf } from './registry.ts';
 import { needsValues, type ResampleReport, resampleParsed } from './resample.ts';
 import { checkRow, problemSource } from './table/check.ts';
 import { inferSchema } from './table/schema.ts';
@@ -16,12 +17,6 @@ const stageOnly = z.object({
   onReport: z.custom<(report: ResampleReport) => void>((v) => typeof v === 'function').optional(),
   name: z.string().min(1).optional(),
 });
-
-/** Why an original is left out, by method. */
-const REMOVED_REASON = {
-  randomUnderSample: 'under-sampled',
-  bootstrap: 'not drawn by the bootstrap',
-} as const;
 
 /**
  * A pipeline stage that resamples the table flowing through it (see `resample`). Resampling needs
@@ -48,9 +43,23 @@ export function augmentTable(options: AugmentTableOptions): Stage<TabularSample,
       ctx.progress({ message: `resampling ${rows.length} rows with ${parsed.method}` });
       const schema = inferSchema(rows, parsed, 'AugmentTableOptions');
       const needs = needsValues(parsed);
+      const regression = entryOf(parsed.method).kind === 'regression';
       const usable: TabularSample[] = [];
       for (const sample of rows) {
         const problem = checkRow(sample, schema, needs);
+        const target = hardLabel(sample.label);
+        if (
+          !problem &&
+          regression &&
+          target !== undefined &&
+          !Number.isFinite(Number(target.trim() || 'x'))
+        ) {
+          ctx.quarantine(sample, 'non-numeric target', {
+            detail: `${parsed.method} needs a numeric target; the label is \`${target}\``,
+            ...(sample.source ? { source: sample.source } : {}),
+          });
+          continue;
+        }
         if (!problem) {
           usable.push(sample);
           continue;
@@ -59,7 +68,7 @@ export function augmentTable(options: AugmentTableOptions): Stage<TabularSample,
         ctx.quarantine(sample, problem.reason, { detail: problem.detail, ...(source ? { source } : {}) });
       }
       const result = resampleParsed(usable, parsed, ctx.rng.fork('resample'));
-      const reason = REMOVED_REASON[parsed.method as keyof typeof REMOVED_REASON] ?? 'removed';
+      const reason = entryOf(parsed.method).removedReason ?? 'removed';
       for (const sample of result.removed) ctx.filter(sample, reason);
       ctx.created(result.report.created);
       for (const warning of result.report.warnings) ctx.logger.warn(`${ctx.stage}: ${warning}`);

@@ -69,7 +69,7 @@ export function synthesize(
               table.categories[index]![row.codes ? row.codes[index]! : table.codes[first * dc + index]!]!;
             break;
           case 'label':
-            values[column] = className;
+            values[column] = typeof row.label === 'string' ? row.label : className;
             break;
           default:
             values[column] = single ? (base.payload.values[column] ?? null) : null;

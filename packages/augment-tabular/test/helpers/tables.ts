@@ -37,6 +37,8 @@ export function makeTable(spec: TableSpec): TabularSample[] {
   return out;
 }
 
+const NUMERIC = ['x0', 'x1', 'x2'];
+
 /** Options every method is run with in the conformance tests; a new method must be added here. */
 export const CONFORMANCE: { [M in MethodName]: Extract<ResampleOptions, { method: M }> } = {
   gaussianNoise: { method: 'gaussianNoise', scale: 0.2, swapProbability: 0.3 },
@@ -48,6 +50,24 @@ export const CONFORMANCE: { [M in MethodName]: Extract<ResampleOptions, { method
   adasyn: { method: 'adasyn', k: 3, columns: ['x0', 'x1', 'x2'] },
   mixup: { method: 'mixup', alpha: 0.4 },
   bootstrap: { method: 'bootstrap' },
+  tomekLinks: { method: 'tomekLinks', columns: NUMERIC },
+  editedNearestNeighbours: { method: 'editedNearestNeighbours', columns: NUMERIC },
+  repeatedEditedNearestNeighbours: { method: 'repeatedEditedNearestNeighbours', columns: NUMERIC },
+  allKnn: { method: 'allKnn', columns: NUMERIC },
+  neighbourhoodCleaningRule: { method: 'neighbourhoodCleaningRule', columns: NUMERIC, threshold: 0.2 },
+  condensedNearestNeighbour: { method: 'condensedNearestNeighbour', columns: NUMERIC },
+  oneSidedSelection: { method: 'oneSidedSelection', columns: NUMERIC },
+  nearMiss: { method: 'nearMiss', columns: NUMERIC },
+  instanceHardnessThreshold: { method: 'instanceHardnessThreshold', columns: NUMERIC, folds: 3 },
+  clusterCentroids: { method: 'clusterCentroids', columns: NUMERIC },
+  svmSmote: { method: 'svmSmote', k: 3, m: 6, columns: NUMERIC },
+  kmeansSmote: { method: 'kmeansSmote', clusters: 4, columns: NUMERIC },
+  smoteN: { method: 'smoteN', k: 3, columns: ['color', 'size'] },
+  smoteEnn: { method: 'smoteEnn', k: 3, columns: NUMERIC },
+  smoteTomek: { method: 'smoteTomek', k: 3, columns: NUMERIC },
+  smoter: { method: 'smoter', k: 3, columns: NUMERIC },
+  smogn: { method: 'smogn', k: 3, columns: NUMERIC, perturbation: 0.05 },
+  mlsmote: { method: 'mlsmote', k: 3, columns: NUMERIC },
 };
 
 /** Class counts of samples by hard label. */

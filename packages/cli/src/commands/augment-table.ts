@@ -3,9 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   augmentTable,
+  findMethod,
   formatClassCounts,
-  METHODS,
+  type MethodAlias,
   type MethodName,
+  methodNames,
   parseStrategyText,
   type ResampleOptions,
   type ResampleReport,
@@ -28,6 +30,7 @@ import {
   writeManifest,
 } from '@growset/core';
 import {
+  type CommandDefinition,
   defineCommand,
   intOption,
   listOption,
@@ -37,16 +40,248 @@ import {
   UsageError,
 } from '../command.ts';
 
+type FlagType =
+  | 'int'
+  | 'number'
+  | 'auto-number'
+  | 'string'
+  | 'list'
+  | 'flag'
+  | 'classes'
+  | 'amounts'
+  | 'relevance';
+
+/** Method option flags: the flag, the option it sets, how it is read, and its help line. */
+const METHOD_FLAGS: {
+  [flag: string]: { key: string; type: FlagType; value?: string; description: string; default?: string };
+} = {
+  k: {
+    key: 'k',
+    type: 'int',
+    value: 'N',
+    description: 'neighbours (SMOTE family, cleaning methods, NearMiss...)',
+    default: 'per method',
+  },
+  m: {
+    key: 'm',
+    type: 'int',
+    value: 'N',
+    description: 'neighbours deciding danger (borderline-smote)',
+    default: '10',
+  },
+  kind: {
+    key: 'kind',
+    type: 'string',
+    value: 'KIND',
+    description: 'borderline-1 or borderline-2',
+    default: 'borderline-1',
+  },
+  scale: {
+    key: 'scale',
+    type: 'number',
+    value: 'X',
+    description: 'noise std as a fraction of column std (gaussian-noise)',
+    default: '0.1',
+  },
+  swap: {
+    key: 'swapProbability',
+    type: 'number',
+    value: 'P',
+    description: 'category swap probability (gaussian-noise)',
+    default: '0',
+  },
+  shrinkage: {
+    key: 'shrinkage',
+    type: 'number',
+    value: 'X',
+    description: 'smoothed bootstrap (random-over-sample)',
+    default: '0',
+  },
+  alpha: {
+    key: 'alpha',
+    type: 'number',
+    value: 'A',
+    description: 'Beta(alpha, alpha) of mixup',
+    default: '0.2',
+  },
+  'within-class': {
+    key: 'withinClass',
+    type: 'flag',
+    description: 'mix only rows of the same class (mixup)',
+  },
+  unstratified: {
+    key: 'stratify',
+    type: 'flag',
+    description: 'bootstrap from the whole table, not per class',
+  },
+  'no-standardize': { key: 'standardize', type: 'flag', description: 'measure distances on raw values' },
+  'round-integers': {
+    key: 'roundIntegers',
+    type: 'flag',
+    description: 'round synthetic values of integer-only columns',
+  },
+  'small-class': {
+    key: 'onSmallClass',
+    type: 'string',
+    value: 'HOW',
+    description: 'shrink (use fewer neighbours) or error',
+    default: 'shrink',
+  },
+  classes: {
+    key: 'classes',
+    type: 'classes',
+    value: 'WHICH',
+    description:
+      'classes a cleaning method may remove rows from: not-minority, majority, not-majority, all or A,B',
+    default: 'not-minority',
+  },
+  'kind-sel': {
+    key: 'kindSel',
+    type: 'string',
+    value: 'K',
+    description: 'all or mode: how ENN neighbours must agree',
+    default: 'all',
+  },
+  'max-iter': {
+    key: 'maxIter',
+    type: 'int',
+    value: 'N',
+    description: 'rounds at most (repeated-enn, cluster-centroids)',
+    default: 'per method',
+  },
+  'allow-minority': {
+    key: 'allowMinority',
+    type: 'flag',
+    description: 'all-knn: go on when a class falls below the minority',
+  },
+  threshold: {
+    key: 'threshold',
+    type: 'number',
+    value: 'X',
+    description: 'class share cleaned around the minority (ncr); relevance of rare targets (smoter, smogn)',
+    default: '0.5',
+  },
+  seeds: {
+    key: 'seeds',
+    type: 'int',
+    value: 'N',
+    description: 'random rows each class starts from (cnn, oss)',
+    default: '1',
+  },
+  version: {
+    key: 'version',
+    type: 'int',
+    value: 'V',
+    description: 'NearMiss version 1, 2 or 3',
+    default: '1',
+  },
+  'k-version3': {
+    key: 'kVersion3',
+    type: 'int',
+    value: 'N',
+    description: 'candidates around each minority row (nearmiss-3)',
+    default: '3',
+  },
+  folds: {
+    key: 'folds',
+    type: 'int',
+    value: 'N',
+    description: 'cross-validation folds (instance-hardness-threshold)',
+    default: '5',
+  },
+  voting: {
+    key: 'voting',
+    type: 'string',
+    value: 'V',
+    description: 'soft (centroids) or hard (nearest rows) (cluster-centroids)',
+    default: 'soft',
+  },
+  'out-step': {
+    key: 'outStep',
+    type: 'number',
+    value: 'X',
+    description: 'largest extrapolation step from safe support vectors (svm-smote)',
+    default: '0.5',
+  },
+  'svm-c': {
+    key: 'svmC',
+    type: 'number',
+    value: 'C',
+    description: "the SVM's penalty (svm-smote)",
+    default: '1',
+  },
+  clusters: {
+    key: 'clusters',
+    type: 'int',
+    value: 'N',
+    description: 'k-means clusters (kmeans-smote)',
+    default: '8',
+  },
+  'balance-threshold': {
+    key: 'balanceThreshold',
+    type: 'auto-number',
+    value: 'X',
+    description: 'share of the class a cluster needs (kmeans-smote)',
+    default: 'auto',
+  },
+  'density-exponent': {
+    key: 'densityExponent',
+    type: 'auto-number',
+    value: 'X',
+    description: 'exponent of cluster sparsity (kmeans-smote)',
+    default: 'auto',
+  },
+  'enn-k': {
+    key: 'ennK',
+    type: 'int',
+    value: 'N',
+    description: 'neighbours of the ENN pass (smote-enn)',
+    default: '3',
+  },
+  perturbation: {
+    key: 'perturbation',
+    type: 'number',
+    value: 'X',
+    description: 'noise std as a fraction of column std (smogn)',
+    default: '0.02',
+  },
+  relevance: {
+    key: 'relevance',
+    type: 'relevance',
+    value: 'R',
+    description: 'target relevance (smoter, smogn): density, or control points y:r,y:r',
+    default: 'density',
+  },
+  amounts: {
+    key: 'amounts',
+    type: 'amounts',
+    value: 'A',
+    description: 'balance, or OVER,UNDER factors for rare and normal target bins (smoter, smogn)',
+    default: 'balance',
+  },
+  separator: {
+    key: 'separator',
+    type: 'string',
+    value: 'C',
+    description: 'separates labels in the label (mlsmote)',
+    default: '|',
+  },
+};
+
 export const augmentTableCommand = defineCommand({
   name: 'augment-table',
   summary: 'resample a CSV table: SMOTE family, noise, mixup, over/under-sampling, bootstrap',
   usage: '<file.csv> --label COL --method NAME --out FILE [--k 5] [--strategy auto] [--seed N] [--json]',
   details: `
 Writes the original rows plus synthetic ones (a column marks them) and prints class counts
-before and after. Methods: ${METHODS.join(', ')} (kebab-case works too: smote-nc).
+before and after. Rows an under-sampler removes are counted as filtered, with the reason.
 --strategy: auto (balance), a ratio in (0, 1], x<factor> (x2 doubles every class), or
-class=count,... Options that do not apply to the method are rejected.
-Apply it to training data only: resampling before a train/test split leaks test rows.`,
+class=count,... Cleaning methods (tomek-links, enn, ...) take --classes instead.
+Options that do not apply to the method are rejected, naming the option.
+Apply it to training data only: resampling before a train/test split leaks test rows.
+
+Methods (--method NAME):
+${methodHelp()}`,
   positionals: { min: 1, max: 1 },
   options: {
     label: { type: 'string', value: 'COL', description: 'column holding the class label (required)' },
@@ -54,48 +289,7 @@ Apply it to training data only: resampling before a train/test split leaks test 
     out: { type: 'string', value: 'FILE', description: 'output CSV (required)' },
     seed: { type: 'string', value: 'N', description: 'seed of every random choice', default: '0' },
     strategy: { type: 'string', value: 'S', description: 'target class counts', default: 'auto' },
-    k: { type: 'string', value: 'N', description: 'neighbours (SMOTE family, ADASYN)', default: '5' },
-    m: {
-      type: 'string',
-      value: 'N',
-      description: 'neighbours deciding danger (borderlineSmote)',
-      default: '10',
-    },
-    kind: {
-      type: 'string',
-      value: 'KIND',
-      description: 'borderline-1 or borderline-2',
-      default: 'borderline-1',
-    },
-    scale: {
-      type: 'string',
-      value: 'X',
-      description: 'noise std as a fraction of column std (gaussianNoise)',
-      default: '0.1',
-    },
-    swap: {
-      type: 'string',
-      value: 'P',
-      description: 'category swap probability (gaussianNoise)',
-      default: '0',
-    },
-    shrinkage: {
-      type: 'string',
-      value: 'X',
-      description: 'smoothed bootstrap (randomOverSample)',
-      default: '0',
-    },
-    alpha: { type: 'string', value: 'A', description: 'Beta(alpha, alpha) of mixup', default: '0.2' },
-    'within-class': { type: 'boolean', description: 'mix only rows of the same class (mixup)' },
-    unstratified: { type: 'boolean', description: 'bootstrap from the whole table, not per class' },
-    'no-standardize': { type: 'boolean', description: 'measure distances on raw values' },
-    'round-integers': { type: 'boolean', description: 'round synthetic values of integer-only columns' },
-    'small-class': {
-      type: 'string',
-      value: 'HOW',
-      description: 'shrink (use fewer neighbours) or error',
-      default: 'shrink',
-    },
+    ...methodFlagSpecs(),
     columns: { type: 'string', value: 'A,B', description: 'feature columns', default: 'all but the label' },
     numeric: { type: 'string', value: 'A,B', description: 'columns to read as numbers', default: 'inferred' },
     categorical: {
@@ -124,7 +318,8 @@ Apply it to training data only: resampling before a train/test split leaks test 
     if (!existsSync(input) || !statSync(input).isFile())
       throw new UsageError(`Input CSV not found: ${input}`);
     const label = required(args, 'label');
-    const method = methodOption(required(args, 'method'));
+    const chosen = methodOption(required(args, 'method'));
+    const method = chosen.method;
     const out = resolve(io.cwd, required(args, 'out'));
     const seed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     const delimiter = stringOption(args, 'delimiter') ?? ',';
@@ -153,7 +348,7 @@ Apply it to training data only: resampling before a train/test split leaks test 
       );
     }
 
-    const options = resampleOptions(args, method);
+    const options = resampleOptions(args, chosen);
     let report: ResampleReport | undefined;
     const memory = new MemoryQuarantine();
     const folder = stringOption(args, 'quarantine');
@@ -247,6 +442,7 @@ Apply it to training data only: resampling before a train/test split leaks test 
         out: st.out,
         created: st.created,
         filtered: st.filtered,
+        filteredBy: st.filteredBy,
         quarantined: st.quarantined,
         timeMs: st.timeMs,
       })),
@@ -273,17 +469,52 @@ function required(args: ParsedCommandArgs, name: string): string {
   return value;
 }
 
-/** A method by name, ignoring case and dashes: `smoteNC`, `smote-nc`, `SMOTENC`. */
-function methodOption(text: string): MethodName {
-  const key = text.replace(/[-_]/g, '').toLowerCase();
-  const method = METHODS.find((m) => m.toLowerCase() === key);
-  if (!method) throw new UsageError(`Unknown method \`${text}\`; methods: ${METHODS.join(', ')}`);
-  return method;
+/** A method by any of its names (`smote-nc`, `smoteNC`, `nearmiss-2`), with the options that name presets. */
+function methodOption(text: string): MethodAlias {
+  const found = findMethod(text);
+  if (!found) {
+    throw new UsageError(
+      `Unknown method \`${text}\`; methods: ${methodNames()
+        .map((m) => m.name)
+        .join(', ')}`,
+    );
+  }
+  return found;
 }
 
-/** Options for `resample` from the flags given: flags left out keep the method's defaults. */
-function resampleOptions(args: ParsedCommandArgs, method: MethodName): ResampleOptions {
-  const options: { [name: string]: unknown } = { method };
+/** The method list of `--help`, from the registry: every name with its one-line summary. */
+function methodHelp(): string {
+  const byMethod = new Map<MethodName, string[]>();
+  for (const alias of methodNames())
+    byMethod.set(alias.method, [...(byMethod.get(alias.method) ?? []), alias.name]);
+  return [...byMethod.values()]
+    .map((names) => {
+      const summary = findMethod(names[0]!)!.summary;
+      return `  ${names.join(', ')}\n      ${summary}`;
+    })
+    .join('\n');
+}
+
+function methodFlagSpecs(): CommandDefinition['options'] {
+  return Object.fromEntries(
+    Object.entries(METHOD_FLAGS).map(([flag, spec]) => [
+      flag,
+      {
+        type: spec.type === 'flag' ? ('boolean' as const) : ('string' as const),
+        description: spec.description,
+        ...(spec.value === undefined ? {} : { value: spec.value }),
+        ...(spec.default === undefined ? {} : { default: spec.default }),
+      },
+    ]),
+  );
+}
+
+/**
+ * Options for `resample` from the flags given: flags left out keep the method's defaults. A flag
+ * that does not apply to the method reaches the method's schema, which names it in its error.
+ */
+function resampleOptions(args: ParsedCommandArgs, chosen: MethodAlias): ResampleOptions {
+  const options: { [name: string]: unknown } = { method: chosen.method };
   const strategy = stringOption(args, 'strategy');
   if (strategy !== undefined) {
     const parsed = parseStrategyText(strategy);
@@ -291,34 +522,80 @@ function resampleOptions(args: ParsedCommandArgs, method: MethodName): ResampleO
       throw new UsageError(`Expected \`--strategy\` to be ${parsed.error}`);
     options.strategy = parsed;
   }
-  const ints = { k: 'k', m: 'm' } as const;
-  for (const [flag, key] of Object.entries(ints)) {
-    const value = intOption(args, flag, { min: 1 });
-    if (value !== undefined) options[key] = value;
-  }
-  const numbers = {
-    scale: 'scale',
-    swap: 'swapProbability',
-    shrinkage: 'shrinkage',
-    alpha: 'alpha',
-  } as const;
-  for (const [flag, key] of Object.entries(numbers)) {
-    const value = numberOption(args, flag, { min: 0 });
-    if (value !== undefined) options[key] = value;
-  }
-  const strings = { kind: 'kind', 'small-class': 'onSmallClass' } as const;
-  for (const [flag, key] of Object.entries(strings)) {
-    const value = stringOption(args, flag);
-    if (value !== undefined) options[key] = value;
+  for (const [flag, spec] of Object.entries(METHOD_FLAGS)) {
+    let value: unknown;
+    switch (spec.type) {
+      case 'int':
+        value = intOption(args, flag, { min: 1 });
+        break;
+      case 'number':
+        value = numberOption(args, flag, { min: 0 });
+        break;
+      case 'string':
+        value = stringOption(args, flag);
+        break;
+      case 'auto-number':
+        value = stringOption(args, flag) === 'auto' ? 'auto' : numberOption(args, flag, { min: 0 });
+        break;
+      case 'list':
+        value = listOption(args, flag);
+        break;
+      case 'classes': {
+        const text = stringOption(args, flag);
+        if (text === undefined) break;
+        const named = text.trim().toLowerCase().replace(/-/g, ' ');
+        value = ['not minority', 'majority', 'not majority', 'all'].includes(named)
+          ? named
+          : listOption(args, flag);
+        break;
+      }
+      case 'amounts': {
+        const text = stringOption(args, flag);
+        if (text === undefined || text === 'balance') {
+          value = text;
+          break;
+        }
+        const [over, under, ...rest] = text.split(',').map(Number);
+        if (rest.length > 0 || !Number.isFinite(over) || !Number.isFinite(under))
+          throw new UsageError(
+            `Expected \`--amounts\` to be \`balance\` or OVER,UNDER (e.g. 2,0.5), got \`${text}\``,
+          );
+        value = { over, under };
+        break;
+      }
+      case 'relevance': {
+        const text = stringOption(args, flag);
+        if (text === undefined || text === 'density') {
+          value = text;
+          break;
+        }
+        const points = text.split(',').map((pair) => pair.split(':').map(Number));
+        if (points.some((p) => p.length !== 2 || p.some((v) => !Number.isFinite(v))))
+          throw new UsageError(
+            `Expected \`--relevance\` to be \`density\` or y:r pairs (e.g. 0:0,10:1), got \`${text}\``,
+          );
+        value = { points };
+        break;
+      }
+      case 'flag':
+        // The boolean flags all turn a default around (`--no-standardize` sets `standardize: false`).
+        if (args.values[flag] === true) value = !(flag === 'unstratified' || flag === 'no-standardize');
+        break;
+    }
+    if (value !== undefined) options[spec.key] = value;
   }
   for (const flag of ['columns', 'numeric', 'categorical']) {
     const value = listOption(args, flag);
     if (value !== undefined) options[flag] = value;
   }
-  if (args.values['within-class'] === true) options.withinClass = true;
-  if (args.values.unstratified === true) options.stratify = false;
-  if (args.values['no-standardize'] === true) options.standardize = false;
-  if (args.values['round-integers'] === true) options.roundIntegers = true;
+  for (const [key, preset] of Object.entries(chosen.preset)) {
+    if (options[key] !== undefined && options[key] !== preset) {
+      throw new UsageError(
+        `\`--method ${chosen.name}\` sets ${key}=${JSON.stringify(preset)}; it conflicts with the flag giving ${JSON.stringify(options[key])}`,
+      );
+    }
+    options[key] = preset;
+  }
   return options as unknown as ResampleOptions;
 }
 

@@ -25,6 +25,11 @@ export interface MethodResult {
   readonly synthetic: SyntheticRow[];
   /** Neighbours actually used per class (neighbour methods), after small-class shrinking. */
   readonly neighbors?: { [className: string]: number };
+  /**
+   * Counts by group, for methods whose groups are not the label's classes: target bins
+   * (regression), single labels (multilabel). The report shows these instead of classes.
+   */
+  readonly groups?: { readonly names: string[]; readonly before: number[]; readonly after: number[] };
 }
 
 export interface MethodContext<M extends MethodName> {
@@ -97,7 +102,16 @@ export function neighborsFor(ctx: MethodContext<NeighborMethod>, c: number, k: n
   return size - 1;
 }
 
-export type NeighborMethod = 'smote' | 'smoteNC' | 'borderlineSmote' | 'adasyn';
+export type NeighborMethod =
+  | 'smote'
+  | 'smoteNC'
+  | 'borderlineSmote'
+  | 'adasyn'
+  | 'svmSmote'
+  | 'kmeansSmote'
+  | 'smoteN'
+  | 'smoteEnn'
+  | 'smoteTomek';
 
 /** `count` plain copies of random rows of class `c` (uniform, with replacement). */
 export function copies(
