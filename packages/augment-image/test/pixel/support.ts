@@ -151,10 +151,10 @@ export interface GoldenCase {
 
 let goldens: GoldenCase[] | undefined;
 
-/** A case of test/golden/opencv.json (made by scripts/goldens.py with OpenCV 4.6). */
+/** A case of test/golden/opencv.generated.json (made by scripts/goldens.py with OpenCV 4.6). */
 export function golden(name: string): { input: RawImage; output: RawImage; params: JsonObject } {
   goldens ??= (
-    JSON.parse(readFileSync(new URL('../golden/opencv.json', import.meta.url), 'utf8')) as {
+    JSON.parse(readFileSync(new URL('../golden/opencv.generated.json', import.meta.url), 'utf8')) as {
       cases: GoldenCase[];
     }
   ).cases;
