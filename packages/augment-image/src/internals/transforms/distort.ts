@@ -121,7 +121,8 @@ export const gridDistortion = leafTransform({
 /**
  * albumentations' OpticalDistortion: OpenCV's lens model with one radial coefficient k
  * (k1 = k2 = k) drawn from `distortLimit` (k > 0 barrel, k < 0 pincushion) and the centre shifted
- * by (dx W, dy H), dx and dy from `shiftLimit`. Runs on typed arrays.
+ * by (dx W, dy H), dx and dy from `shiftLimit`. Runs on typed arrays. Below k = -0.3 or so the
+ * model folds the corners over (as OpenCV's does), and boxes near them no longer match.
  *
  * Options: `distortLimit` (@default 0.05), `shiftLimit` (@default 0.05), `border` (@default
  * 'constant'), `fill` (@default 0), `interpolation` (@default 'bilinear'), `p` (@default 1).
