@@ -56,7 +56,14 @@ export {
   type TransformFactory,
   type TransformKind,
 } from './internals/transforms/contract.ts';
-export { centerCrop, pad, randomCrop, randomResizedCrop, resize } from './internals/transforms/crops.ts';
+export {
+  bboxSafeRandomCrop,
+  centerCrop,
+  pad,
+  randomCrop,
+  randomResizedCrop,
+  resize,
+} from './internals/transforms/crops.ts';
 export { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './internals/transforms/degrade.ts';
 export { gridDistortion, opticalDistortion, shiftScaleRotate } from './internals/transforms/distort.ts';
 export { coarseDropout, gridDropout } from './internals/transforms/dropout.ts';

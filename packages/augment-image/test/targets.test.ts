@@ -4,6 +4,7 @@ import {
   affine,
   augment,
   type Box,
+  bboxSafeRandomCrop,
   coarseDropout,
   compose,
   convertBoxes,
@@ -56,6 +57,7 @@ const GEOMETRIC: { [type: string]: { [option: string]: unknown } } = {
   pad: { padding: [3, 9, 5, 1], minWidth: 110 },
   perspective: { scale: [0.05, 0.15] },
   elasticTransform: { alpha: 40, sigma: 6 },
+  bboxSafeRandomCrop: { width: 64, height: 56 },
   shiftScaleRotate: { shiftLimit: 0.1, scaleLimit: 0.2, rotateLimit: 30, border: 'constant' },
   gridDistortion: { steps: 4, distortLimit: 0.4, border: 'constant' },
   opticalDistortion: { distortLimit: 0.3, shiftLimit: 0.1 },
@@ -320,5 +322,34 @@ describe('dropout holes act on masks and boxes where they happen in the chain', 
     expect(result.target.boxes?.[0]?.coords).toEqual([W - BOX.x1, BOX.y0, W - BOX.x0, BOX.y1]);
     expect(result.dropped.boxes).toEqual([{ index: 1, label: 'covered', visibility: 0 }]);
     expect(result.target.keypoints?.map((k) => k.x)).toEqual(DOTS.map((d) => W - d.x));
+  });
+});
+
+describe('transforms that draw around boxes see them where earlier warps moved them', () => {
+  it('bboxSafeRandomCrop after a flip keeps the flipped box whole', async () => {
+    const chain = compose([horizontalFlip({ p: 1 }), bboxSafeRandomCrop()]);
+    const box = { x0: 4, y0: 30, x1: 20, y1: 50 };
+    for (let seed = 0; seed < 10; seed++) {
+      const result = await augment(
+        chain,
+        { image: scene, boxes: [{ coords: [box.x0, box.y0, box.x1, box.y1] }] },
+        Rng.create(`safe:${seed}`),
+        { output: 'raw' },
+      );
+      const crop = result.params.children?.[1]?.params as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
+      expect(crop.x).toBeLessThanOrEqual(W - box.x1);
+      expect(crop.x + crop.width).toBeGreaterThanOrEqual(W - box.x0);
+      expect(result.target.boxes?.[0]?.coords).toEqual([
+        W - box.x1 - crop.x,
+        box.y0 - crop.y,
+        W - box.x0 - crop.x,
+        box.y1 - crop.y,
+      ]);
+    }
   });
 });

@@ -89,7 +89,10 @@ async function run(
 ): Promise<AugmentResult> {
   const opts = parseOptions(applyOptionsSchema, options, 'ApplyOptions');
   const source = await inspectImage(target.image, opts.maxPixels);
-  const params = 'applied' in paramsOrRng ? paramsOrRng : transform.sampleParams(paramsOrRng, source.shape);
+  const params =
+    'applied' in paramsOrRng
+      ? paramsOrRng
+      : transform.sampleParams(paramsOrRng, shapeWithBoxes(source.shape, target));
   const ops = transform.ops(params, source.shape);
   checkNormalizeLast(ops);
   const ctx: EngineContext = { maxPixels: opts.maxPixels, output: resolveOutput(opts, source, ops) };
@@ -103,6 +106,13 @@ async function run(
     dropped: moved.dropped,
     plan: result.summary,
   };
+}
+
+/** The shape transforms draw from, with the target's boxes as pixel corners (validated). */
+function shapeWithBoxes(shape: SourceImage['shape'], target: AugmentTarget): SourceImage['shape'] {
+  if (!target.boxes || target.boxes.length === 0) return shape;
+  const rects = validateBoxes(target.boxes, target.boxFormat ?? 'pascal_voc', shape.width, shape.height);
+  return { ...shape, boxes: rects.map(({ x0, y0, x1, y1 }) => ({ x0, y0, x1, y1 })) };
 }
 
 export function checkNormalizeLast(ops: readonly PlanOp[]): void {

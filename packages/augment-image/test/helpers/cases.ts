@@ -68,6 +68,13 @@ export const CASES: { [type: string]: TransformCase } = {
     ],
     invalid: [{ options: { width: 32, height: -1 }, field: 'height' }],
   },
+  bboxSafeRandomCrop: {
+    valid: [{}, { width: 32, height: 24, interpolation: 'nearest' }],
+    invalid: [
+      { options: { width: 32 }, field: 'width' },
+      { options: { height: 0, width: 3 }, field: 'height' },
+    ],
+  },
   centerCrop: {
     valid: [
       { width: 30, height: 30 },

@@ -5,6 +5,7 @@ import {
   augment,
   autoAugment,
   autocontrast,
+  bboxSafeRandomCrop,
   clahe,
   coarseDropout,
   defocus,
@@ -72,6 +73,7 @@ async function chosenOps(t: Transform, image: RawImage, engine: Engine, seed: st
 }
 
 export const NEW_CHECKS: { [type: string]: PixelCheck } = {
+  bboxSafeRandomCrop: (engine) => bboxSafeCropCheck(engine),
   // Values at or above the threshold are inverted.
   solarize: async (engine) => {
     const img = texture(8, 6);
@@ -597,3 +599,31 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
     }
   },
 };
+
+/** bboxSafeRandomCrop: a crop (params) moves pixels by its offset; drawn crops contain every box. */
+export async function bboxSafeCropCheck(engine: Engine): Promise<void> {
+  const img = texture(20, 16);
+  const t = bboxSafeRandomCrop();
+  const { out } = await run(t, img, engine, { x: 3, y: 2, width: 9, height: 7 });
+  expect([out.width, out.height]).toEqual([9, 7]);
+  expectPixels(out, (x, y, c) => at(img, x + 3, y + 2, c), 0, 'bboxSafeRandomCrop');
+  const boxes = [
+    { coords: [5, 4, 9, 8] as [number, number, number, number] },
+    { coords: [12, 6, 15, 11] as [number, number, number, number] },
+  ];
+  for (let seed = 0; seed < 8; seed++) {
+    const result = await augment(t, { image: img, boxes }, Rng.create(`bbox${seed}`), {
+      output: 'raw',
+      engine,
+    });
+    const p = result.params.params as { x: number; y: number; width: number; height: number };
+    expect(
+      p.x <= 5 && p.y <= 4 && p.x + p.width >= 15 && p.y + p.height >= 11,
+      `crop ${JSON.stringify(p)}`,
+    ).toBe(true);
+    expect(result.target.boxes).toHaveLength(2);
+    expect(result.target.boxes?.[0]?.coords).toEqual([5 - p.x, 4 - p.y, 9 - p.x, 8 - p.y]);
+  }
+  const none = await augment(t, { image: img }, Rng.create('bbox'), { output: 'raw', engine });
+  expect(none.params.params).toEqual({ x: 0, y: 0, width: 20, height: 16 });
+}

@@ -11,7 +11,7 @@ import {
 } from './colour.ts';
 import { compositionFactories } from './compose.ts';
 import type { Transform, TransformFactory } from './contract.ts';
-import { centerCrop, pad, randomCrop, randomResizedCrop, resize } from './crops.ts';
+import { bboxSafeRandomCrop, centerCrop, pad, randomCrop, randomResizedCrop, resize } from './crops.ts';
 import { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './degrade.ts';
 import { gridDistortion, opticalDistortion, shiftScaleRotate } from './distort.ts';
 import { coarseDropout, gridDropout } from './dropout.ts';
@@ -39,6 +39,7 @@ export function defaultRegistry(): TransformRegistry {
     affine,
     randomResizedCrop,
     randomCrop,
+    bboxSafeRandomCrop,
     centerCrop,
     resize,
     pad,
