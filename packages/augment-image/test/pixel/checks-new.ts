@@ -32,7 +32,7 @@ import {
   zoomBlur,
 } from '../../src/index.ts';
 import { hlsToRgb, rgbToHls } from '../../src/internals/transforms/fn/degrade.ts';
-import { fogField } from '../../src/internals/transforms/fn/weather.ts';
+import { fogField, rainDrops } from '../../src/internals/transforms/fn/weather.ts';
 import { makeImage } from '../helpers/images.ts';
 import { impulse } from './checks-basic.ts';
 import {
@@ -273,15 +273,15 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
   },
   rain: async (engine) => {
     const img = texture(12, 10);
-    const drops = [
-      { x: 2, y: 1 },
-      { x: 8, y: 3 },
-    ];
     const { out } = await run(rain({ length: 4, brightness: 0.5, colour: [200, 210, 220] }), img, engine, {
-      drops,
+      count: 3,
+      seed: 9,
       slant: 3,
       length: 4,
     });
+    const drops = rainDrops(3, 9, 12, 10, 4);
+    expect(drops).toHaveLength(3);
+    for (const d of drops) expect(d.x >= 0 && d.x < 12 && d.y >= 0 && d.y <= 6).toBe(true);
     // Drop k covers (x + round(3 t / 3), y + t) for t = 0..3.
     const onDrop = (x: number, y: number) =>
       drops.some((d) => y >= d.y && y < d.y + 4 && x === d.x + (y - d.y));

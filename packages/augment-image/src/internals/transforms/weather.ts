@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { leafTransform } from './contract.ts';
-import { fog as fogFn, rain as rainFn, shadow as shadowFn, sunFlare as sunFlareFn } from './fn/weather.ts';
+import {
+  fog as fogFn,
+  rainDrops,
+  rain as rainFn,
+  shadow as shadowFn,
+  sunFlare as sunFlareFn,
+} from './fn/weather.ts';
 import { bounds, fill, fillArray, intRange, probability, range } from './schema.ts';
 import { pixelsOp } from './tone.ts';
 
@@ -38,7 +44,8 @@ export const fog = leafTransform({
 
 /**
  * Rain (after albumentations' RandomRain): the image darkened by `brightness`, then `count`
- * drops (lines `length` px long drifting `slant` px sideways) drawn in `colour`.
+ * drops (lines `length` px long drifting `slant` px sideways) drawn in `colour`; the drops'
+ * positions come from a recorded seed.
  *
  * Options: `count` (@default one drop per 600 px, as albumentations), `length` (px; @default 20),
  * `slant` (px; @default [-10, 10]), `brightness` (@default 0.7), `colour` (@default [200, 200,
@@ -58,22 +65,28 @@ export const rain = leafTransform({
     p: probability(1),
   }),
   params: z.strictObject({
-    drops: z.array(z.strictObject({ x: z.int(), y: z.int() })).max(5000),
+    count: z.int().min(0).max(100000),
+    seed: z.int().min(0),
     slant: z.number(),
     length: z.int().min(1),
   }),
   sample: (rng, { width: W, height: H }, o) => {
     const [c0, c1] = o.count === undefined ? [0, 0] : bounds(o.count);
-    const count = o.count === undefined ? Math.floor((W * H) / 600) : rng.int(c0, c1);
-    const slant = draw(rng, o.slant);
-    const length = Math.min(o.length, H);
-    const drops: { x: number; y: number }[] = [];
-    for (let k = 0; k < count; k++)
-      drops.push({ x: rng.int(0, W - 1), y: rng.int(0, Math.max(0, H - length)) });
-    return { drops, slant, length };
+    const count = o.count === undefined ? Math.min(100000, Math.floor((W * H) / 600)) : rng.int(c0, c1);
+    return { count, seed: rng.nextUint32(), slant: draw(rng, o.slant), length: Math.min(o.length, H) };
   },
-  ops: ({ drops, slant, length }, _, o) => [
-    pixelsOp('rain', (img, ctx) => rainFn(img, drops, length, slant, o.brightness, fillArray(o.colour), ctx)),
+  ops: ({ count, seed, slant, length }, { width: W, height: H }, o) => [
+    pixelsOp('rain', (img, ctx) =>
+      rainFn(
+        img,
+        rainDrops(count, seed, W, H, length),
+        length,
+        slant,
+        o.brightness,
+        fillArray(o.colour),
+        ctx,
+      ),
+    ),
   ],
 });
 

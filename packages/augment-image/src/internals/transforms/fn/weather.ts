@@ -45,6 +45,21 @@ export function fog(image: FloatImage, coef: number, seed: number, ctx: PixelCon
   return { ...image, data };
 }
 
+/** Where `count` rain drops of `length` px start on a `width` x `height` image, drawn from `seed`. */
+export function rainDrops(
+  count: number,
+  seed: number,
+  width: number,
+  height: number,
+  length: number,
+): { x: number; y: number }[] {
+  const rng = Rng.create(`rain:${seed}`);
+  const drops: { x: number; y: number }[] = [];
+  for (let k = 0; k < count; k++)
+    drops.push({ x: rng.int(0, width - 1), y: rng.int(0, Math.max(0, height - length)) });
+  return drops;
+}
+
 /** The pixels of one rain drop: a line from (x, y) down `length` px, drifting `slant` px sideways. */
 export function dropPixels(x: number, y: number, length: number, slant: number): [number, number][] {
   const out: [number, number][] = [];
