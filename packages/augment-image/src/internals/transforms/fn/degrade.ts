@@ -33,38 +33,50 @@ export function downscale(image: FloatImage, scale: number): FloatImage {
   return { data: out, width: W, height: H, channels };
 }
 
-/** Bilinear sample at pixel-centre coordinates, borders replicated. */
-function sample(image: FloatImage, x: number, y: number, c: number): number {
-  const { width: W, height: H, channels, data } = image;
-  const sx = Math.min(W - 1, Math.max(0, x));
-  const sy = Math.min(H - 1, Math.max(0, y));
-  const x0 = Math.min(Math.floor(sx), Math.max(0, W - 2));
-  const y0 = Math.min(Math.floor(sy), Math.max(0, H - 2));
-  const x1 = Math.min(x0 + 1, W - 1);
-  const y1 = Math.min(y0 + 1, H - 1);
-  const fx = sx - x0;
-  const fy = sy - y0;
-  const v = (xx: number, yy: number) => data[(yy * W + xx) * channels + c]!;
-  return (v(x0, y0) * (1 - fx) + v(x1, y0) * fx) * (1 - fy) + (v(x0, y1) * (1 - fx) + v(x1, y1) * fx) * fy;
+/** Bilinear taps along one axis: for each output index, the two source indices and the weight of the second. */
+function taps(size: number, centre: number, f: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+  const i0 = new Int32Array(size);
+  const i1 = new Int32Array(size);
+  const w = new Float32Array(size);
+  for (let k = 0; k < size; k++) {
+    const s = Math.min(size - 1, Math.max(0, centre + (k + 0.5 - centre) / f - 0.5));
+    const a = Math.min(Math.floor(s), Math.max(0, size - 2));
+    i0[k] = a;
+    i1[k] = Math.min(a + 1, size - 1);
+    w[k] = s - a;
+  }
+  return { i0, i1, w };
 }
 
 /**
  * albumentations' ZoomBlur: the mean of the image and copies of it zoomed about the centre by
  * each factor in `factors` (a copy zoomed by f shows, at p, the image at c + (p - c) / f; bilinear,
- * borders replicated).
+ * borders replicated). The sampling is separable: taps are computed once per row and column.
  */
 export function zoomBlur(image: FloatImage, factors: readonly number[]): FloatImage {
   const { width: W, height: H, channels, data } = image;
   const out = new Float32Array(data);
-  const cx = W / 2;
-  const cy = H / 2;
   for (const f of factors) {
-    for (let y = 0; y < H; y++)
+    const tx = taps(W, W / 2, f);
+    const ty = taps(H, H / 2, f);
+    for (let y = 0; y < H; y++) {
+      const r0 = ty.i0[y]! * W;
+      const r1 = ty.i1[y]! * W;
+      const wy = ty.w[y]!;
       for (let x = 0; x < W; x++) {
-        const sx = cx + (x + 0.5 - cx) / f - 0.5;
-        const sy = cy + (y + 0.5 - cy) / f - 0.5;
-        for (let c = 0; c < channels; c++) out[(y * W + x) * channels + c]! += sample(image, sx, sy, c);
+        const wx = tx.w[x]!;
+        const a = (r0 + tx.i0[x]!) * channels;
+        const b = (r0 + tx.i1[x]!) * channels;
+        const c = (r1 + tx.i0[x]!) * channels;
+        const d = (r1 + tx.i1[x]!) * channels;
+        const o = (y * W + x) * channels;
+        for (let ch = 0; ch < channels; ch++) {
+          const top = data[a + ch]! + (data[b + ch]! - data[a + ch]!) * wx;
+          const bottom = data[c + ch]! + (data[d + ch]! - data[c + ch]!) * wx;
+          out[o + ch]! += top + (bottom - top) * wy;
+        }
       }
+    }
   }
   const k = factors.length + 1;
   for (let i = 0; i < out.length; i++) out[i]! /= k;

@@ -140,28 +140,35 @@ export function claheLevels(
       }
     }
   const out = new Uint8Array(width * height);
-  // OpenCV computes these in single precision.
-  const invW = Math.fround(1 / tileW);
-  const invH = Math.fround(1 / tileH);
+  // OpenCV computes these in single precision; a column's (row's) tiles and weights are the same
+  // on every row (column).
+  const axis = (n: number, inv: number, tiles: number) => {
+    const t1 = new Int32Array(n);
+    const t2 = new Int32Array(n);
+    const a = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      const tf = Math.fround(Math.fround(k * inv) - 0.5);
+      const lo = Math.floor(tf);
+      a[k] = Math.fround(tf - lo);
+      t1[k] = Math.max(lo, 0);
+      t2[k] = Math.min(lo + 1, tiles - 1);
+    }
+    return { t1, t2, a };
+  };
+  const ax = axis(width, Math.fround(1 / tileW), tilesX);
+  const ay = axis(height, Math.fround(1 / tileH), tilesY);
   for (let y = 0; y < height; y++) {
-    const tyf = Math.fround(Math.fround(y * invH) - 0.5);
-    let ty1 = Math.floor(tyf);
-    const ya = Math.fround(tyf - ty1);
-    let ty2 = ty1 + 1;
-    ty1 = Math.max(ty1, 0);
-    ty2 = Math.min(ty2, tilesY - 1);
+    const ya = ay.a[y]!;
+    const row1 = ay.t1[y]! * tilesX;
+    const row2 = ay.t2[y]! * tilesX;
     for (let x = 0; x < width; x++) {
-      const txf = Math.fround(Math.fround(x * invW) - 0.5);
-      let tx1 = Math.floor(txf);
-      const xa = Math.fround(txf - tx1);
-      let tx2 = tx1 + 1;
-      tx1 = Math.max(tx1, 0);
-      tx2 = Math.min(tx2, tilesX - 1);
+      const xa = ax.a[x]!;
       const v = plane[y * width + x]!;
-      const l = (tx: number, ty: number) => luts[(ty * tilesX + tx) * 256 + v]!;
-      const res =
-        (l(tx1, ty1) * (1 - xa) + l(tx2, ty1) * xa) * (1 - ya) +
-        (l(tx1, ty2) * (1 - xa) + l(tx2, ty2) * xa) * ya;
+      const l11 = luts[(row1 + ax.t1[x]!) * 256 + v]!;
+      const l12 = luts[(row1 + ax.t2[x]!) * 256 + v]!;
+      const l21 = luts[(row2 + ax.t1[x]!) * 256 + v]!;
+      const l22 = luts[(row2 + ax.t2[x]!) * 256 + v]!;
+      const res = (l11 * (1 - xa) + l12 * xa) * (1 - ya) + (l21 * (1 - xa) + l22 * xa) * ya;
       out[y * width + x] = Math.min(255, Math.max(0, Math.round(res)));
     }
   }
