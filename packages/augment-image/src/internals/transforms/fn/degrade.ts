@@ -163,18 +163,33 @@ function hlsToRgb(h: number, l: number, s: number): [number, number, number] {
   return [channel(h + 120), channel(h), channel(h - 120)];
 }
 
-/** A Poisson draw (Knuth's product of uniforms; a rounded normal above 60). */
-function poisson(rng: Rng, lambda: number): number {
-  if (lambda <= 0) return 0;
-  if (lambda > 60) return Math.max(0, Math.round(rng.normal(lambda, Math.sqrt(lambda))));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rng.float();
-  while (p > limit) {
-    k++;
-    p *= rng.float();
+/**
+ * Poisson(lambda) draws by inversion of a cumulative table built once (lambda is the same for
+ * every pixel): one uniform and a binary search per draw.
+ */
+function poissonSampler(lambda: number): (rng: Rng) => number {
+  if (!(lambda > 0)) return () => 0;
+  const cdf: number[] = [];
+  let p = Math.exp(-lambda);
+  let sum = p;
+  cdf.push(sum);
+  const top = lambda + 12 * Math.sqrt(lambda) + 20;
+  for (let k = 1; k < top; k++) {
+    p *= lambda / k;
+    sum += p;
+    cdf.push(sum);
   }
-  return k;
+  return (rng) => {
+    const u = rng.float() * sum;
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 }
 
 /**
@@ -206,14 +221,14 @@ export function isoNoise(
   }
   const stdL = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
   const rng = Rng.create(`isoNoise:${seed}`);
-  const lambda = stdL * intensity * 255;
+  const poisson = poissonSampler(stdL * intensity * 255);
   const hueStd = colorShift * 360 * intensity;
   for (let i = 0; i < n; i++) {
     let h = hls[i * 3]! + rng.normal(0, hueStd);
     if (h < 0) h += 360;
     if (h > 360) h -= 360;
     const l0 = hls[i * 3 + 1]!;
-    const l = l0 + (poisson(rng, lambda) / 255) * (1 - l0);
+    const l = l0 + (poisson(rng) / 255) * (1 - l0);
     const rgb = hlsToRgb(h, l, hls[i * 3 + 2]!);
     for (let c = 0; c < 3; c++) data[i * channels + c] = rgb[c]! * ctx.max;
   }

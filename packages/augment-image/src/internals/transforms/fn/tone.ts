@@ -183,10 +183,17 @@ const toGamma = (v: number) => (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2
 const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
 const fInv = (t: number) => (t > 0.206893 ? t * t * t : (t - 16 / 116) / 7.787);
 
+/** toLinear of the 256 8-bit levels (most images are 8-bit: saves three powers per pixel). */
+const LINEAR8 = Float64Array.from({ length: 256 }, (_, v) => toLinear(v / 255));
+const linear = (v: number) => {
+  const l = Math.round(v * 255);
+  return l >= 0 && l <= 255 && Math.abs(l - v * 255) < 1e-6 ? LINEAR8[l]! : toLinear(v);
+};
+
 function rgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const R = toLinear(r);
-  const G = toLinear(g);
-  const B = toLinear(b);
+  const R = linear(r);
+  const G = linear(g);
+  const B = linear(b);
   const X = (0.412453 * R + 0.35758 * G + 0.180423 * B) / XN;
   const Y = 0.212671 * R + 0.71516 * G + 0.072169 * B;
   const Z = (0.019334 * R + 0.119193 * G + 0.950227 * B) / ZN;
