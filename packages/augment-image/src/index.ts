@@ -56,11 +56,42 @@ export {
   type TransformFactory,
   type TransformKind,
 } from './internals/transforms/contract.ts';
-export { centerCrop, pad, randomCrop, randomResizedCrop, resize } from './internals/transforms/crops.ts';
+export {
+  bboxSafeRandomCrop,
+  centerCrop,
+  pad,
+  randomCrop,
+  randomResizedCrop,
+  resize,
+} from './internals/transforms/crops.ts';
+export { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './internals/transforms/degrade.ts';
+export { gridDistortion, opticalDistortion, shiftScaleRotate } from './internals/transforms/distort.ts';
+export { coarseDropout, gridDropout } from './internals/transforms/dropout.ts';
 export { gaussianBlur, motionBlur, sharpen } from './internals/transforms/filters.ts';
 export { affine, horizontalFlip, rotate, verticalFlip } from './internals/transforms/geometric.ts';
 export { cutmix, mixup } from './internals/transforms/mixing.ts';
 export { isMixTransform, type MixResult, type MixTransform } from './internals/transforms/mixing-contract.ts';
 export { gaussianNoise, jpegCompression, randomErasing } from './internals/transforms/noise.ts';
+export {
+  augMix,
+  autoAugment,
+  IMAGENET_POLICY,
+  POLICY_OPS,
+  type PolicyOpName,
+  type PolicyStep,
+  randAugment,
+  trivialAugmentWide,
+} from './internals/transforms/policies.ts';
 export { type AnyTransform, type RecipeSpec, TransformRegistry } from './internals/transforms/registry.ts';
+export {
+  autocontrast,
+  clahe,
+  histogramMatching,
+  referenceHistograms,
+  SEPIA,
+  sharpness,
+  solarize,
+  toSepia,
+} from './internals/transforms/tone.ts';
 export { elasticTransform, perspective } from './internals/transforms/warps.ts';
+export { fog, rain, shadow, sunFlare } from './internals/transforms/weather.ts';

@@ -4,6 +4,8 @@ import {
   affine,
   augment,
   type Box,
+  bboxSafeRandomCrop,
+  coarseDropout,
   compose,
   convertBoxes,
   defaultRegistry,
@@ -15,6 +17,7 @@ import {
   rotate,
   type Transform,
 } from '../src/index.ts';
+import { isGeometric } from '../src/internals/ops/types.ts';
 import { makeImage } from './helpers/images.ts';
 
 const W = 96;
@@ -54,6 +57,14 @@ const GEOMETRIC: { [type: string]: { [option: string]: unknown } } = {
   pad: { padding: [3, 9, 5, 1], minWidth: 110 },
   perspective: { scale: [0.05, 0.15] },
   elasticTransform: { alpha: 40, sigma: 6 },
+  bboxSafeRandomCrop: { width: 64, height: 56 },
+  shiftScaleRotate: { shiftLimit: 0.1, scaleLimit: 0.2, rotateLimit: 30, border: 'constant' },
+  gridDistortion: { steps: 4, distortLimit: 0.4, border: 'constant' },
+  opticalDistortion: { distortLimit: 0.3, shiftLimit: 0.1 },
+  // Policies mix warps with colour ops; only draws whose ops are all warps are compared (below).
+  randAugment: { numOps: 2, magnitude: 20, interpolation: 'bilinear' },
+  trivialAugmentWide: { interpolation: 'bilinear' },
+  autoAugment: { interpolation: 'bilinear' },
 };
 
 function extent(
@@ -95,7 +106,8 @@ describe('targets move with every geometric transform (property tests over many 
       const t = defaultRegistry().fromJSON({ type, ...options }) as Transform;
       let checkedBoxes = 0;
       let checkedDots = 0;
-      for (let seed = 0; seed < 24; seed++) {
+      // 24 draws, or more (up to 400) until enough of them only warp (policies draw colour ops too).
+      for (let seed = 0; seed < 400 && (seed < 24 || checkedBoxes <= 12 || checkedDots <= 24); seed++) {
         const engine = seed % 2 === 0 ? 'js' : 'libvips';
         const result = await augment(
           t,
@@ -107,6 +119,9 @@ describe('targets move with every geometric transform (property tests over many 
           Rng.create(`targets:${type}:${seed}`),
           { output: 'raw', engine },
         );
+        expect((result.target.keypoints?.length ?? 0) + result.dropped.keypoints.length).toBe(DOTS.length);
+        const shape = { width: W, height: H, channels: 3 as const, dtype: 'uint8' as const };
+        if (!t.ops(result.params, shape).every(isGeometric)) continue;
         const out = result.target.image as RawImage;
         const drawn = extent(out, 0);
         const moved = result.target.boxes?.[0];
@@ -128,7 +143,6 @@ describe('targets move with every geometric transform (property tests over many 
           ).toBeGreaterThan(100);
           checkedDots++;
         }
-        expect((result.target.keypoints?.length ?? 0) + result.dropped.keypoints.length).toBe(DOTS.length);
       }
       expect(checkedBoxes).toBeGreaterThan(12);
       expect(checkedDots).toBeGreaterThan(24);
@@ -262,5 +276,80 @@ describe('masks', () => {
     await expect(augment(rotate(), { image: scene, mask: small }, Rng.create(1))).rejects.toThrow(
       /invalid mask/,
     );
+  });
+});
+
+describe('dropout holes act on masks and boxes where they happen in the chain', () => {
+  it('a hole cut before a flip lands flipped in the mask, and the box it covers is dropped with its input index', async () => {
+    const chain = compose([coarseDropout({ fill: 0, maskFill: 5 }), horizontalFlip({ p: 1 })]);
+    const mask: RawImage = {
+      kind: 'raw',
+      data: new Uint8Array(W * H).fill(1),
+      width: W,
+      height: H,
+      channels: 1,
+      dtype: 'uint8',
+    };
+    const hole = { x: 10, y: 10, width: 20, height: 15 };
+    const result = await chain.apply(
+      {
+        image: scene,
+        mask,
+        boxes: [
+          { coords: [BOX.x0, BOX.y0, BOX.x1, BOX.y1], label: 'kept' },
+          { coords: [12, 12, 28, 24], label: 'covered' },
+        ],
+        keypoints: DOTS,
+      },
+      {
+        type: 'compose',
+        applied: true,
+        children: [
+          { type: 'coarseDropout', applied: true, params: { rects: [hole], seed: 0 } },
+          { type: 'horizontalFlip', applied: true, params: {} },
+        ],
+      },
+      { output: 'raw', minVisibility: 0.2 },
+    );
+    const m = result.target.mask!;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const src = W - 1 - x;
+        const inHole = src >= hole.x && src < hole.x + hole.width && y >= hole.y && y < hole.y + hole.height;
+        expect(m.data[y * W + x], `mask (${x}, ${y})`).toBe(inHole ? 5 : 1);
+      }
+    expect(result.target.boxes?.map((b) => b.label)).toEqual(['kept']);
+    expect(result.target.boxes?.[0]?.coords).toEqual([W - BOX.x1, BOX.y0, W - BOX.x0, BOX.y1]);
+    expect(result.dropped.boxes).toEqual([{ index: 1, label: 'covered', visibility: 0 }]);
+    expect(result.target.keypoints?.map((k) => k.x)).toEqual(DOTS.map((d) => W - d.x));
+  });
+});
+
+describe('transforms that draw around boxes see them where earlier warps moved them', () => {
+  it('bboxSafeRandomCrop after a flip keeps the flipped box whole', async () => {
+    const chain = compose([horizontalFlip({ p: 1 }), bboxSafeRandomCrop()]);
+    const box = { x0: 4, y0: 30, x1: 20, y1: 50 };
+    for (let seed = 0; seed < 10; seed++) {
+      const result = await augment(
+        chain,
+        { image: scene, boxes: [{ coords: [box.x0, box.y0, box.x1, box.y1] }] },
+        Rng.create(`safe:${seed}`),
+        { output: 'raw' },
+      );
+      const crop = result.params.children?.[1]?.params as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
+      expect(crop.x).toBeLessThanOrEqual(W - box.x1);
+      expect(crop.x + crop.width).toBeGreaterThanOrEqual(W - box.x0);
+      expect(result.target.boxes?.[0]?.coords).toEqual([
+        W - box.x1 - crop.x,
+        box.y0 - crop.y,
+        W - box.x0 - crop.x,
+        box.y1 - crop.y,
+      ]);
+    }
   });
 });

@@ -8,7 +8,8 @@ import { warpStages } from './geometry/warp.ts';
 import type { EncodeFormat } from './image/codec.ts';
 import { fromFloat, toFloatImage } from './image/codec.ts';
 import { DEFAULT_MAX_PIXELS, inspectImage, type SourceImage } from './image/source.ts';
-import { type GeometricOp, isGeometric, type PlanOp } from './ops/types.ts';
+import { type EraseOp, type EraseRect, type GeometricOp, isGeometric, type PlanOp } from './ops/types.ts';
+import { validateBoxes } from './targets/boxes.ts';
 import { moveBoxes, moveKeypoints } from './targets/move.ts';
 import type { AugmentTarget, DroppedBox, DroppedKeypoint } from './targets/types.ts';
 import type { AppliedParams, Transform } from './transforms/contract.ts';
@@ -88,7 +89,10 @@ async function run(
 ): Promise<AugmentResult> {
   const opts = parseOptions(applyOptionsSchema, options, 'ApplyOptions');
   const source = await inspectImage(target.image, opts.maxPixels);
-  const params = 'applied' in paramsOrRng ? paramsOrRng : transform.sampleParams(paramsOrRng, source.shape);
+  const params =
+    'applied' in paramsOrRng
+      ? paramsOrRng
+      : transform.sampleParams(paramsOrRng, shapeWithBoxes(source.shape, target));
   const ops = transform.ops(params, source.shape);
   checkNormalizeLast(ops);
   const ctx: EngineContext = { maxPixels: opts.maxPixels, output: resolveOutput(opts, source, ops) };
@@ -102,6 +106,13 @@ async function run(
     dropped: moved.dropped,
     plan: result.summary,
   };
+}
+
+/** The shape transforms draw from, with the target's boxes as pixel corners (validated). */
+function shapeWithBoxes(shape: SourceImage['shape'], target: AugmentTarget): SourceImage['shape'] {
+  if (!target.boxes || target.boxes.length === 0) return shape;
+  const rects = validateBoxes(target.boxes, target.boxFormat ?? 'pascal_voc', shape.width, shape.height);
+  return { ...shape, boxes: rects.map(({ x0, y0, x1, y1 }) => ({ x0, y0, x1, y1 })) };
 }
 
 export function checkNormalizeLast(ops: readonly PlanOp[]): void {
@@ -164,8 +175,123 @@ function moveTargets(
   source: SourceImage,
   opts: ParsedOptions,
 ): { target: AugmentTarget; dropped: AugmentResult['dropped'] } {
-  const geometric = ops.filter(isGeometric);
   const input = { width: source.shape.width, height: source.shape.height };
+  if (!ops.some((op) => op.op === 'erase' && op.targets))
+    return moveThrough(target, ops.filter(isGeometric), input, opts);
+  // Dropout holes act on the targets where they happen: move through the warps before them,
+  // cut, go on. Dropped indices are kept relative to the input lists.
+  let current = target;
+  let size = input;
+  let boxIndex = (target.boxes ?? []).map((_, i) => i);
+  let pointIndex = (target.keypoints ?? []).map((_, i) => i);
+  const dropped: AugmentResult['dropped'] = { boxes: [], keypoints: [] };
+  let run: GeometricOp[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    const moved = moveThrough(current, run, size, opts);
+    const goneBoxes = new Set(moved.dropped.boxes.map((d) => d.index));
+    const gonePoints = new Set(moved.dropped.keypoints.map((d) => d.index));
+    dropped.boxes.push(...moved.dropped.boxes.map((d) => ({ ...d, index: boxIndex[d.index]! })));
+    dropped.keypoints.push(...moved.dropped.keypoints.map((d) => ({ ...d, index: pointIndex[d.index]! })));
+    boxIndex = boxIndex.filter((_, i) => !goneBoxes.has(i));
+    pointIndex = pointIndex.filter((_, i) => !gonePoints.has(i));
+    current = moved.target;
+    const last = run[run.length - 1]!;
+    size = { width: last.width, height: last.height };
+    run = [];
+  };
+  for (const op of ops) {
+    if (isGeometric(op)) run.push(op);
+    else if (op.op === 'erase' && op.targets) {
+      flush();
+      const cut = dropOutTargets(current, op, size, opts.minVisibility);
+      dropped.boxes.push(...cut.dropped.map((d) => ({ ...d, index: boxIndex[d.index]! })));
+      const gone = new Set(cut.dropped.map((d) => d.index));
+      boxIndex = boxIndex.filter((_, i) => !gone.has(i));
+      current = cut.target;
+    }
+  }
+  flush();
+  return { target: current, dropped };
+}
+
+/** Fills the holes of a dropout in the mask and drops the boxes they cover (below `minVisibility`). */
+function dropOutTargets(
+  target: AugmentTarget,
+  op: EraseOp,
+  size: { width: number; height: number },
+  minVisibility: number,
+): { target: AugmentTarget; dropped: DroppedBox[] } {
+  let mask = target.mask;
+  const maskFill = op.targets?.maskFill;
+  if (mask && maskFill !== undefined) {
+    moveMask(mask, [], size, 0); // validates the mask
+    const data = new Uint8Array(mask.data as Uint8Array);
+    for (const r of op.rects)
+      for (let y = Math.max(0, r.y); y < Math.min(size.height, r.y + r.height); y++)
+        data.fill(
+          maskFill,
+          y * size.width + Math.max(0, r.x),
+          y * size.width + Math.min(size.width, r.x + r.width),
+        );
+    mask = { ...mask, data };
+  }
+  const dropped: DroppedBox[] = [];
+  const format = target.boxFormat ?? 'pascal_voc';
+  const rects = validateBoxes(target.boxes ?? [], format, size.width, size.height);
+  const kept = (target.boxes ?? []).filter((box, index) => {
+    const rect = rects[index]!;
+    const visibility = 1 - coveredShare(rect, op.rects);
+    if (visibility > 0 && visibility >= minVisibility) return true;
+    dropped.push({ index, ...(box.label === undefined ? {} : { label: box.label }), visibility });
+    return false;
+  });
+  return {
+    target: { ...target, ...(mask ? { mask } : {}), ...(target.boxes ? { boxes: kept } : {}) },
+    dropped,
+  };
+}
+
+/** The share of a box's area covered by the union of rectangles (exact, by compressed coordinates). */
+function coveredShare(
+  box: { x0: number; y0: number; x1: number; y1: number },
+  rects: readonly EraseRect[],
+): number {
+  const area = (box.x1 - box.x0) * (box.y1 - box.y0);
+  if (!(area > 0)) return 1;
+  const inside = rects.filter(
+    (r) => r.x < box.x1 && r.x + r.width > box.x0 && r.y < box.y1 && r.y + r.height > box.y0,
+  );
+  if (inside.length === 0) return 0;
+  const cuts = (lo: number, hi: number, edges: number[]) =>
+    [...new Set([lo, hi, ...edges.filter((v) => v > lo && v < hi)])].sort((a, b) => a - b);
+  const xs = cuts(
+    box.x0,
+    box.x1,
+    inside.flatMap((r) => [r.x, r.x + r.width]),
+  );
+  const ys = cuts(
+    box.y0,
+    box.y1,
+    inside.flatMap((r) => [r.y, r.y + r.height]),
+  );
+  let covered = 0;
+  for (let j = 0; j + 1 < ys.length; j++)
+    for (let i = 0; i + 1 < xs.length; i++) {
+      const cx = (xs[i]! + xs[i + 1]!) / 2;
+      const cy = (ys[j]! + ys[j + 1]!) / 2;
+      if (inside.some((r) => cx >= r.x && cx < r.x + r.width && cy >= r.y && cy < r.y + r.height))
+        covered += (xs[i + 1]! - xs[i]!) * (ys[j + 1]! - ys[j]!);
+    }
+  return covered / area;
+}
+
+function moveThrough(
+  target: AugmentTarget,
+  geometric: readonly GeometricOp[],
+  input: { width: number; height: number },
+  opts: ParsedOptions,
+): { target: AugmentTarget; dropped: AugmentResult['dropped'] } {
   const last = geometric[geometric.length - 1];
   const output = last ? { width: last.width, height: last.height } : input;
   const stages = warpStages(geometric, input.width, input.height);

@@ -52,7 +52,7 @@ export function replayRaw(
   checkNormalizeLast(ops);
   if (ops.some((op) => op.op === 'jpeg')) {
     throw new GrowsetError(
-      'augmentRaw cannot run `jpegCompression` (it needs libvips): use augment() instead',
+      'augmentRaw cannot run `jpegCompression` or `imageCompression` (they need libvips): use augment() instead',
       {
         code: 'ERR_RECIPE',
       },

@@ -68,6 +68,13 @@ export const CASES: { [type: string]: TransformCase } = {
     ],
     invalid: [{ options: { width: 32, height: -1 }, field: 'height' }],
   },
+  bboxSafeRandomCrop: {
+    valid: [{}, { width: 32, height: 24, interpolation: 'nearest' }],
+    invalid: [
+      { options: { width: 32 }, field: 'width' },
+      { options: { height: 0, width: 3 }, field: 'height' },
+    ],
+  },
   centerCrop: {
     valid: [
       { width: 30, height: 30 },
@@ -172,6 +179,126 @@ export const CASES: { [type: string]: TransformCase } = {
       { options: { std: [0] }, field: 'std[0]' },
       { options: { mean: [] }, field: 'mean' },
     ],
+  },
+  solarize: {
+    valid: [{}, { threshold: [64, 192] }],
+    invalid: [{ options: { threshold: 300 }, field: 'threshold' }],
+  },
+  autocontrast: {
+    valid: [{}],
+    invalid: [{ options: { cutoff: 2 }, field: 'cutoff' }],
+  },
+  sharpness: {
+    valid: [{}, { factor: 2 }],
+    invalid: [{ options: { factor: -1 }, field: 'factor' }],
+  },
+  clahe: {
+    valid: [{}, { clipLimit: 2, tileGrid: [4, 3] }],
+    invalid: [
+      { options: { tileGrid: [0, 2] }, field: 'tileGrid[0]' },
+      { options: { clipLimit: -1 }, field: 'clipLimit' },
+    ],
+  },
+  toSepia: {
+    valid: [{}],
+    invalid: [{ options: { strength: 1 }, field: 'strength' }],
+  },
+  histogramMatching: {
+    valid: [
+      { references: [[Array.from({ length: 256 }, (_, i) => (i >= 100 && i < 160 ? 1 : 0))]] },
+      {
+        references: [
+          [
+            Array.from({ length: 256 }, (_, i) => (i < 128 ? 2 : 1)),
+            Array.from({ length: 256 }, () => 1),
+            Array.from({ length: 256 }, (_, i) => (i > 200 ? 1 : 0)),
+          ],
+        ],
+        blend: 1,
+      },
+    ],
+    invalid: [
+      { options: {}, field: 'references' },
+      { options: { references: [[[1, 2, 3]]] }, field: 'references[0][0]' },
+    ],
+  },
+  imageCompression: {
+    valid: [{}, { format: 'webp', quality: 30 }],
+    invalid: [{ options: { format: 'avif' }, field: 'format' }],
+  },
+  downscale: {
+    valid: [{}, { scale: 0.5 }],
+    invalid: [{ options: { scale: 0 }, field: 'scale' }],
+  },
+  defocus: {
+    valid: [{}, { radius: 2, aliasBlur: 0 }],
+    invalid: [{ options: { radius: 0 }, field: 'radius' }],
+  },
+  zoomBlur: {
+    valid: [{}, { maxFactor: 1.2, stepFactor: 0.05 }],
+    invalid: [{ options: { maxFactor: 3 }, field: 'maxFactor' }],
+  },
+  isoNoise: {
+    valid: [{}, { intensity: 0.5, colorShift: 0.1 }],
+    invalid: [{ options: { intensity: 2 }, field: 'intensity' }],
+  },
+  fog: {
+    valid: [{}, { coef: 0.5 }],
+    invalid: [{ options: { coef: [0.8, 0.2] }, field: 'coef' }],
+  },
+  rain: {
+    valid: [{}, { count: 10, length: 6, slant: 3, brightness: 0.8, colour: [180, 190, 200] }],
+    invalid: [{ options: { length: 0 }, field: 'length' }],
+  },
+  shadow: {
+    valid: [{}, { count: 2, vertices: [3, 6], roi: [0, 0, 1, 1], intensity: [0.3, 0.7] }],
+    invalid: [{ options: { roi: [0.5, 0, 0.2, 1] }, field: 'roi' }],
+  },
+  sunFlare: {
+    valid: [{}, { roi: [0.2, 0.2, 0.8, 0.8], radius: 0.3, intensity: 0.6, colour: [255, 240, 200] }],
+    invalid: [{ options: { radius: 0 }, field: 'radius' }],
+  },
+  shiftScaleRotate: {
+    valid: [{}, { shiftLimit: 0.1, scaleLimit: [-0.2, 0.1], rotateLimit: 20, border: 'constant' }],
+    invalid: [{ options: { scaleLimit: 1 }, field: 'scaleLimit' }],
+  },
+  gridDistortion: {
+    valid: [{}, { steps: 4, distortLimit: 0.2, border: 'constant' }],
+    invalid: [{ options: { steps: 1 }, field: 'steps' }],
+  },
+  opticalDistortion: {
+    valid: [{}, { distortLimit: 0.3, shiftLimit: 0 }],
+    invalid: [{ options: { distortLimit: 5 }, field: 'distortLimit' }],
+  },
+  coarseDropout: {
+    valid: [{}, { holes: [2, 4], size: [0.1, 0.3], fill: 'random', maskFill: 0 }],
+    invalid: [
+      { options: { holes: 0 }, field: 'holes' },
+      { options: { maskFill: 300 }, field: 'maskFill' },
+    ],
+  },
+  gridDropout: {
+    valid: [{}, { ratio: 0.3, unit: 0.2, randomOffset: false, fill: 128, maskFill: 255 }],
+    invalid: [{ options: { ratio: 0 }, field: 'ratio' }],
+  },
+  randAugment: {
+    valid: [{}, { numOps: 3, magnitude: 15, interpolation: 'bilinear' }],
+    invalid: [
+      { options: { magnitude: 40 }, field: 'magnitude' },
+      { options: { numOps: -1 }, field: 'numOps' },
+    ],
+  },
+  trivialAugmentWide: {
+    valid: [{}, { bins: 11, fill: 128 }],
+    invalid: [{ options: { bins: 1 }, field: 'bins' }],
+  },
+  autoAugment: {
+    valid: [{}, { policy: 'imagenet', interpolation: 'bilinear' }],
+    invalid: [{ options: { policy: 'svhn' }, field: 'policy' }],
+  },
+  augMix: {
+    valid: [{}, { severity: 5, width: 2, depth: 2, alpha: 0.5, allOps: false }],
+    invalid: [{ options: { severity: 11 }, field: 'severity' }],
   },
   mixup: {
     valid: [{}, { alpha: 1 }],

@@ -65,6 +65,15 @@ function stageOf(op: GeometricOp, inWidth: number, inHeight: number): WarpStage 
         forward: (x, y) => applyHomography(m, x, y),
       };
     }
+    case 'map': {
+      return {
+        op,
+        inWidth,
+        inHeight,
+        inverse: (x, y, out) => op.inverse(x, y, out),
+        forward: (x, y) => solveInverse((px, py, d) => op.inverse(px, py, d), x, y),
+      };
+    }
     case 'elastic': {
       const field = elasticField(op.width, op.height, op.alpha, op.sigma, op.seed);
       return {
@@ -113,4 +122,27 @@ export function bestInterpolation(ops: readonly GeometricOp[]): Interpolation {
   if (ops.some((op) => op.interpolation === 'bicubic')) return 'bicubic';
   if (ops.some((op) => op.interpolation === 'bilinear')) return 'bilinear';
   return 'nearest';
+}
+
+/**
+ * The p with inverse(p) = q, by fixed-point iteration p <- p + (q - inverse(p)) (converges for
+ * maps close to a shift, as grid and optical distortions are).
+ */
+function solveInverse(
+  inverse: (x: number, y: number, out: Float64Array) => void,
+  x: number,
+  y: number,
+): [number, number] {
+  let px = x;
+  let py = y;
+  const d = new Float64Array(2);
+  for (let k = 0; k < 50; k++) {
+    inverse(px, py, d);
+    const ex = x - d[0]!;
+    const ey = y - d[1]!;
+    px += ex;
+    py += ey;
+    if (Math.abs(ex) < 1e-5 && Math.abs(ey) < 1e-5) break;
+  }
+  return [px, py];
 }

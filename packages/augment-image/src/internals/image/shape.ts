@@ -7,6 +7,16 @@ export interface ImageShape {
   /** 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA. */
   readonly channels: 1 | 2 | 3 | 4;
   readonly dtype: PixelDType;
+  /**
+   * The target's boxes as pixel corners, when it has any: for transforms that draw around them
+   * (bboxSafeRandomCrop). Moved along by the geometric ops of a composition.
+   */
+  readonly boxes?: readonly {
+    readonly x0: number;
+    readonly y0: number;
+    readonly x1: number;
+    readonly y1: number;
+  }[];
 }
 
 export function shapeOf(image: RawImage): ImageShape {

@@ -1,3 +1,5 @@
+import type { FloatImage } from '../engine/js/filters.ts';
+import type { PixelContext } from '../engine/js/pixel.ts';
 import type { Affine, Homography } from '../geometry/matrix.ts';
 
 /**
@@ -46,7 +48,19 @@ export interface ElasticOp extends WarpBase {
   readonly seed: number;
 }
 
-export type GeometricOp = AffineOp | PerspectiveOp | ElasticOp;
+/**
+ * Any other warp, given by where each output point samples the input (edge coordinates): grid
+ * and optical distortion. Runs on typed arrays; boxes and keypoints move through it by solving
+ * `inverse(q) = p` (fixed-point iteration), so `inverse` must be smooth and close to a shift.
+ */
+export interface MapOp extends WarpBase {
+  readonly op: 'map';
+  /** Names the warp in plan summaries. */
+  readonly name: string;
+  inverse(x: number, y: number, out: Float64Array): void;
+}
+
+export type GeometricOp = AffineOp | PerspectiveOp | ElasticOp | MapOp;
 
 /** One affine colour step on RGB values in 8-bit units: v' = matrix * v + offset. */
 export interface LinearColourStep {
@@ -119,11 +133,32 @@ export interface EraseOp {
   /** A fill per channel in 8-bit units, or `random` for uniform noise drawn from `seed`. */
   readonly fill: readonly number[] | 'random';
   readonly seed: number;
+  /**
+   * When present, the holes act on the targets too (dropout): the mask gets `maskFill` in them
+   * (when given), and boxes whose visible area falls below the run's `minVisibility`, or to
+   * nothing, are dropped.
+   */
+  readonly targets?: { readonly maskFill?: number };
 }
 
+/** Encodes and decodes again (compression artefacts). */
 export interface JpegOp {
   readonly op: 'jpeg';
   readonly quality: number;
+  /** @default 'jpeg' */
+  readonly format?: 'jpeg' | 'webp';
+}
+
+/**
+ * A pixel op written as a pure function of the float image (image units, see PixelContext),
+ * for transforms libvips has no form for (CLAHE, solarize, weather, policies...). Runs on typed
+ * arrays in both engines, as a step of its own; colour values are clamped afterwards.
+ */
+export interface PixelFnOp {
+  readonly op: 'pixels';
+  /** Names the step in plan summaries. */
+  readonly name: string;
+  run(image: FloatImage, ctx: PixelContext): FloatImage;
 }
 
 /** (v / maxPixelValue - mean) / std per channel; turns the image into float32. Must come last. */
@@ -144,8 +179,9 @@ export type PixelOp =
   | EqualizeOp
   | EraseOp
   | JpegOp
+  | PixelFnOp
   | NormalizeOp;
 
 export function isGeometric(op: PlanOp): op is GeometricOp {
-  return op.op === 'affine' || op.op === 'perspective' || op.op === 'elastic';
+  return op.op === 'affine' || op.op === 'perspective' || op.op === 'elastic' || op.op === 'map';
 }

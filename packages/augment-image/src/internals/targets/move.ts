@@ -20,7 +20,7 @@ export interface MovedBoxes {
 
 /**
  * Moves boxes through warps. Each box travels as a polygon (its four corners, densified for
- * elastic warps, which bend edges), clipped to every intermediate canvas as the image is; the
+ * elastic and mapped warps, which bend edges), clipped to every intermediate canvas as the image is; the
  * result is the bounding box of what is left. A box whose visible fraction (area left after
  * clipping over area of the moved box) falls below `minVisibility`, or reaches zero, is dropped
  * and reported.
@@ -40,7 +40,7 @@ export function moveBoxes(
     let whole: Polygon = rectPolygon(rect);
     let visible: Polygon = clipToCanvas(whole, input.width, input.height);
     for (const stage of stages) {
-      if (stage.op.op === 'elastic') {
+      if (stage.op.op === 'elastic' || stage.op.op === 'map') {
         whole = densify(whole, 1);
         visible = densify(visible, 1);
       }

@@ -11,14 +11,20 @@ import {
 } from './colour.ts';
 import { compositionFactories } from './compose.ts';
 import type { Transform, TransformFactory } from './contract.ts';
-import { centerCrop, pad, randomCrop, randomResizedCrop, resize } from './crops.ts';
+import { bboxSafeRandomCrop, centerCrop, pad, randomCrop, randomResizedCrop, resize } from './crops.ts';
+import { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './degrade.ts';
+import { gridDistortion, opticalDistortion, shiftScaleRotate } from './distort.ts';
+import { coarseDropout, gridDropout } from './dropout.ts';
 import { gaussianBlur, motionBlur, sharpen } from './filters.ts';
 import { affine, horizontalFlip, rotate, verticalFlip } from './geometric.ts';
 import { cutmix, mixup } from './mixing.ts';
 import { isMixTransform, type MixTransform } from './mixing-contract.ts';
 import { gaussianNoise, jpegCompression, randomErasing } from './noise.ts';
+import { augMix, autoAugment, randAugment, trivialAugmentWide } from './policies.ts';
 import { type AnyTransform, TransformRegistry } from './registry.ts';
+import { autocontrast, clahe, histogramMatching, sharpness, solarize, toSepia } from './tone.ts';
 import { elasticTransform, perspective } from './warps.ts';
+import { fog, rain, shadow, sunFlare } from './weather.ts';
 
 let registry: TransformRegistry | undefined;
 
@@ -33,6 +39,7 @@ export function defaultRegistry(): TransformRegistry {
     affine,
     randomResizedCrop,
     randomCrop,
+    bboxSafeRandomCrop,
     centerCrop,
     resize,
     pad,
@@ -52,6 +59,30 @@ export function defaultRegistry(): TransformRegistry {
     posterize,
     equalize,
     normalize,
+    solarize,
+    autocontrast,
+    sharpness,
+    clahe,
+    toSepia,
+    histogramMatching,
+    imageCompression,
+    downscale,
+    defocus,
+    zoomBlur,
+    isoNoise,
+    fog,
+    rain,
+    shadow,
+    sunFlare,
+    shiftScaleRotate,
+    gridDistortion,
+    opticalDistortion,
+    coarseDropout,
+    gridDropout,
+    randAugment,
+    trivialAugmentWide,
+    autoAugment,
+    augMix,
     mixup,
     cutmix,
     compose,

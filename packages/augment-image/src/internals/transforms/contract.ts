@@ -124,6 +124,8 @@ export interface LeafSpec<S extends ObjectSchema, P extends z.ZodType> {
   type: string;
   version: number;
   kind: 'geometric' | 'pixel';
+  /** What the transform changes; @default all four for geometric transforms, the image for pixel ones. */
+  targets?: readonly TargetKind[];
   optionsType: string;
   options: S;
   params: P;
@@ -153,7 +155,7 @@ class LeafTransform<S extends ObjectSchema, P extends z.ZodType> implements Tran
     return this.#spec.kind;
   }
   get targets(): readonly TargetKind[] {
-    return this.#spec.kind === 'geometric' ? GEOMETRIC_TARGETS : PIXEL_TARGETS;
+    return this.#spec.targets ?? (this.#spec.kind === 'geometric' ? GEOMETRIC_TARGETS : PIXEL_TARGETS);
   }
   get p(): number {
     return this.#options.p;

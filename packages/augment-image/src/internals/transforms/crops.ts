@@ -175,3 +175,50 @@ export const pad = leafTransform({
     ];
   },
 });
+
+/**
+ * albumentations' BBoxSafeRandomCrop / RandomSizedBBoxSafeCrop: a random crop that contains
+ * every box of the target (the crop's left edge is drawn uniformly between 0 and the boxes'
+ * leftmost edge, its right edge between their rightmost edge and the image's, likewise
+ * vertically), resized to `width` x `height` when given. Without boxes it keeps the whole image.
+ * Inside a composition it sees the boxes as the warps before it moved them.
+ *
+ * Options: `width`, `height` (@default none: the crop keeps its size), `interpolation`
+ * (@default 'bilinear'), `p` (@default 1).
+ */
+export const bboxSafeRandomCrop = leafTransform({
+  type: 'bboxSafeRandomCrop',
+  version: 1,
+  kind: 'geometric',
+  optionsType: 'BboxSafeRandomCropOptions',
+  options: z
+    .strictObject({ width: size.optional(), height: size.optional(), interpolation, p: probability(1) })
+    .refine((o) => (o.width === undefined) === (o.height === undefined), {
+      message: 'both `width` and `height`, or neither',
+      path: ['width'],
+    }),
+  params: z.strictObject({ x: z.int(), y: z.int(), width: z.int().positive(), height: z.int().positive() }),
+  sample: (rng, { width: W, height: H, boxes }, _o) => {
+    const inside = (boxes ?? []).filter((b) => b.x1 > 0 && b.y1 > 0 && b.x0 < W && b.y0 < H);
+    if (inside.length === 0) return { x: 0, y: 0, width: W, height: H };
+    const ux0 = Math.max(0, Math.min(...inside.map((b) => b.x0)));
+    const uy0 = Math.max(0, Math.min(...inside.map((b) => b.y0)));
+    const ux1 = Math.min(W, Math.max(...inside.map((b) => b.x1)));
+    const uy1 = Math.min(H, Math.max(...inside.map((b) => b.y1)));
+    const x = Math.floor(rng.uniform(0, ux0));
+    const y = Math.floor(rng.uniform(0, uy0));
+    const x1 = Math.min(W, Math.ceil(ux1 + (W - ux1) * rng.float()));
+    const y1 = Math.min(H, Math.ceil(uy1 + (H - uy1) * rng.float()));
+    return { x, y, width: Math.max(1, x1 - x), height: Math.max(1, y1 - y) };
+  },
+  ops: (p, _, o) => {
+    const w = o.width ?? p.width;
+    const h = o.height ?? p.height;
+    return [
+      affineOp(chain(translation(-p.x, -p.y), scaling(w / p.width, h / p.height)), w, h, {
+        ...PLAIN,
+        interpolation: w === p.width && h === p.height ? 'nearest' : o.interpolation,
+      }),
+    ];
+  },
+});

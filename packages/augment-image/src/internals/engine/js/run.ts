@@ -74,6 +74,11 @@ export function runOpsOnFloat(
       case 'erase':
         applyErase(img, op, pctx);
         break;
+      case 'pixels':
+        img = op.run(img, pctx);
+        clampColour(img, pctx);
+        steps.push(op.name);
+        continue;
       case 'normalize':
         applyNormalize(img, op, pctx);
         steps.push('normalize');
@@ -115,9 +120,9 @@ export async function runJsEngine(
     if (op !== undefined && op.op !== 'jpeg') continue;
     img = runOpsOnFloat(img, ops.slice(start, i), pctx, steps);
     if (op?.op === 'jpeg') {
-      img = await jpegRoundTrip(img, op.quality, pctx);
+      img = await jpegRoundTrip(img, op.quality, pctx, op.format);
       passes += 2;
-      steps.push(`jpeg(q${op.quality})`);
+      steps.push(`${op.format ?? 'jpeg'}(q${op.quality})`);
     }
     start = i + 1;
   }
@@ -139,11 +144,12 @@ export async function runJsEngine(
   };
 }
 
-/** Encodes the colour channels as 8-bit JPEG at `quality` and decodes them back (alpha kept). */
+/** Encodes the colour channels as 8-bit JPEG (or WebP) at `quality` and decodes them back (alpha kept). */
 export async function jpegRoundTrip(
   img: FloatImage,
   quality: number,
   pctx: PixelContext,
+  format: 'jpeg' | 'webp' = 'jpeg',
 ): Promise<FloatImage> {
   const { width, height, channels, data } = img;
   const colour = pctx.colour;
@@ -155,10 +161,8 @@ export async function jpegRoundTrip(
       bytes[i * colour + c] = v < 0 ? 0 : Math.min(v, 255);
     }
   const space = colour === 1 ? 'b-w' : 'srgb';
-  const jpeg = await sharp(bytes, { raw: { width, height, channels: colour } })
-    .toColourspace(space)
-    .jpeg({ quality })
-    .toBuffer();
+  const encoder = sharp(bytes, { raw: { width, height, channels: colour } }).toColourspace(space);
+  const jpeg = await (format === 'webp' ? encoder.webp({ quality }) : encoder.jpeg({ quality })).toBuffer();
   const decoded = await sharp(jpeg).toColourspace(space).raw().toBuffer();
   const out = new Float32Array(data);
   for (let i = 0; i < n; i++)

@@ -200,15 +200,16 @@ export async function runVipsEngine(
       continue;
     }
     i++;
-    if (op.op === 'jpeg' && hasAlpha(shape.channels)) {
-      // JPEG has no alpha: round-trip the colour channels only, keeping alpha.
+    if (op.op === 'jpeg' && (hasAlpha(shape.channels) || op.format === 'webp')) {
+      // JPEG has no alpha: round-trip the colour channels only, keeping alpha. WebP goes the
+      // same way (an encoded WebP state would be taken for a JPEG further on).
       const raw = await rawNow();
-      steps.push(`js[jpeg(q${op.quality})]`);
+      steps.push(`js[${op.format ?? 'jpeg'}(q${op.quality})]`);
       passes += 2;
       const pctx = pixelContext(raw);
       state = {
         kind: 'raw',
-        raw: fromFloat(await jpegRoundTrip(toFloatImage(raw), op.quality, pctx), raw.dtype, 1),
+        raw: fromFloat(await jpegRoundTrip(toFloatImage(raw), op.quality, pctx, op.format), raw.dtype, 1),
       };
       continue;
     }
