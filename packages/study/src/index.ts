@@ -1,4 +1,15 @@
 export {
+  COMPARISON_METRICS,
+  compareWithBaseline,
+  decodePredictions,
+  encodePredictions,
+  type PairedInterval,
+  pairedInterval,
+  pseudoValues,
+  studyPower,
+  verdictOf,
+} from './internals/compare.ts';
+export {
   type BootstrapFit,
   bootstrapPowerLaw,
   fitPowerLaw,
@@ -24,7 +35,16 @@ export {
   nestedStratifiedOrder,
   stratifiedHoldout,
 } from './internals/split.ts';
-export { mean, percentile, spread, std } from './internals/stats.ts';
+export {
+  mean,
+  normalCdf,
+  normalQuantile,
+  percentile,
+  spread,
+  std,
+  tCdf,
+  tQuantile,
+} from './internals/stats.ts';
 export { runStudy, type StudyOptions, type StudyRunContext } from './internals/study.ts';
 export {
   dataEquivalent,
@@ -36,12 +56,16 @@ export {
 export { type StudyPlan, type TrialTask, trialKey } from './internals/trial.ts';
 export type {
   AugmentSpec,
+  Comparison,
+  ComparisonMetric,
+  ComparisonVerdict,
   CurveFit,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
   SplitMetrics,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,

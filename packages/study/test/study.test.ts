@@ -134,6 +134,49 @@ describe('runStudy on real MNIST digits', () => {
     expect(results.verdicts.some((v) => v.includes('90.0% test accuracy'))).toBe(true);
   });
 
+  it('compares each treatment with the baseline on the same items, pooled over disjoint test splits', async () => {
+    const results = await runStudy(
+      digits,
+      baseOptions({ testSize: 80, testSplits: 3, trainSizes: [20, 60] }),
+    );
+    expect(results.config.testSplits).toBe(3);
+    const splits = results.testSplitIds!;
+    expect(splits).toHaveLength(3);
+    expect(splits[0]).toEqual(results.testIds);
+    expect(new Set(splits.flat()).size).toBe(240);
+    expect(results.trials).toHaveLength(3 * 2 * 2 * 3);
+    for (const t of results.trials) {
+      const test = new Set(splits[t.split ?? 0]);
+      expect(t.ok).toBe(true);
+      expect(t.testPredictions).toHaveLength(80);
+      for (const root of t.trainRoots!) expect(test.has(root)).toBe(false);
+    }
+    // One comparison per treatment, size and metric, every pair used.
+    const comparisons = results.comparisons!;
+    expect(comparisons).toHaveLength(2 * 2 * 3);
+    for (const c of comparisons) {
+      expect(c.pairs).toBe(6);
+      expect(c.ci[0]).toBeLessThanOrEqual(c.difference);
+      expect(c.ci[1]).toBeGreaterThanOrEqual(c.difference);
+      expect(c.verdict).toBe(c.ci[0] > 0 ? 'helps' : c.ci[1] < 0 ? 'hurts' : 'no detectable difference');
+    }
+    // The accuracy difference is the mean of the paired trial differences.
+    const accuracy = (variant: string, n: number) =>
+      results.trials.filter((t) => t.variant === variant && t.trainSize === n).map((t) => t.test!.accuracy);
+    const shrink = comparisons.find(
+      (c) => c.variant === 'shrink' && c.trainSize === 20 && c.metric === 'accuracy',
+    )!;
+    const diffs = accuracy('shrink', 20).map((a, i) => a - accuracy('baseline', 20)[i]!);
+    expect(shrink.difference).toBeCloseTo(diffs.reduce((a, b) => a + b, 0) / diffs.length, 10);
+    expect(results.power!.splits).toBe(3);
+    expect(
+      results.verdicts.some((v) => v.startsWith('Power: with 80 test items x 2 seed(s) x 3 test splits')),
+    ).toBe(true);
+    await expect(runStudy(digits, baseOptions({ testSize: 100, testSplits: 5 }))).rejects.toThrow(
+      /testSplits/,
+    );
+  });
+
   it('records a failed trial with its error, or stops the study when onTrialError is raise', async () => {
     const variants: VariantSpec[] = [
       { name: 'baseline', model: {} },

@@ -2,10 +2,12 @@ import type { Rng } from '@growset/core';
 import { bootstrapPowerLaw, powerLawError, sizeForError } from './curve.ts';
 import { spread } from './stats.ts';
 import type {
+  Comparison,
   CurveFit,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
+  StudyPower,
   TrialRecord,
   VariantSpec,
   VariantSummary,
@@ -22,7 +24,9 @@ export const VERDICT_THRESHOLDS = {
 };
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} points`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+const points = (x: number) => `${signed(x)} points`;
+const interval = (ci: readonly [number, number]) => `${signed(ci[0])} to ${signed(ci[1])} points`;
 const size = (n: number) => (n >= 10_000 ? `${Math.round(n).toLocaleString('en')}` : String(Math.round(n)));
 
 /** Overfitting verdict for mean train and test accuracy, in words. */
@@ -224,7 +228,12 @@ export function dataEquivalent(
 /** The study's conclusions in plain words, most important first. */
 export function verdicts(
   summaries: readonly VariantSummary[],
-  options: { baseline: string; targetAccuracy: number | null },
+  options: {
+    baseline: string;
+    targetAccuracy: number | null;
+    comparisons?: readonly Comparison[];
+    power?: StudyPower | null;
+  },
 ): string[] {
   const out: string[] = [];
   const base = summaries.find((s) => s.variant === options.baseline);
@@ -245,35 +254,37 @@ export function verdicts(
       out.push(`${sentence}.`);
     }
   }
-  // Best treatment at the smallest and the largest measured size.
-  const allSizes = [...new Set(summaries.flatMap((s) => measured(s).map((z) => z.trainSize)))].sort(
-    (a, b) => a - b,
+  const comparisons = (options.comparisons ?? []).filter((c) => c.metric === 'accuracy');
+  if (options.power) {
+    out.push(`${options.power.sentence}.`);
+    if (options.power.warning) out.push(options.power.warning);
+  }
+  // Paired comparisons at the largest and the smallest measured size, best first.
+  const compared = [...new Set(comparisons.map((c) => c.trainSize))].sort((a, b) => a - b);
+  const bySize = [compared[compared.length - 1], compared[0]].filter(
+    (n, i, all): n is number => n !== undefined && all.indexOf(n) === i,
   );
-  for (const n of [allSizes[0], allSizes[allSizes.length - 1]]) {
-    if (n === undefined || !base) continue;
+  for (const n of bySize) {
+    const at = comparisons.filter((c) => c.trainSize === n).sort((a, b) => b.difference - a.difference);
+    const best = at[0];
+    if (!best || !base) continue;
     const baseAt = base.sizes.find((z) => z.trainSize === n);
-    if (!baseAt || baseAt.testAccuracy.n === 0) continue;
-    let best: { variant: string; acc: number } | undefined;
-    for (const s of summaries) {
-      const at = s.sizes.find((z) => z.trainSize === n);
-      if (!at || at.testAccuracy.n === 0 || s.variant === base.variant) continue;
-      if (!best || at.testAccuracy.mean > best.acc) best = { variant: s.variant, acc: at.testAccuracy.mean };
-    }
-    if (!best) continue;
-    const delta = best.acc - baseAt.testAccuracy.mean;
+    const bestAt = summaries.find((s) => s.variant === best.variant)?.sizes.find((z) => z.trainSize === n);
+    const means =
+      baseAt && bestAt ? `; ${pct(bestAt.testAccuracy.mean)} vs ${pct(baseAt.testAccuracy.mean)}` : '';
+    const head =
+      best.verdict === 'helps'
+        ? `Best treatment at n=${n}: ${best.variant} helps, ${points(best.difference)} accuracy over ${base.variant} (95% interval ${interval(best.ci)}${means})`
+        : `At n=${n} no treatment detectably helps over ${base.variant}${baseAt ? ` (${pct(baseAt.testAccuracy.mean)})` : ''}; the best, ${best.variant}, is ${points(best.difference)} (95% interval ${interval(best.ci)}): ${best.verdict}`;
+    const rest = at
+      .slice(1)
+      .map((c) => `${c.variant} ${c.verdict} (${points(c.difference)}, 95% interval ${interval(c.ci)})`);
     const eq = summaries
       .find((s) => s.variant === best.variant)
       ?.dataEquivalents.find((d) => d.trainSize === n);
-    if (delta > 0) {
-      out.push(
-        `Best treatment at n=${n}: ${best.variant}, ${points(delta)} over ${base.variant} (${pct(best.acc)} vs ${pct(baseAt.testAccuracy.mean)})${eq ? `; ${eq.sentence}` : ''}.`,
-      );
-    } else {
-      out.push(
-        `At n=${n} no treatment beats ${base.variant} (${pct(baseAt.testAccuracy.mean)}); the best, ${best.variant}, scores ${pct(best.acc)}.`,
-      );
-    }
-    if (allSizes.length === 1) break;
+    out.push(
+      `${head}${rest.length > 0 ? `. Others at n=${n}: ${rest.join('; ')}` : ''}${eq && best.verdict === 'helps' ? `; ${eq.sentence}` : ''}.`,
+    );
   }
   // Overfitting: which variants overfit, how badly, and which treatment narrows the gap most.
   const overfitting = summaries

@@ -60,6 +60,10 @@ export interface TrialRecord {
   backend?: string;
   /** Root ids of every sample fitted (from lineage, so augmented children count), sorted. */
   trainRoots?: string[];
+  /** Outer test split (0 when the study has one). */
+  split?: number;
+  /** Predicted class of every test item, in `testIds` order (compare.ts: `encodePredictions`). */
+  testPredictions?: string;
   /** Why the trial failed, when it did. */
   error?: string;
   /** A failure the fit survived (a loss that became NaN, weights restored): the trial still scored. */
@@ -125,6 +129,47 @@ export interface VariantSummary {
   projectedSizeForTarget: number | null;
 }
 
+export type ComparisonMetric = 'accuracy' | 'balancedAccuracy' | 'macroF1';
+export type ComparisonVerdict = 'helps' | 'hurts' | 'no detectable difference';
+
+/** A treatment minus the baseline at one size, paired on (split, seed) and test items. */
+export interface Comparison {
+  variant: string;
+  trainSize: number;
+  metric: ComparisonMetric;
+  /** Mean over pairs of the treatment's metric minus the baseline's. */
+  difference: number;
+  /** 95% interval of the difference (seeds and test items both random). */
+  ci: [number, number];
+  /** `helps` when the interval is above zero, `hurts` below, else `no detectable difference`. */
+  verdict: ComparisonVerdict;
+  /** Standard error of the difference. */
+  se: number;
+  /** Satterthwaite degrees of freedom; null when the data show no spread at all. */
+  df: number | null;
+  /** (split, seed) pairs with both trials successful. */
+  pairs: number;
+  /** Smallest true difference this comparison finds 80% of the time at the 95% level. */
+  minimumDetectable: number;
+}
+
+/** What the study can detect. */
+export interface StudyPower {
+  metric: 'accuracy';
+  /** Median over comparisons of the minimum detectable difference. */
+  minimumDetectable: number;
+  range: [number, number];
+  bySize: { trainSize: number; minimumDetectable: number }[];
+  testItems: number;
+  seeds: number;
+  splits: number;
+  level: number;
+  power: number;
+  sentence: string;
+  /** Present when the minimum detectable difference is above 3 points. */
+  warning?: string;
+}
+
 /** Everything a study produced: the source of truth for reports. */
 export interface StudyResults {
   schemaVersion: 1;
@@ -136,6 +181,8 @@ export interface StudyResults {
     classes: string[];
     originals: number;
     testSize: number;
+    /** Outer test splits, the whole study run on each (disjoint test sets). */
+    testSplits?: number;
     trainSizes: number[];
     seeds: number[];
     studySeed: number;
@@ -146,10 +193,16 @@ export interface StudyResults {
   };
   versions: { [name: string]: string };
   backend: string;
-  /** Ids of the held-out test originals. */
+  /** Ids of the held-out test originals (of the first split). */
   testIds: string[];
+  /** With several test splits: each split's test ids (the first is `testIds`). */
+  testSplitIds?: string[][];
   trials: TrialRecord[];
   summaries: VariantSummary[];
+  /** Each treatment against the baseline, paired, per size and metric. */
+  comparisons?: Comparison[];
+  /** The smallest differences the study can detect. */
+  power?: StudyPower | null;
   /** Plain-words conclusions, most important first. */
   verdicts: string[];
   /** Optional context for the report: cleaning summaries, quarantine counts, scrape stats. */
