@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type {
   AugmentSpec,
+  Comparison,
   CurveFit,
   DataEquivalent,
   SizeSummary,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,
@@ -73,6 +75,8 @@ const trialSchema: z.ZodType<TrialRecord> = z.looseObject({
   samplesPerSecond: stat.optional(),
   backend: z.string().optional(),
   trainRoots: z.array(z.string()).optional(),
+  split: count.optional(),
+  testPredictions: z.string().optional(),
   error: z.string().optional(),
   fitError: z.string().optional(),
 });
@@ -125,6 +129,33 @@ const variantSummarySchema: z.ZodType<VariantSummary> = z.looseObject({
   projectedSizeForTarget: z.number().nullable(),
 });
 
+const comparisonSchema: z.ZodType<Comparison> = z.looseObject({
+  variant: z.string(),
+  trainSize: count,
+  metric: z.enum(['accuracy', 'balancedAccuracy', 'macroF1']),
+  difference: stat,
+  ci: interval,
+  verdict: z.enum(['helps', 'hurts', 'no detectable difference']),
+  se: stat,
+  df: z.number().nullable(),
+  pairs: count,
+  minimumDetectable: stat,
+});
+
+const powerSchema: z.ZodType<StudyPower> = z.looseObject({
+  metric: z.literal('accuracy'),
+  minimumDetectable: stat,
+  range: interval,
+  bySize: z.array(z.looseObject({ trainSize: count, minimumDetectable: stat })),
+  testItems: count,
+  seeds: count,
+  splits: count,
+  level: z.number(),
+  power: z.number(),
+  sentence: z.string(),
+  warning: z.string().optional(),
+});
+
 /** The schema of `results.json` (schema version 1). */
 export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
   schemaVersion: z.literal(1),
@@ -136,6 +167,7 @@ export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
     classes: z.array(z.string()),
     originals: count,
     testSize: count,
+    testSplits: count.optional(),
     trainSizes: z.array(count),
     seeds: z.array(z.number().int()),
     studySeed: z.number().int(),
@@ -147,8 +179,11 @@ export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
   versions: z.record(z.string(), z.string()),
   backend: z.string(),
   testIds: z.array(z.string()),
+  testSplitIds: z.array(z.array(z.string())).optional(),
   trials: z.array(trialSchema),
   summaries: z.array(variantSummarySchema),
+  comparisons: z.array(comparisonSchema).optional(),
+  power: powerSchema.nullable().optional(),
   verdicts: z.array(z.string()),
   context: jsonObject.optional(),
   wallTimeMs: z.number().nonnegative(),

@@ -2,12 +2,14 @@
 // `schema.ts` is typed against these interfaces, so the validator cannot drift from them.
 export type {
   AugmentSpec,
+  Comparison,
   CurveFit,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
   SplitMetrics,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,
