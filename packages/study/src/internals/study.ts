@@ -266,13 +266,6 @@ export async function runStudy(
 
   const trials = [...records.values()].sort(compareTrials(variants));
   const targetAccuracy = opts.targetAccuracy ?? null;
-  const summaries = summarize(trials, {
-    variants,
-    trainSizes,
-    targetAccuracy,
-    rng: rng.fork('summaries'),
-    bootstrapRounds: opts.bootstrapRounds,
-  });
   const classIndex = new Map(data.classes.map((c, k) => [c, k]));
   const comparisons = compareWithBaseline(trials, {
     baseline: baseline.name,
@@ -287,6 +280,15 @@ export async function runStudy(
     testItems: test.length,
     seeds: seeds.length,
     splits: holdouts.length,
+  });
+  const summaries = summarize(trials, {
+    variants,
+    trainSizes,
+    targetAccuracy,
+    rng: rng.fork('summaries'),
+    bootstrapRounds: opts.bootstrapRounds,
+    comparisons,
+    testItems: test.length,
   });
   const backend = trials.find((t) => t.backend)?.backend ?? 'unknown';
   return {

@@ -1,4 +1,5 @@
 import type { EpochLog, JsonObject, Metrics } from '@growset/core';
+import type { CurveFamily, CurveShape, HeldOutScore } from './curve.ts';
 
 /**
  * How training data is augmented inside a trial (never the test set, never validation).
@@ -95,8 +96,22 @@ export interface SizeSummary {
   failedTrials: number;
 }
 
-/** err(n) = a * n^(-b) + c, fitted to a variant's mean test error per size. */
+/** One point of a fitted curve with its 95% bootstrap band. */
+export interface CurvePoint {
+  trainSize: number;
+  accuracy: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The learning curve of a variant: a family chosen among several by how well it predicts the
+ * largest size from the smaller ones, fitted to the mean test error per size. Fields after
+ * `extrapolation` are absent from results written before several families were fitted (then the
+ * family is `pow3`).
+ */
 export interface CurveFit {
+  /** Parameters of the family's formula (`formula` spells it out). */
   a: number;
   b: number;
   c: number;
@@ -104,8 +119,23 @@ export interface CurveFit {
   rmse: number;
   /** 2.5% and 97.5% bootstrap percentiles of each parameter. */
   interval: { a: [number, number]; b: [number, number]; c: [number, number] };
-  /** Predicted test accuracy at sizes beyond the data (extrapolation) with bootstrap bands. */
-  extrapolation: { trainSize: number; accuracy: number; low: number; high: number }[];
+  /**
+   * Predicted test accuracy beyond the largest size measured, with bootstrap bands: extrapolations.
+   * Empty when the curve is ill-behaved.
+   */
+  extrapolation: CurvePoint[];
+  family?: CurveFamily;
+  formula?: string;
+  /** The curve and its band over the measured sizes (and, when well-behaved, the extrapolation). */
+  band?: (CurvePoint & { extrapolated: boolean })[];
+  /** Each family's error at the largest size when fitted on the smaller sizes. */
+  heldOut?: HeldOutScore[];
+  /** `monotone`, or an ill-behaved curve that is not extrapolated. */
+  shape?: CurveShape;
+  /** The accuracy the curve levels off at, with its band; null when the family has no asymptote. */
+  asymptote?: { accuracy: number; low: number; high: number } | null;
+  /** True when the asymptote is read off too few sizes (under 5, or a range under 8x): a guess. */
+  ceilingIsGuess?: boolean;
 }
 
 /** What a treatment is worth in data, against the baseline, at one size. */
@@ -116,6 +146,11 @@ export interface DataEquivalent {
   equivalentBaselineSize: number | null;
   /** equivalentBaselineSize / trainSize. `null` when beyond the baseline curve's reach. */
   worth: number | null;
+  /**
+   * 95% interval of the worth, from the paired difference's interval read off the baseline's curve;
+   * an upper bound of null means beyond the curve's reach (unbounded).
+   */
+  worthInterval?: [number, number | null];
   sentence: string;
 }
 
