@@ -310,7 +310,10 @@ export function studyPower(
   comparisons: readonly Comparison[],
   design: { testItems: number; seeds: number; splits: number },
 ): StudyPower | null {
-  const accuracy = comparisons.filter((c) => c.metric === 'accuracy' && Number.isFinite(c.minimumDetectable));
+  // A treatment that predicted exactly as the baseline did shows no spread: it says nothing of power.
+  const accuracy = comparisons.filter(
+    (c) => c.metric === 'accuracy' && Number.isFinite(c.minimumDetectable) && c.se > 0,
+  );
   if (accuracy.length === 0) return null;
   const sorted = accuracy.map((c) => c.minimumDetectable).sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;

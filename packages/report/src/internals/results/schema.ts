@@ -110,6 +110,25 @@ const curveFitSchema: z.ZodType<CurveFit> = z.looseObject({
   extrapolation: z.array(
     z.looseObject({ trainSize: z.number().positive(), accuracy: stat, low: stat, high: stat }),
   ),
+  family: z.enum(['pow3', 'pow2', 'exp3', 'log2']).optional(),
+  formula: z.string().optional(),
+  band: z
+    .array(
+      z.looseObject({
+        trainSize: z.number().positive(),
+        accuracy: stat,
+        low: stat,
+        high: stat,
+        extrapolated: z.boolean(),
+      }),
+    )
+    .optional(),
+  heldOut: z
+    .array(z.looseObject({ family: z.enum(['pow3', 'pow2', 'exp3', 'log2']), error: z.number().nullable() }))
+    .optional(),
+  shape: z.enum(['monotone', 'non-monotone', 'peaking']).optional(),
+  asymptote: z.looseObject({ accuracy: stat, low: stat, high: stat }).nullable().optional(),
+  ceilingIsGuess: z.boolean().optional(),
 });
 
 const dataEquivalentSchema: z.ZodType<DataEquivalent> = z.looseObject({
@@ -117,6 +136,7 @@ const dataEquivalentSchema: z.ZodType<DataEquivalent> = z.looseObject({
   trainSize: count,
   equivalentBaselineSize: z.number().nullable(),
   worth: z.number().nullable(),
+  worthInterval: z.tuple([z.number(), z.number().nullable()]).optional(),
   sentence: z.string(),
 });
 

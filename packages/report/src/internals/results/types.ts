@@ -3,7 +3,9 @@
 export type {
   AugmentSpec,
   Comparison,
+  ComparisonVerdict,
   CurveFit,
+  CurvePoint,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
