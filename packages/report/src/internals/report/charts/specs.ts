@@ -464,7 +464,7 @@ export function comparisonChart(view: StudyView): ChartPlan {
     scale: { domain: verdicts, range: verdicts.map((v) => VERDICT_COLORS[v] ?? '#444') },
     legend: { title: 'verdict' },
   };
-  const y = { field: 'row', type: 'nominal' as const, sort: order, axis: { title: null, labelLimit: 320 } };
+  const y = { field: 'row', type: 'nominal' as const, sort: order, axis: { title: null, labelLimit: 420 } };
   const xScale = { domain, zero: false };
   const xAxis = {
     field: 'diff',
