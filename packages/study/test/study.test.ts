@@ -177,6 +177,52 @@ describe('runStudy on real MNIST digits', () => {
     );
   });
 
+  it('keeps its verdicts under another study seed: never helps under one and hurts under another', async () => {
+    // Another study seed draws another test set, other training subsets and other augmentations.
+    // Nearest class centroid on real digits, seeing every 4th pixel; the treatments see every
+    // pixel (helps), every 64th (hurts), or shrink the centroids a little (about no difference).
+    const variants: VariantSpec[] = [
+      { name: 'baseline', model: { stride: 4 }, baseline: true },
+      { name: 'all-pixels', model: { stride: 1 } },
+      { name: 'few-pixels', model: { stride: 64 } },
+      { name: 'shrink', model: { stride: 4, shrink: 0.2 } },
+    ];
+    const runs = await Promise.all(
+      [0, 1, 2].map((studySeed) =>
+        runStudy(
+          digits,
+          baseOptions({
+            studySeed,
+            variants,
+            seeds: 3,
+            trainSizes: [30, 90, 200],
+          }),
+        ),
+      ),
+    );
+    const verdictOf = new Map<string, Set<string>>();
+    for (const results of runs) {
+      for (const c of results.comparisons!) {
+        const key = `${c.variant}/${c.trainSize}/${c.metric}`;
+        const seen = verdictOf.get(key) ?? new Set<string>();
+        seen.add(c.verdict);
+        verdictOf.set(key, seen);
+      }
+    }
+    for (const [key, seen] of verdictOf) expect(seen.has('helps') && seen.has('hurts'), key).toBe(false);
+    // Not vacuous: some verdicts are firm, and firm the same way under every seed.
+    const firm = [...verdictOf].filter(
+      ([, seen]) => seen.size === 1 && !seen.has('no detectable difference'),
+    );
+    expect(firm.length).toBeGreaterThan(3);
+    expect(verdictOf.get('few-pixels/200/accuracy')).toEqual(new Set(['hurts']));
+    // The headline verdict (at the largest size) names the same best treatment, or none, every time.
+    const headline = runs.map(
+      (r) => r.verdicts.find((v) => /n=200/.test(v) && /^(Best treatment|At n=200 no treatment)/.test(v))!,
+    );
+    for (const h of headline) expect(h).toBeDefined();
+  }, 60_000);
+
   it('records a failed trial with its error, or stops the study when onTrialError is raise', async () => {
     const variants: VariantSpec[] = [
       { name: 'baseline', model: {} },
