@@ -508,12 +508,31 @@ export function comparisonChart(view: StudyView): ChartPlan {
 export function dataEquivalentChart(view: StudyView): ChartPlan {
   const id = 'data-equivalents';
   const title = 'What each treatment is worth in data';
-  const rows: { variant: string; trainSize: number; worth: number; label: string }[] = [];
+  const rows: {
+    variant: string;
+    trainSize: number;
+    worth: number;
+    label: string;
+    low?: number;
+    high?: number;
+    open?: boolean;
+  }[] = [];
   const beyond: string[] = [];
   for (const summary of view.summaries.values()) {
     for (const d of summary.dataEquivalents) {
       if (isFiniteNumber(d.worth) && d.worth > 0)
-        rows.push({ variant: d.variant, trainSize: d.trainSize, worth: d.worth, label: times(d.worth) });
+        rows.push({
+          variant: d.variant,
+          trainSize: d.trainSize,
+          worth: d.worth,
+          label: times(d.worth),
+          ...(d.worthInterval
+            ? {
+                low: d.worthInterval[0],
+                ...(d.worthInterval[1] === null ? { open: true } : { high: d.worthInterval[1] }),
+              }
+            : {}),
+        });
       else beyond.push(`${d.variant} at ${count(d.trainSize)}`);
     }
   }
@@ -537,11 +556,19 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
   };
   const xOffset = { field: 'variant', type: 'nominal' as const, sort: present };
   const top = [...rows].sort((a, b) => b.worth - a.worth)[0]!;
+  // Frame the bars; intervals that reach further (or have no upper end) are cut at the top.
+  const yMax = Math.max(1.2, ...rows.map((r) => r.worth)) * 1.25;
+  for (const r of rows) {
+    if (r.low === undefined) continue;
+    if (r.open || r.high === undefined || r.high > yMax) r.high = yMax;
+  }
+  const whiskers = rows.filter((r) => r.low !== undefined);
+  const cut = rows.some((r) => r.open) || whiskers.some((r) => r.high === yMax);
   return {
     id,
     title,
     alt: `Grouped bar chart of data equivalents: for each training size, how many times more baseline data would reach each treatment's accuracy. A bar at 1x is worth nothing. The largest is ${top.variant} at ${count(top.trainSize)} originals, worth ${top.label} data.`,
-    caption: `Baseline data needed to match each treatment, as a multiple of the data the treatment used (read from the baseline's fitted curve). Above the 1x line the treatment is worth more data.${beyond.length > 0 ? ` Beyond the baseline curve's reach, not drawn: ${beyond.join(', ')}.` : ''}`,
+    caption: `Baseline data needed to match each treatment, as a multiple of the data the treatment used (read from the baseline's fitted curve). Above the 1x line the treatment is worth more data.${whiskers.length > 0 ? ` Whiskers: the 95% interval, from the interval of the paired difference read off the same curve${cut ? '; those that reach past the top (or past the curve) are cut there' : ''}.` : ''}${beyond.length > 0 ? ` Beyond the baseline curve's reach, not drawn: ${beyond.join(', ')}.` : ''}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: groupedWidth(sizes.length, present.length),
@@ -554,7 +581,12 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
           encoding: {
             x,
             xOffset,
-            y: { field: 'worth', type: 'quantitative', axis: { title: 'worth in baseline data (x)' } },
+            y: {
+              field: 'worth',
+              type: 'quantitative',
+              scale: { domain: [0, yMax] },
+              axis: { title: 'worth in baseline data (x)' },
+            },
             color,
           },
         },
@@ -562,6 +594,15 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
           mark: { type: 'text', dy: -6, fontSize: 10, color: '#222' },
           encoding: { x, xOffset, y: { field: 'worth', type: 'quantitative' }, text: { field: 'label' } },
         },
+        ...(whiskers.length > 0
+          ? [
+              {
+                data: { values: whiskers },
+                mark: { type: 'rule', color: '#222', clip: true },
+                encoding: { x, xOffset, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+              },
+            ]
+          : []),
         {
           data: { values: [{ one: 1 }] },
           mark: { type: 'rule', color: '#444', strokeDash: [4, 3] },
