@@ -27,7 +27,7 @@ for (const [k, d] of designs.entries()) {
           te = rng.normal(0, d.treatmentSeedSd);
         const row = new Float64Array(d.items);
         for (let i = 0; i < d.items; i++) {
-          const sh = d.mu + diff[i] + se;
+          const sh = d.mu + diff[i]! + se;
           row[i] = (sh + d.shift + te + rng.normal() > 0 ? 1 : 0) - (sh + rng.normal() > 0 ? 1 : 0);
         }
         rows.push(row);
