@@ -282,6 +282,9 @@ describe('runStudy on real MNIST digits', () => {
         }),
       ),
     ).rejects.toThrow('Two variants are named `a`');
+    await expect(runStudy(digits, baseOptions({ testSize: 400 }))).rejects.toThrow(
+      /Invalid option `testSize` in StudyOptions: expected a test set that leaves originals to train on/,
+    );
   });
 });
 

@@ -148,9 +148,12 @@ export async function runStudy(
     throw new OptionsError(
       {
         optionsType: 'StudyOptions',
-        field: 'testSplits',
-        expected: `disjoint test sets that fit in the data (${(error as Error).message})`,
-        received: opts.testSplits,
+        field: opts.testSplits > 1 ? 'testSplits' : 'testSize',
+        expected:
+          opts.testSplits > 1
+            ? `disjoint test sets that fit in the data (${(error as Error).message})`
+            : `a test set that leaves originals to train on (${(error as Error).message})`,
+        received: opts.testSplits > 1 ? opts.testSplits : opts.testSize,
       },
       { cause: error },
     );
