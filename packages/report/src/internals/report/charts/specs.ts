@@ -232,7 +232,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
   }
   layer.push({
     data: { values: means },
-    mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.7, clip: true },
+    mark: { type: 'rule', strokeWidth: 1, opacity: 0.35, clip: true },
     encoding: {
       x,
       y: { field: 'low', type: 'quantitative', ...yAxis },
