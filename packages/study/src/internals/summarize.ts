@@ -364,7 +364,13 @@ export function verdicts(
     (n, i, all): n is number => n !== undefined && all.indexOf(n) === i,
   );
   for (const n of bySize) {
-    const at = comparisons.filter((c) => c.trainSize === n).sort((a, b) => b.difference - a.difference);
+    // The best is the largest difference among treatments that detectably help, else overall.
+    const at = comparisons
+      .filter((c) => c.trainSize === n)
+      .sort(
+        (a, b) =>
+          Number(b.verdict === 'helps') - Number(a.verdict === 'helps') || b.difference - a.difference,
+      );
     const best = at[0];
     if (!best || !base) continue;
     const baseAt = base.sizes.find((z) => z.trainSize === n);
