@@ -35,9 +35,12 @@ export default definePipeline({
 
     // 1. The website: real MNIST digits, listing pages, item pages, robots.txt, a broken image,
     //    labels some pages render only with JavaScript, items reachable under two URLs.
+    // The catalog is the data under study and stays the same whatever `--seed`: the seed varies how
+    // it is studied (test split, training subsets, augmentations, initial weights), so two seeds
+    // must reach the same conclusions.
     const site = await startFixtureSite({
       items: quick ? 200 : 700,
-      seed: ctx.seed,
+      seed: 0,
       slowMs: 40,
       crawlDelay: 0.01,
     });
@@ -143,11 +146,22 @@ export default definePipeline({
       learningRate: 0.005,
       earlyStopping: { patience: 5 },
     };
+    // A smaller random search (4 candidates, 2 folds: 9 fits a trial instead of 25) pays for five
+    // seeds and a 250-digit test set, which the paired verdicts need to be stable across seeds.
     const variants = standardVariants(
       quick
         ? ['baseline', 'l2', 'dropout', 'augment', 'knn', 'majority']
         : ['baseline', 'l2', 'dropout', 'augment', 'augment-epoch', 'tuned', 'bagging', 'knn', 'majority'],
       { task: 'image', base, recipe: DIGITS_RECIPE, copies: 2, ensembleSize: 3 },
+    ).map((v) =>
+      v.name === 'tuned'
+        ? {
+            ...v,
+            description:
+              'random search (4 candidates, 2-fold CV) over learning rate, L2 and dropout inside each trial',
+            model: { ...v.model, candidates: 4, folds: 2 },
+          }
+        : v,
     );
     const quarantine = runs.flatMap((r) =>
       r.stages.flatMap((s) =>
@@ -161,9 +175,9 @@ export default definePipeline({
       {
         name: 'scraped digits catalog',
         out: join(ctx.out, 'study'),
-        testSize: quick ? 50 : 150,
+        testSize: quick ? 50 : 250,
         trainSizes: quick ? [25, 50, 100] : [25, 50, 100, 200, 400],
-        seeds: quick ? 2 : 3,
+        seeds: quick ? 2 : 5,
         studySeed: ctx.seed,
         variants,
         targetAccuracy: 0.9,

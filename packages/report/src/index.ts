@@ -26,12 +26,14 @@ export {
 export { studyResultsSchema } from './internals/results/schema.ts';
 export type {
   AugmentSpec,
+  Comparison,
   CurveFit,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
   SplitMetrics,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,

@@ -99,16 +99,18 @@ describe('report.html in real Chromium', () => {
     const byId = new Map(charts.map((c) => [c.id, c]));
     const variants = results.summaries.length; // 4
     const sizes = results.config.trainSizes.length; // 5
-    // Learning curves: a mean line and a fitted (dashed) line per variant, a band per variant
-    // plus an extrapolation band per variant, a dot per variant and size.
+    // Learning curves: the fitted curve over the measured sizes and its (dashed) extrapolation per
+    // variant, each with its band, and a dot per variant and size.
     expect(byId.get('learning-curves')!.lines).toBe(2 * variants);
     expect(byId.get('learning-curves')!.areas).toBe(2 * variants);
     expect(byId.get('learning-curves')!.symbols).toBe(variants * sizes);
     // Gap: one panel per variant, each with a train and a test line and a shaded gap.
     expect(byId.get('gap')!.lines).toBe(2 * variants);
     expect(byId.get('gap')!.areas).toBe(variants);
-    // Comparison: a bar per treatment and size (the baseline is the reference).
-    expect(byId.get('comparison')!.bars).toBe((variants - 1) * sizes);
+    // Comparison: a dot and an interval per treatment and size (the baseline is the reference),
+    // and the zero line.
+    expect(byId.get('comparison')!.symbols).toBe((variants - 1) * sizes);
+    expect(byId.get('comparison')!.rules).toBe((variants - 1) * sizes + 1);
     const worthBars = results.summaries
       .flatMap((s) => s.dataEquivalents)
       .filter((d) => d.worth !== null).length;

@@ -68,7 +68,7 @@ describe('renderReport', () => {
   it('frames the curves, not the wide intervals of two seeds, clipping bands with stable, resolvable ids', async () => {
     const twoSeeds = await syntheticStudy({ seeds: [1, 2], failedTrial: null });
     const html = await renderReport(twoSeeds);
-    expect(html).toContain('Some bands (few seeds) reach past the plot and are cut at its edge');
+    expect(html).toContain('Intervals that reach past the plot are cut at its edge');
     const clipIds = [...html.matchAll(/<clipPath id="([^"]+)"/g)].map((m) => m[1]);
     expect(clipIds.length).toBeGreaterThan(0);
     const refs = [...html.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);

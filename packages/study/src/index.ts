@@ -1,7 +1,32 @@
 export {
+  COMPARISON_METRICS,
+  compareWithBaseline,
+  decodePredictions,
+  encodePredictions,
+  type PairedInterval,
+  pairedInterval,
+  pseudoValues,
+  studyPower,
+  verdictOf,
+} from './internals/compare.ts';
+export {
+  type BootstrapCurve,
   type BootstrapFit,
+  bootstrapCurve,
   bootstrapPowerLaw,
+  CURVE_FAMILIES,
+  type CurveFamily,
+  type CurveShape,
+  chooseFamily,
+  curveAsymptote,
+  curveError,
+  curveFormula,
+  curveShape,
+  curveSizeForError,
+  type FamilyFit,
+  fitFamily,
   fitPowerLaw,
+  type HeldOutScore,
   type PowerLaw,
   powerLawError,
   sizeForError,
@@ -31,10 +56,20 @@ export {
   nestedStratifiedOrder,
   stratifiedHoldout,
 } from './internals/split.ts';
-export { mean, percentile, spread, std } from './internals/stats.ts';
+export {
+  mean,
+  normalCdf,
+  normalQuantile,
+  percentile,
+  spread,
+  std,
+  tCdf,
+  tQuantile,
+} from './internals/stats.ts';
 export { runStudy, type StudyOptions, type StudyRunContext } from './internals/study.ts';
 export {
   dataEquivalent,
+  familyFit,
   fitVerdict,
   summarize,
   VERDICT_THRESHOLDS,
@@ -43,12 +78,17 @@ export {
 export { type StudyPlan, type TrialTask, trialKey } from './internals/trial.ts';
 export type {
   AugmentSpec,
+  Comparison,
+  ComparisonMetric,
+  ComparisonVerdict,
   CurveFit,
+  CurvePoint,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
   SplitMetrics,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,

@@ -2,9 +2,16 @@ import { Rng } from '@growset/core';
 import { describe, expect, it } from 'vitest';
 import {
   allocate,
+  bootstrapCurve,
   bootstrapPowerLaw,
+  type Comparison,
   carveValidation,
+  chooseFamily,
+  curveError,
+  curveShape,
+  curveSizeForError,
   dataEquivalent,
+  fitFamily,
   fitPowerLaw,
   fitVerdict,
   logSpacedSizes,
@@ -87,9 +94,13 @@ describe('data equivalents and verdicts', () => {
     expect(d.sentence).toBe('dropout at n=500 matches baseline at n=900: worth 1.8x data');
     const hurts = dataEquivalent('l1', 'baseline', 500, 1 - powerLawError(curve, 250), curve, 1000);
     expect(hurts.sentence).toBe('l1 at n=500 only matches baseline at n=250: worth 0.50x data: it hurts');
-    const beyond = dataEquivalent('augment', 'baseline', 500, 0.99, curve, 1000);
-    expect(beyond.worth).toBeNull();
-    expect(beyond.sentence).toMatch(/beyond what baseline's curve ever reaches \(98\.0%\)/);
+    // Above the curve's asymptote (98%) by its point estimate only: not called beyond the curve.
+    const above = dataEquivalent('augment', 'baseline', 500, 0.99, curve, 1000);
+    expect(above.worth).toBeNull();
+    expect(above.sentence).toMatch(
+      /above the 98\.0% that baseline's curve levels off at, but not beyond its uncertainty/,
+    );
+    expect(above.sentence).not.toMatch(/beyond what/);
   });
 
   it('calls overfitting and underfitting in plain words', () => {
@@ -139,25 +150,139 @@ describe('splits', () => {
   });
 });
 
+const comparison = (difference: number, ci: [number, number]): Comparison => ({
+  variant: 'augment',
+  trainSize: 100,
+  metric: 'accuracy',
+  difference,
+  ci,
+  verdict: ci[0] > 0 ? 'helps' : ci[1] < 0 ? 'hurts' : 'no detectable difference',
+  se: (ci[1] - ci[0]) / 4,
+  df: 10,
+  pairs: 3,
+  minimumDetectable: 0.02,
+});
+
 describe('data equivalents against the observed baseline', () => {
   it('is exactly 1x for a treatment that scores like the baseline, even where the fit misses the point', () => {
     // The baseline's observed accuracy at n=120 sits above its curve; an equal score is worth 1x.
     const d = dataEquivalent('smote', 'baseline', 120, 0.9, curve, 200, {
       baselineAccuracy: 0.9,
-      baselineStd: 0.01,
+      comparison: comparison(0, [-0.01, 0.01]),
     });
     expect(d.worth).toBeCloseTo(1, 10);
-    expect(d.sentence).toMatch(/worth about as much as no treatment \(within noise/);
+    expect(d.sentence).toMatch(
+      /worth 1\.0x data, no detectable difference \(95% interval 0\.\dx to 1\.\dx\)/,
+    );
+    expect(d.worthInterval![0]).toBeLessThan(1);
+    expect(d.worthInterval![1]).toBeGreaterThan(1);
   });
 
-  it('compares both accuracies on the baseline curve', () => {
+  it('compares both accuracies on the baseline curve, with the interval of the paired difference', () => {
     const accAt = (n: number) => 1 - powerLawError(curve, n);
     const d = dataEquivalent('augment', 'baseline', 100, accAt(300), curve, 1000, {
       baselineAccuracy: accAt(150),
-      baselineStd: 0,
+      comparison: comparison(accAt(300) - accAt(150), [accAt(200) - accAt(150), accAt(450) - accAt(150)]),
     });
     expect(d.worth).toBeCloseTo(2, 6);
     expect(d.equivalentBaselineSize).toBe(200);
-    expect(d.sentence).toBe('augment at n=100 matches baseline at n=200: worth 2.0x data');
+    expect(d.worthInterval![0]).toBeCloseTo(200 / 150, 6);
+    expect(d.worthInterval![1]).toBeCloseTo(3, 6);
+    expect(d.sentence).toBe(
+      'augment at n=100 matches baseline at n=200: worth 2.0x data (95% interval 1.3x to 3.0x)',
+    );
+  });
+
+  it('is beyond the baseline curve only when the lower bound clears the top of the asymptote band', () => {
+    const banded = {
+      ...curve,
+      family: 'pow3' as const,
+      shape: 'monotone' as const,
+      asymptote: { accuracy: 0.98, low: 0.97, high: 0.985 },
+    };
+    const base = 1 - powerLawError(curve, 100);
+    const unsure = dataEquivalent('augment', 'baseline', 100, 0.984, banded, 1000, {
+      baselineAccuracy: base,
+      comparison: comparison(0.984 - base, [0.975 - base, 0.99 - base]),
+    });
+    expect(unsure.sentence).not.toMatch(/beyond what/);
+    const sure = dataEquivalent('augment', 'baseline', 100, 0.995, banded, 1000, {
+      baselineAccuracy: base,
+      comparison: comparison(0.995 - base, [0.99 - base, 1 - base]),
+    });
+    expect(sure.sentence).toMatch(
+      /beyond what baseline's curve reaches \(at most 98\.5%, the top of its 95% band\)/,
+    );
+    // An ill-behaved baseline curve is not read off at all.
+    const peaking = dataEquivalent('augment', 'baseline', 100, 0.9, { ...banded, shape: 'peaking' }, 1000);
+    expect(peaking.worth).toBeNull();
+    expect(peaking.sentence).toMatch(/ill-behaved \(peaking\)/);
+  });
+});
+
+describe('curve families', () => {
+  const sizes = [25, 50, 100, 200, 400, 800];
+  it('fits each family to exact points of itself', () => {
+    const truths = [
+      { family: 'pow3', a: 2, b: 0.6, c: 0.04 },
+      { family: 'pow2', a: 1.2, b: 0.4, c: 0 },
+      { family: 'exp3', a: 0.5, b: 0.01, c: 0.05 },
+      { family: 'log2', a: 0.6, b: 0.07, c: 0 },
+    ] as const;
+    for (const truth of truths) {
+      const fit = fitFamily(
+        truth.family,
+        sizes,
+        sizes.map((n) => curveError(truth, n)),
+      )!;
+      expect(fit.rmse, truth.family).toBeLessThan(1e-4);
+      for (const n of [1600, 3200]) expect(curveError(fit, n)).toBeCloseTo(curveError(truth, n), 3);
+      const target = curveError(truth, 600);
+      expect(curveSizeForError(fit, target)! / 600, truth.family).toBeCloseTo(1, 1);
+    }
+  });
+
+  it('chooses the family that predicts the largest size from the smaller ones', () => {
+    const exp = { family: 'exp3', a: 0.5, b: 0.01, c: 0.05 } as const;
+    const chosen = chooseFamily(
+      sizes,
+      sizes.map((n) => curveError(exp, n)),
+    )!;
+    expect(chosen.family).toBe('exp3');
+    expect(chosen.scores.map((s) => s.family)).toEqual(['pow2', 'log2', 'pow3', 'exp3']);
+    const pow = { family: 'pow2', a: 1.2, b: 0.4, c: 0 } as const;
+    // A power law without asymptote: the simpler family wins the tie with pow3.
+    expect(
+      chooseFamily(
+        sizes,
+        sizes.map((n) => curveError(pow, n)),
+      )!.family,
+    ).toBe('pow2');
+    expect(chooseFamily([10, 20], [0.3, 0.2])).toBeNull();
+  });
+
+  it('flags curves that peak or fall beyond noise, not a wobble within it', () => {
+    const at = (means: number[], std = 0.01) =>
+      curveShape(
+        means.map((mean, i) => ({ trainSize: sizes[i]!, mean, std, n: 3 })),
+        500,
+      );
+    expect(at([0.6, 0.7, 0.78, 0.83, 0.86, 0.88])).toBe('monotone');
+    expect(at([0.6, 0.7, 0.78, 0.77, 0.86, 0.88])).toBe('monotone');
+    expect(at([0.6, 0.7, 0.85, 0.8, 0.75, 0.7])).toBe('peaking');
+    expect(at([0.6, 0.75, 0.65, 0.8, 0.85, 0.9])).toBe('non-monotone');
+  });
+
+  it('bootstraps a band and an asymptote band for the chosen family', () => {
+    const rng = Rng.create('families');
+    const truth = { family: 'pow3', a: 1.5, b: 0.5, c: 0.05 } as const;
+    const bySize = new Map(
+      sizes.map((n) => [n, Array.from({ length: 4 }, () => 1 - curveError(truth, n) + rng.normal(0, 0.004))]),
+    );
+    const boot = bootstrapCurve('pow3', bySize, rng.fork('boot'), { rounds: 200, predictAt: [1600] })!;
+    expect(boot.asymptote!.low).toBeLessThanOrEqual(boot.asymptote!.accuracy);
+    expect(boot.asymptote!.high).toBeGreaterThanOrEqual(boot.asymptote!.accuracy);
+    expect(Math.abs(boot.predictions[0]!.accuracy - (1 - curveError(truth, 1600)))).toBeLessThan(0.01);
+    expect(bootstrapCurve('pow2', bySize, rng, { rounds: 20 })!.asymptote).toBeNull();
   });
 });

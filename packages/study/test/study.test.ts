@@ -132,6 +132,95 @@ describe('runStudy on real MNIST digits', () => {
     expect(results.verdicts.some((v) => v.includes('90.0% test accuracy'))).toBe(true);
   });
 
+  it('compares each treatment with the baseline on the same items, pooled over disjoint test splits', async () => {
+    const results = await runStudy(
+      digits,
+      baseOptions({ testSize: 80, testSplits: 3, trainSizes: [20, 60] }),
+    );
+    expect(results.config.testSplits).toBe(3);
+    const splits = results.testSplitIds!;
+    expect(splits).toHaveLength(3);
+    expect(splits[0]).toEqual(results.testIds);
+    expect(new Set(splits.flat()).size).toBe(240);
+    expect(results.trials).toHaveLength(3 * 2 * 2 * 3);
+    for (const t of results.trials) {
+      const test = new Set(splits[t.split ?? 0]);
+      expect(t.ok).toBe(true);
+      expect(t.testPredictions).toHaveLength(80);
+      for (const root of t.trainRoots!) expect(test.has(root)).toBe(false);
+    }
+    // One comparison per treatment, size and metric, every pair used.
+    const comparisons = results.comparisons!;
+    expect(comparisons).toHaveLength(2 * 2 * 3);
+    for (const c of comparisons) {
+      expect(c.pairs).toBe(6);
+      expect(c.ci[0]).toBeLessThanOrEqual(c.difference);
+      expect(c.ci[1]).toBeGreaterThanOrEqual(c.difference);
+      expect(c.verdict).toBe(c.ci[0] > 0 ? 'helps' : c.ci[1] < 0 ? 'hurts' : 'no detectable difference');
+    }
+    // The accuracy difference is the mean of the paired trial differences.
+    const accuracy = (variant: string, n: number) =>
+      results.trials.filter((t) => t.variant === variant && t.trainSize === n).map((t) => t.test!.accuracy);
+    const shrink = comparisons.find(
+      (c) => c.variant === 'shrink' && c.trainSize === 20 && c.metric === 'accuracy',
+    )!;
+    const diffs = accuracy('shrink', 20).map((a, i) => a - accuracy('baseline', 20)[i]!);
+    expect(shrink.difference).toBeCloseTo(diffs.reduce((a, b) => a + b, 0) / diffs.length, 10);
+    expect(results.power!.splits).toBe(3);
+    expect(
+      results.verdicts.some((v) => v.startsWith('Power: with 80 test items x 2 seed(s) x 3 test splits')),
+    ).toBe(true);
+    await expect(runStudy(digits, baseOptions({ testSize: 100, testSplits: 5 }))).rejects.toThrow(
+      /testSplits/,
+    );
+  });
+
+  it('keeps its verdicts under another study seed: never helps under one and hurts under another', async () => {
+    // Another study seed draws another test set, other training subsets and other augmentations.
+    // Nearest class centroid on real digits, seeing every 4th pixel; the treatments see every
+    // pixel (helps), every 64th (hurts), or shrink the centroids a little (about no difference).
+    const variants: VariantSpec[] = [
+      { name: 'baseline', model: { stride: 4 }, baseline: true },
+      { name: 'all-pixels', model: { stride: 1 } },
+      { name: 'few-pixels', model: { stride: 64 } },
+      { name: 'shrink', model: { stride: 4, shrink: 0.2 } },
+    ];
+    const runs = await Promise.all(
+      [0, 1, 2].map((studySeed) =>
+        runStudy(
+          digits,
+          baseOptions({
+            studySeed,
+            variants,
+            seeds: 3,
+            trainSizes: [30, 90, 200],
+          }),
+        ),
+      ),
+    );
+    const verdictOf = new Map<string, Set<string>>();
+    for (const results of runs) {
+      for (const c of results.comparisons!) {
+        const key = `${c.variant}/${c.trainSize}/${c.metric}`;
+        const seen = verdictOf.get(key) ?? new Set<string>();
+        seen.add(c.verdict);
+        verdictOf.set(key, seen);
+      }
+    }
+    for (const [key, seen] of verdictOf) expect(seen.has('helps') && seen.has('hurts'), key).toBe(false);
+    // Not vacuous: some verdicts are firm, and firm the same way under every seed.
+    const firm = [...verdictOf].filter(
+      ([, seen]) => seen.size === 1 && !seen.has('no detectable difference'),
+    );
+    expect(firm.length).toBeGreaterThan(3);
+    expect(verdictOf.get('few-pixels/200/accuracy')).toEqual(new Set(['hurts']));
+    // The headline verdict (at the largest size) names the same best treatment, or none, every time.
+    const headline = runs.map(
+      (r) => r.verdicts.find((v) => /n=200/.test(v) && /^(Best treatment|At n=200 no treatment)/.test(v))!,
+    );
+    for (const h of headline) expect(h).toBeDefined();
+  }, 60_000);
+
   it('records a failed trial with its error, or stops the study when onTrialError is raise', async () => {
     const variants: VariantSpec[] = [
       { name: 'baseline', model: {} },
@@ -191,6 +280,9 @@ describe('runStudy on real MNIST digits', () => {
         }),
       ),
     ).rejects.toThrow('Two variants are named `a`');
+    await expect(runStudy(digits, baseOptions({ testSize: 400 }))).rejects.toThrow(
+      /Invalid option `testSize` in StudyOptions: expected a test set that leaves originals to train on/,
+    );
   });
 });
 

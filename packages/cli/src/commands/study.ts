@@ -35,10 +35,13 @@ export const studyCommand = defineCommand({
   name: 'study',
   summary: 'learning curves on your data: more data vs regularization, augmentation, tuning, ensembles',
   usage:
-    '<imagefolder | file.csv> [--label COL] [--model mlp|cnn|logistic|knn|majority] [--variants baseline,l2,dropout,augment,...] [--recipe r.json] [--sizes 100,200,400] [--seeds 3] [--test-fraction F] --out <dir> [--json]',
+    '<imagefolder | file.csv> [--label COL] [--model mlp|cnn|logistic|knn|majority] [--variants baseline,l2,dropout,augment,...] [--recipe r.json] [--sizes 100,200,400] [--seeds 3] [--test-fraction F] [--test-splits K] --out <dir> [--json]',
   details: `
 Holds out a stratified test set of originals, then fits every variant on nested training
-subsets of each size, for each seed, in parallel worker threads. Augmentation and resampling
+subsets of each size, for each seed, in parallel worker threads. Each treatment is compared
+with the baseline on the same subsets and test items: the difference with a 95% interval over
+seeds and test items, read as helps, hurts or no detectable difference, and the smallest
+difference the study can detect (--seeds and --test-splits shrink it). Augmentation and resampling
 happen only inside a trial's training originals. Writes results.json (every trial), results.csv,
 summary.csv, report.html and trials.jsonl (a killed study resumes from it; --fresh starts over).
 
@@ -91,6 +94,12 @@ with categorical columns); smote balances classes; noise and mixup add one row p
       description: 'held-out test fraction (or a count > 1)',
       default: '0.2',
     },
+    'test-splits': {
+      type: 'string',
+      value: 'K',
+      description: 'disjoint outer test sets, the whole study run on each and pooled (more power)',
+      default: '1',
+    },
     target: { type: 'string', value: 'F', description: 'accuracy to project the needed data for' },
     workers: { type: 'string', value: 'N', description: 'worker threads', default: 'one per core' },
     seed: { type: 'string', value: 'N', description: 'study seed (test split, every trial)', default: '0' },
@@ -131,6 +140,7 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     });
     const seeds = intOption(args, 'seeds', { min: 1, max: 100 }) ?? 3;
     const testSize = numberOption(args, 'test-fraction', { min: 0, exclusiveMin: true }) ?? 0.2;
+    const testSplits = intOption(args, 'test-splits', { min: 1, max: 50 }) ?? 1;
     const target = numberOption(args, 'target', { min: 0, max: 1, exclusiveMin: true });
     const workers = intOption(args, 'workers', { min: 0, max: 256 });
     const studySeed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
@@ -163,6 +173,7 @@ with categorical columns); smote balances classes; noise and mixup add one row p
         name: data.name,
         out,
         testSize,
+        testSplits,
         ...(sizes ? { trainSizes: sizes } : {}),
         seeds,
         studySeed,

@@ -91,6 +91,7 @@ export function studyJobSummary(job: StudyJobResult, extra: JsonObject = {}): Js
     backend: results.backend,
     originals: results.config.originals,
     testSize: results.config.testSize,
+    testSplits: results.config.testSplits ?? 1,
     trainSizes: results.config.trainSizes,
     seeds: results.config.seeds,
     trials: results.trials.length,
@@ -105,6 +106,16 @@ export function studyJobSummary(job: StudyJobResult, extra: JsonObject = {}): Js
       })),
       projectedSizeForTarget: s.projectedSizeForTarget,
     })),
+    comparisons: (results.comparisons ?? [])
+      .filter((c) => c.metric === 'accuracy')
+      .map((c) => ({
+        variant: c.variant,
+        trainSize: c.trainSize,
+        difference: c.difference,
+        ci: c.ci,
+        verdict: c.verdict,
+      })),
+    minimumDetectableDifference: results.power?.minimumDetectable ?? null,
     verdicts: results.verdicts,
     ...extra,
   };

@@ -77,6 +77,48 @@ export function stratifiedHoldout(
 }
 
 /**
+ * `splits` disjoint stratified test sets of `testSize` originals each (a fraction of all originals
+ * in (0, 1), or a count), for repeated outer evaluation. The first is exactly `stratifiedHoldout`
+ * with `rng`; each later one is drawn from the originals no earlier split tested, with
+ * `rng.fork(k)`. Each split's pool is every original outside its own test set.
+ */
+export function stratifiedHoldouts(
+  labels: readonly string[],
+  testSize: number,
+  splits: number,
+  rng: Rng,
+): { test: number[]; pool: number[] }[] {
+  const first = stratifiedHoldout(labels, testSize, rng);
+  const out = [first];
+  const count = first.test.length;
+  if (splits > 1 && count * splits > labels.length) {
+    throw new RangeError(
+      `${splits} disjoint test sets of ${count} need ${count * splits} originals; there are ${labels.length} (lower --test-splits or the test size)`,
+    );
+  }
+  const used = new Set(first.test);
+  for (let k = 1; k < splits; k++) {
+    const remaining = labels.map((_, i) => i).filter((i) => !used.has(i));
+    // The last of k folds that use every original takes what is left.
+    const test =
+      count >= remaining.length
+        ? remaining
+        : stratifiedHoldout(
+            remaining.map((i) => labels[i]!),
+            count,
+            rng.fork(k),
+          ).test.map((j) => remaining[j]!);
+    for (const i of test) used.add(i);
+    const inTest = new Set(test);
+    out.push({
+      test: [...test].sort((a, b) => a - b),
+      pool: labels.map((_, i) => i).filter((i) => !inTest.has(i)),
+    });
+  }
+  return out;
+}
+
+/**
  * A random order of the pool in which every prefix is as close to stratified as possible, so
  * that training subsets are nested (each size contains the smaller ones) and balanced.
  */

@@ -4,17 +4,19 @@ import {
   GrowsetError,
   type JsonObject,
   type Logger,
+  OptionsError,
   type ProgressListener,
   parseOptions,
   Rng,
   silentLogger,
 } from '@growset/core';
 import { z } from 'zod';
+import { compareWithBaseline, studyPower } from './compare.ts';
 import type { StudyData } from './dataset.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
 import { runTrialPool } from './pool.ts';
-import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldout } from './split.ts';
+import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldouts } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
 import type { StudyResults, TrialRecord, VariantSpec } from './types.ts';
@@ -62,6 +64,7 @@ const optionsSchema = z.strictObject({
     .partial()
     .optional(),
   bootstrapRounds: z.int().min(0).max(10_000).default(200),
+  testSplits: z.int().min(1).max(50).default(1),
   context: jsonObject.optional(),
 });
 
@@ -95,6 +98,12 @@ export interface StudyOptions {
   plugins?: Partial<StudyPlugins>;
   /** Bootstrap resamples for curve intervals. @default 200 */
   bootstrapRounds?: number;
+  /**
+   * Outer test splits: the whole study runs on each of `testSplits` disjoint stratified test sets
+   * (each of `testSize`), and comparisons pool them. More splits shrink the smallest detectable
+   * difference on small datasets. @default 1
+   */
+  testSplits?: number;
   /** Anything for the report: cleaning and quarantine summaries, gallery files, crawl stats. */
   context?: JsonObject;
 }
@@ -132,29 +141,56 @@ export async function runStudy(
   const seeds = typeof opts.seeds === 'number' ? Array.from({ length: opts.seeds }, (_, i) => i) : opts.seeds;
   const rng = Rng.create(opts.studySeed);
 
-  const { test, pool } = stratifiedHoldout(data.labels, opts.testSize, rng.fork('holdout'));
-  const trainSizes = resolveSizes(opts.trainSizes, pool.length, data.classes.length);
-  const orders: { [seed: string]: number[] } = {};
-  for (const seed of seeds)
-    orders[String(seed)] = nestedStratifiedOrder(data.labels, pool, rng.fork(`order:${seed}`));
+  let holdouts: { test: number[]; pool: number[] }[];
+  try {
+    holdouts = stratifiedHoldouts(data.labels, opts.testSize, opts.testSplits, rng.fork('holdout'));
+  } catch (error) {
+    throw new OptionsError(
+      {
+        optionsType: 'StudyOptions',
+        field: opts.testSplits > 1 ? 'testSplits' : 'testSize',
+        expected:
+          opts.testSplits > 1
+            ? `disjoint test sets that fit in the data (${(error as Error).message})`
+            : `a test set that leaves originals to train on (${(error as Error).message})`,
+        received: opts.testSplits > 1 ? opts.testSplits : opts.testSize,
+      },
+      { cause: error },
+    );
+  }
+  const test = holdouts[0]!.test;
+  const poolSize = Math.min(...holdouts.map((h) => h.pool.length));
+  const trainSizes = resolveSizes(opts.trainSizes, poolSize, data.classes.length);
+  // Split 0 keeps the generators of a single-split study, so its trials do not change.
   const plan: StudyPlan = {
     studySeed: opts.studySeed,
-    testIndices: test,
-    orders,
+    splits: holdouts.map(({ test, pool }, k) => {
+      const orders: { [seed: string]: number[] } = {};
+      for (const seed of seeds)
+        orders[String(seed)] = nestedStratifiedOrder(
+          data.labels,
+          pool,
+          rng.fork(k === 0 ? `order:${seed}` : `order:${k}:${seed}`),
+        );
+      return { testIndices: test, orders };
+    }),
     validationFraction: opts.validationFraction,
   };
   const plugins: StudyPlugins = { ...(opts.plugins ?? {}) };
 
   const tasks: TrialTask[] = [];
   for (const n of trainSizes) {
-    for (const variant of variants) for (const seed of seeds) tasks.push({ variant, trainSize: n, seed });
+    for (const variant of variants)
+      for (const seed of seeds)
+        for (let split = 0; split < holdouts.length; split++)
+          tasks.push({ variant, trainSize: n, seed, ...(split > 0 ? { split } : {}) });
   }
   // Longest first (LPT scheduling): the pool ends with short trials on every worker.
   tasks.sort((a, b) => estimatedCost(b) - estimatedCost(a));
   const workers = Math.min(opts.workers ?? availableParallelism(), tasks.length);
   const configForHash = {
     data: { name: data.name, ids: data.ids.length, classes: data.classes },
-    test,
+    test: holdouts.length > 1 ? holdouts.map((h) => h.test) : test,
     trainSizes,
     seeds,
     studySeed: opts.studySeed,
@@ -187,7 +223,7 @@ export async function runStudy(
     message: `${workers} worker(s)`,
   });
   logger.info(
-    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}`,
+    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test${holdouts.length > 1 ? `, ${holdouts.length} test splits` : ''}), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}`,
   );
 
   let firstError: TrialRecord | undefined;
@@ -233,12 +269,29 @@ export async function runStudy(
 
   const trials = [...records.values()].sort(compareTrials(variants));
   const targetAccuracy = opts.targetAccuracy ?? null;
+  const classIndex = new Map(data.classes.map((c, k) => [c, k]));
+  const comparisons = compareWithBaseline(trials, {
+    baseline: baseline.name,
+    variants: variants.map((v) => v.name),
+    trainSizes,
+    splits: holdouts.map((h) => ({
+      labels: Int32Array.from(h.test, (i) => classIndex.get(data.labels[i]!)!),
+    })),
+    classes: data.classes.length,
+  });
+  const power = studyPower(comparisons, {
+    testItems: test.length,
+    seeds: seeds.length,
+    splits: holdouts.length,
+  });
   const summaries = summarize(trials, {
     variants,
     trainSizes,
     targetAccuracy,
     rng: rng.fork('summaries'),
     bootstrapRounds: opts.bootstrapRounds,
+    comparisons,
+    testItems: test.length,
   });
   const backend = trials.find((t) => t.backend)?.backend ?? 'unknown';
   return {
@@ -251,6 +304,7 @@ export async function runStudy(
       classes: data.classes,
       originals: data.ids.length,
       testSize: test.length,
+      testSplits: holdouts.length,
       trainSizes,
       seeds,
       studySeed: opts.studySeed,
@@ -262,9 +316,12 @@ export async function runStudy(
     versions: await collectVersions(),
     backend,
     testIds: test.map((i) => data.ids[i]!),
+    ...(holdouts.length > 1 ? { testSplitIds: holdouts.map((h) => h.test.map((i) => data.ids[i]!)) } : {}),
     trials,
     summaries,
-    verdicts: verdicts(summaries, { baseline: baseline.name, targetAccuracy }),
+    comparisons,
+    power,
+    verdicts: verdicts(summaries, { baseline: baseline.name, targetAccuracy, comparisons, power }),
     ...(opts.context ? { context: opts.context } : {}),
     wallTimeMs: Math.round(performance.now() - started),
   };

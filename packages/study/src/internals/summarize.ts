@@ -1,11 +1,22 @@
 import type { Rng } from '@growset/core';
-import { bootstrapPowerLaw, powerLawError, sizeForError } from './curve.ts';
+import {
+  bootstrapCurve,
+  type CurveFamily,
+  chooseFamily,
+  curveFormula,
+  curveShape,
+  curveSizeForError,
+  type FamilyFit,
+  powerLawError,
+} from './curve.ts';
 import { spread } from './stats.ts';
 import type {
+  Comparison,
   CurveFit,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
+  StudyPower,
   TrialRecord,
   VariantSpec,
   VariantSummary,
@@ -22,7 +33,9 @@ export const VERDICT_THRESHOLDS = {
 };
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} points`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+const points = (x: number) => `${signed(x)} points`;
+const interval = (ci: readonly [number, number]) => `${signed(ci[0])} to ${signed(ci[1])} points`;
 const size = (n: number) => (n >= 10_000 ? `${Math.round(n).toLocaleString('en')}` : String(Math.round(n)));
 
 /** Overfitting verdict for mean train and test accuracy, in words. */
@@ -66,6 +79,10 @@ export interface SummarizeOptions {
   targetAccuracy: number | null;
   rng: Rng;
   bootstrapRounds?: number;
+  /** Paired comparisons with the baseline (for the intervals of data equivalents). */
+  comparisons?: readonly Comparison[];
+  /** Test items per split: the binomial noise floor when judging a curve's shape. @default 100 */
+  testItems?: number;
 }
 
 /** Per-variant summaries: spread per size, verdicts, curve fit, data equivalents, projections. */
@@ -109,16 +126,17 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
         .map((t) => t.test!.accuracy);
       if (values.length > 0) accuracyBySize.set(s.trainSize, values);
     }
-    const boot = bootstrapPowerLaw(accuracyBySize, options.rng.fork(`curve:${variant.name}`), {
+    const curve = fitCurve(accuracyBySize, sizes, options.rng.fork(`curve:${variant.name}`), {
       rounds: options.bootstrapRounds ?? 200,
       predictAt,
+      testItems: options.testItems ?? 100,
     });
-    const curve: CurveFit | null = boot
-      ? { ...boot.fit, interval: boot.interval, extrapolation: boot.predictions }
-      : null;
     curves.set(variant.name, curve);
     const target = options.targetAccuracy;
-    const projected = curve && target !== null ? sizeForError(curve, 1 - target) : null;
+    const projected =
+      curve && target !== null && curve.shape === 'monotone'
+        ? curveSizeForError(familyFit(curve), 1 - target)
+        : null;
     return {
       variant: variant.name,
       ...(variant.description ? { description: variant.description } : {}),
@@ -136,6 +154,9 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
       .filter((s) => s.testAccuracy.n > 0)
       .map((s) => {
         const at = baseSummary?.sizes.find((z) => z.trainSize === s.trainSize && z.testAccuracy.n > 0);
+        const comparison = options.comparisons?.find(
+          (c) => c.variant === summary.variant && c.trainSize === s.trainSize && c.metric === 'accuracy',
+        );
         return dataEquivalent(
           summary.variant,
           baseline.name,
@@ -144,13 +165,72 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
           baseCurve ?? null,
           maxSize,
           {
-            treatmentStd: s.testAccuracy.std,
-            ...(at ? { baselineAccuracy: at.testAccuracy.mean, baselineStd: at.testAccuracy.std } : {}),
+            ...(at ? { baselineAccuracy: at.testAccuracy.mean } : {}),
+            ...(comparison ? { comparison } : {}),
           },
         );
       });
   }
   return summaries;
+}
+
+/** The family and parameters of a curve (results written before families existed are pow3). */
+export function familyFit(curve: CurveFit): FamilyFit {
+  return { family: curve.family ?? 'pow3', a: curve.a, b: curve.b, c: curve.c, rmse: curve.rmse };
+}
+
+/**
+ * A variant's learning curve: the family that best predicts the largest size from the smaller
+ * ones, refitted to every size with a bootstrap band; ill-behaved curves are kept for the record
+ * but not extrapolated.
+ */
+function fitCurve(
+  accuracyBySize: ReadonlyMap<number, readonly number[]>,
+  sizes: readonly SizeSummary[],
+  rng: Rng,
+  options: { rounds: number; predictAt: readonly number[]; testItems: number },
+): CurveFit | null {
+  const measured = [...accuracyBySize.keys()].sort((a, b) => a - b);
+  const meanError = (n: number) => {
+    const values = accuracyBySize.get(n)!;
+    return 1 - values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  const chosen = chooseFamily(measured, measured.map(meanError));
+  if (!chosen) return null;
+  const shape = curveShape(
+    sizes.map((z) => ({
+      trainSize: z.trainSize,
+      mean: z.testAccuracy.mean,
+      std: z.testAccuracy.std,
+      n: z.testAccuracy.n,
+    })),
+    options.testItems,
+  );
+  const min = measured[0]!;
+  const max = measured[measured.length - 1]!;
+  const inside = Array.from({ length: 16 }, (_, i) => min * (max / min) ** (i / 15));
+  const beyond = shape === 'monotone' ? options.predictAt : [];
+  const boot = bootstrapCurve(chosen.family, accuracyBySize, rng, {
+    rounds: options.rounds,
+    predictAt: [...inside, ...beyond],
+  });
+  if (!boot) return null;
+  const band = boot.predictions.map((p, i) => ({ ...p, extrapolated: i >= inside.length }));
+  return {
+    a: boot.fit.a,
+    b: boot.fit.b,
+    c: boot.fit.c,
+    rmse: boot.fit.rmse,
+    interval: boot.interval,
+    extrapolation: band.filter((p) => p.extrapolated).map(({ extrapolated: _, ...p }) => p),
+    family: chosen.family,
+    formula: curveFormula(boot.fit),
+    band,
+    heldOut: chosen.scores,
+    shape,
+    asymptote: shape === 'monotone' ? boot.asymptote : null,
+    ceilingIsGuess: measured.length < 5 || max / min < 8,
+  };
 }
 
 /**
@@ -159,8 +239,10 @@ export function summarize(trials: readonly TrialRecord[], options: SummarizeOpti
  * Both accuracies are read off the baseline's fitted curve: the treatment's gives the baseline size
  * with the same expected accuracy, the baseline's own mean at `n` gives where `n` sits on its curve
  * (the fit does not pass exactly through every point). Their ratio is the worth, so a treatment
- * that scores like the baseline is worth exactly 1x. Differences smaller than the spread over
- * seeds are called within noise.
+ * that scores like the baseline is worth exactly 1x. With the paired comparison at `n`, the
+ * interval of the difference read off the same curve gives the worth's interval, and the
+ * treatment is beyond the baseline's curve only when the lower end of that interval is above the
+ * upper end of the band of the curve's asymptote.
  */
 export function dataEquivalent(
   variant: string,
@@ -169,62 +251,94 @@ export function dataEquivalent(
   accuracy: number,
   baseCurve: CurveFit | null,
   maxObserved: number,
-  observed: { baselineAccuracy?: number; baselineStd?: number; treatmentStd?: number } = {},
+  observed: { baselineAccuracy?: number; comparison?: Comparison } = {},
 ): DataEquivalent {
-  const noise =
-    observed.baselineAccuracy !== undefined &&
-    Math.abs(accuracy - observed.baselineAccuracy) <=
-      Math.max(observed.baselineStd ?? 0, observed.treatmentStd ?? 0)
-      ? ' (within noise: the difference is smaller than the spread over seeds)'
-      : '';
-  if (!baseCurve) {
-    return {
-      variant,
-      trainSize: n,
-      equivalentBaselineSize: null,
-      worth: null,
-      sentence: `${variant} at n=${n}: no curve could be fitted to ${baselineName} (needs 3 or more sizes)`,
-    };
-  }
-  const equivalent = sizeForError(baseCurve, 1 - accuracy);
+  const none = (sentence: string): DataEquivalent => ({
+    variant,
+    trainSize: n,
+    equivalentBaselineSize: null,
+    worth: null,
+    sentence,
+  });
+  if (!baseCurve)
+    return none(`${variant} at n=${n}: no curve could be fitted to ${baselineName} (needs 3 or more sizes)`);
+  if (baseCurve.shape && baseCurve.shape !== 'monotone')
+    return none(
+      `${variant} at n=${n}: no data equivalent, ${baselineName}'s learning curve is ill-behaved (${baseCurve.shape}) and is not read off`,
+    );
+  const fit = familyFit(baseCurve);
+  const comparison = observed.comparison;
+  const reference = observed.baselineAccuracy;
+  const own = reference === undefined ? null : curveSizeForError(fit, 1 - reference);
+  const scale = own ?? n;
+  const worthAt = (acc: number) => {
+    const size = curveSizeForError(fit, 1 - acc);
+    return size === null ? null : size / scale;
+  };
+  // The interval of the treatment's accuracy: the baseline's mean plus the paired difference's interval.
+  const lowAcc = comparison && reference !== undefined ? reference + comparison.ci[0] : undefined;
+  const highAcc = comparison && reference !== undefined ? reference + comparison.ci[1] : undefined;
+  const ceiling =
+    baseCurve.asymptote ??
+    (baseCurve.family ? null : { accuracy: 1 - fit.c, low: 1 - fit.c, high: 1 - fit.c });
+  const interval: [number, number | null] | undefined =
+    lowAcc !== undefined && highAcc !== undefined
+      ? [Math.max(0, worthAt(lowAcc) ?? 0), worthAt(highAcc)]
+      : undefined;
+  const intervalWords = interval
+    ? interval[1] === null
+      ? `95% interval ${interval[0].toFixed(1)}x to beyond the curve`
+      : `95% interval ${interval[0].toFixed(1)}x to ${interval[1].toFixed(1)}x`
+    : '';
+  const withInterval = (words: string) => (intervalWords ? `${words} (${intervalWords})` : words);
+  const noDifference = comparison?.verdict === 'no detectable difference';
+  const equivalent = curveSizeForError(fit, 1 - accuracy);
   if (equivalent === null) {
-    const better = accuracy > 1 - baseCurve.c;
-    return {
-      variant,
-      trainSize: n,
-      equivalentBaselineSize: null,
-      worth: null,
-      sentence: better
-        ? `${variant} at n=${n} reaches ${pct(accuracy)}, beyond what ${baselineName}'s curve ever reaches (${pct(1 - baseCurve.c)}): worth more data than any amount${noise}`
-        : `${variant} at n=${n} (${pct(accuracy)}) is below ${baselineName}'s curve everywhere`,
-    };
+    const better = ceiling !== null && accuracy > ceiling.accuracy;
+    if (!better)
+      return {
+        ...none(`${variant} at n=${n} (${pct(accuracy)}) is below ${baselineName}'s curve everywhere`),
+        ...(interval ? { worthInterval: interval } : {}),
+      };
+    // Beyond the curve only when even the lower end of the treatment's interval clears the upper
+    // end of the ceiling's band; without a comparison, only the point estimate is known.
+    const sure = lowAcc !== undefined && lowAcc > ceiling.high;
+    const sentence = sure
+      ? `${variant} at n=${n} reaches ${pct(accuracy)} (95% interval from ${pct(lowAcc)}), beyond what ${baselineName}'s curve reaches (at most ${pct(ceiling.high)}, the top of its 95% band): worth more data than any amount`
+      : `${variant} at n=${n} reaches ${pct(accuracy)}, above the ${pct(ceiling.accuracy)} that ${baselineName}'s curve levels off at${ceiling.high > ceiling.accuracy ? ` (95% band up to ${pct(ceiling.high)})` : ''}, but not beyond its uncertainty${interval ? `: worth at least ${interval[0].toFixed(1)}x data` : ''}${noDifference ? '; no detectable difference' : ''}`;
+    return { ...none(sentence), ...(interval ? { worthInterval: interval } : {}) };
   }
-  const own =
-    observed.baselineAccuracy === undefined ? null : sizeForError(baseCurve, 1 - observed.baselineAccuracy);
-  const worth = own === null ? equivalent / n : equivalent / own;
+  const worth = equivalent / scale;
   const matched = n * worth;
   const beyond =
     matched > maxObserved ? ` (beyond the largest size measured, ${maxObserved}: an extrapolation)` : '';
   const verb = worth >= 1 ? 'matches' : 'only matches';
-  const judgement =
-    worth >= 1.05
-      ? `worth ${worth.toFixed(1)}x data`
+  const judgement = noDifference
+    ? withInterval(`worth ${worth.toFixed(1)}x data, no detectable difference`)
+    : worth >= 1.05
+      ? withInterval(`worth ${worth.toFixed(1)}x data`)
       : worth > 0.95
-        ? 'worth about as much as no treatment'
-        : `worth ${worth.toFixed(2)}x data: it hurts`;
+        ? withInterval('worth about as much as no treatment')
+        : withInterval(`worth ${worth.toFixed(2)}x data: it hurts`);
   return {
     variant,
     trainSize: n,
     equivalentBaselineSize: Math.round(matched),
     worth,
-    sentence: `${variant} at n=${n} ${verb} ${baselineName} at n=${size(matched)}: ${judgement}${beyond}${noise}`,
+    ...(interval ? { worthInterval: interval } : {}),
+    sentence: `${variant} at n=${n} ${verb} ${baselineName} at n=${size(matched)}: ${judgement}${beyond}`,
   };
 }
 
 /** The study's conclusions in plain words, most important first. */
 export function verdicts(
   summaries: readonly VariantSummary[],
-  options: { baseline: string; targetAccuracy: number | null },
+  options: {
+    baseline: string;
+    targetAccuracy: number | null;
+    comparisons?: readonly Comparison[];
+    power?: StudyPower | null;
+  },
 ): string[] {
   const out: string[] = [];
   const base = summaries.find((s) => s.variant === options.baseline);
@@ -235,45 +349,47 @@ export function verdicts(
     const last = sizes[sizes.length - 1];
     if (first && last && first !== last) {
       let sentence = `More data: ${base.variant} test accuracy goes from ${pct(first.testAccuracy.mean)} at n=${first.trainSize} to ${pct(last.testAccuracy.mean)} at n=${last.trainSize}`;
-      if (base.curve) {
-        const next = base.curve.extrapolation[0];
-        if (next) {
-          const band = next.high - next.low > 1e-4 ? ` (95% band ${pct(next.low)} to ${pct(next.high)})` : '';
-          sentence += `; the fitted curve err(n) = ${base.curve.a.toFixed(2)}·n^-${base.curve.b.toFixed(2)} + ${base.curve.c.toFixed(3)} projects ${pct(next.accuracy)}${band} at n=${size(next.trainSize)}`;
-        }
-      }
+      if (base.curve) sentence += `; ${curveWords(base.curve, sizes.length)}`;
       out.push(`${sentence}.`);
     }
   }
-  // Best treatment at the smallest and the largest measured size.
-  const allSizes = [...new Set(summaries.flatMap((s) => measured(s).map((z) => z.trainSize)))].sort(
-    (a, b) => a - b,
+  const comparisons = (options.comparisons ?? []).filter((c) => c.metric === 'accuracy');
+  if (options.power) {
+    out.push(`${options.power.sentence}.`);
+    if (options.power.warning) out.push(options.power.warning);
+  }
+  // Paired comparisons at the largest and the smallest measured size, best first.
+  const compared = [...new Set(comparisons.map((c) => c.trainSize))].sort((a, b) => a - b);
+  const bySize = [compared[compared.length - 1], compared[0]].filter(
+    (n, i, all): n is number => n !== undefined && all.indexOf(n) === i,
   );
-  for (const n of [allSizes[0], allSizes[allSizes.length - 1]]) {
-    if (n === undefined || !base) continue;
+  for (const n of bySize) {
+    // The best is the largest difference among treatments that detectably help, else overall.
+    const at = comparisons
+      .filter((c) => c.trainSize === n)
+      .sort(
+        (a, b) =>
+          Number(b.verdict === 'helps') - Number(a.verdict === 'helps') || b.difference - a.difference,
+      );
+    const best = at[0];
+    if (!best || !base) continue;
     const baseAt = base.sizes.find((z) => z.trainSize === n);
-    if (!baseAt || baseAt.testAccuracy.n === 0) continue;
-    let best: { variant: string; acc: number } | undefined;
-    for (const s of summaries) {
-      const at = s.sizes.find((z) => z.trainSize === n);
-      if (!at || at.testAccuracy.n === 0 || s.variant === base.variant) continue;
-      if (!best || at.testAccuracy.mean > best.acc) best = { variant: s.variant, acc: at.testAccuracy.mean };
-    }
-    if (!best) continue;
-    const delta = best.acc - baseAt.testAccuracy.mean;
+    const bestAt = summaries.find((s) => s.variant === best.variant)?.sizes.find((z) => z.trainSize === n);
+    const means =
+      baseAt && bestAt ? `; ${pct(bestAt.testAccuracy.mean)} vs ${pct(baseAt.testAccuracy.mean)}` : '';
+    const head =
+      best.verdict === 'helps'
+        ? `Best treatment at n=${n}: ${best.variant} helps, ${points(best.difference)} accuracy over ${base.variant} (95% interval ${interval(best.ci)}${means})`
+        : `At n=${n} no treatment detectably helps over ${base.variant}${baseAt ? ` (${pct(baseAt.testAccuracy.mean)})` : ''}; the best, ${best.variant}, is ${points(best.difference)} (95% interval ${interval(best.ci)}): ${best.verdict}`;
+    const rest = at
+      .slice(1)
+      .map((c) => `${c.variant} ${c.verdict} (${points(c.difference)}, 95% interval ${interval(c.ci)})`);
     const eq = summaries
       .find((s) => s.variant === best.variant)
       ?.dataEquivalents.find((d) => d.trainSize === n);
-    if (delta > 0) {
-      out.push(
-        `Best treatment at n=${n}: ${best.variant}, ${points(delta)} over ${base.variant} (${pct(best.acc)} vs ${pct(baseAt.testAccuracy.mean)})${eq ? `; ${eq.sentence}` : ''}.`,
-      );
-    } else {
-      out.push(
-        `At n=${n} no treatment beats ${base.variant} (${pct(baseAt.testAccuracy.mean)}); the best, ${best.variant}, scores ${pct(best.acc)}.`,
-      );
-    }
-    if (allSizes.length === 1) break;
+    out.push(
+      `${head}${rest.length > 0 ? `. Others at n=${n}: ${rest.join('; ')}` : ''}${eq && best.verdict === 'helps' ? `; ${eq.sentence}` : ''}.`,
+    );
   }
   // Overfitting: which variants overfit, how badly, and which treatment narrows the gap most.
   const overfitting = summaries
@@ -309,30 +425,43 @@ export function verdicts(
     const z = measured(s).find((x) => x.verdict === 'underfits')!;
     out.push(`${s.variant} ${z.explanation}.`);
   }
-  // Data equivalents: each treatment's largest worth, unless already said.
+  // Data equivalents: each treatment's largest worth whose interval is above 1x, unless already said.
   for (const s of summaries) {
-    const best = s.dataEquivalents.filter((d) => d.worth !== null).sort((a, b) => b.worth! - a.worth!)[0];
+    const best = s.dataEquivalents
+      .filter((d) => d.worth !== null && (d.worthInterval?.[0] ?? 0) > 1)
+      .sort((a, b) => b.worth! - a.worth!)[0];
     const said = best && out.some((line) => line.includes(best.sentence));
-    if (best && best.worth! >= 1.2 && !best.sentence.includes('within noise') && !said)
-      out.push(`${best.sentence}.`);
+    if (best && best.worth! >= 1.2 && !said) out.push(`${best.sentence}.`);
   }
   if (options.targetAccuracy !== null) {
+    const target = options.targetAccuracy;
     const reach = summaries
       .filter((s) => s.projectedSizeForTarget !== null)
       .sort((a, b) => a.projectedSizeForTarget! - b.projectedSizeForTarget!);
     const best = reach[0];
+    const largest = Math.max(...summaries.flatMap((s) => measured(s).map((z) => z.trainSize)));
     if (best) {
       const versus =
         base?.projectedSizeForTarget && best.variant !== base.variant
           ? ` (vs n≈${size(base.projectedSizeForTarget)} with ${base.variant})`
           : '';
+      const extrapolated =
+        best.projectedSizeForTarget! > largest
+          ? `, an extrapolation beyond the largest size measured (${largest})`
+          : '';
       out.push(
-        `To reach ${pct(options.targetAccuracy)} test accuracy the curves project n≈${size(best.projectedSizeForTarget!)} with ${best.variant}${versus}.`,
+        `To reach ${pct(target)} test accuracy the curves project n≈${size(best.projectedSizeForTarget!)} with ${best.variant}${versus}${extrapolated}.`,
       );
-    } else
+    } else {
+      const curves = summaries.filter((s) => s.curve && (s.curve.shape ?? 'monotone') === 'monotone');
+      const guess = curves.length === 0 || curves.some((s) => s.curve!.ceilingIsGuess !== false);
+      const sizesSeen = Math.max(0, ...summaries.map((s) => measured(s).length));
       out.push(
-        `No variant's curve reaches ${pct(options.targetAccuracy)} test accuracy: more data alone will not get there with these models.`,
+        guess
+          ? `Whether ${pct(target)} test accuracy is reachable with more data cannot be read off ${sizesSeen} size(s) up to n=${largest}: no fitted curve reaches it within its range, and a ceiling read off so few sizes would be a guess.`
+          : `No variant's fitted curve reaches ${pct(target)} test accuracy: they level off below it (an extrapolation from ${sizesSeen} sizes up to n=${largest}), so more data alone is unlikely to get there with these models.`,
       );
+    }
   }
   const failed = summaries.reduce((a, s) => a + s.sizes.reduce((b, z) => b + z.failedTrials, 0), 0);
   if (failed > 0) out.push(`${failed} trial(s) failed; see the trials table for their errors.`);
@@ -340,6 +469,37 @@ export function verdicts(
 }
 
 export { powerLawError };
+
+/** The chosen curve in words: family, formula, shape, and a labelled extrapolation. */
+function curveWords(curve: CurveFit, sizes: number): string {
+  const formula =
+    curve.formula ?? `err(n) = ${curve.a.toFixed(2)}·n^-${curve.b.toFixed(2)} + ${curve.c.toFixed(3)}`;
+  const chosen = curve.family
+    ? `the curve chosen on held-out sizes, ${FAMILY_WORDS[curve.family]} ${formula}`
+    : `the fitted curve ${formula}`;
+  if (curve.shape && curve.shape !== 'monotone')
+    return `its curve is ill-behaved (${curve.shape === 'peaking' ? 'accuracy peaks and then falls beyond noise' : 'accuracy falls between sizes beyond noise'}), so it is not extrapolated`;
+  const next = curve.extrapolation[0];
+  let words = chosen;
+  if (next) {
+    const band = next.high - next.low > 1e-4 ? ` (95% band ${pct(next.low)} to ${pct(next.high)})` : '';
+    words += `, projects ${pct(next.accuracy)}${band} at n=${size(next.trainSize)} (an extrapolation)`;
+  }
+  const ceiling = curve.asymptote;
+  if (ceiling) {
+    words += curve.ceilingIsGuess
+      ? `; where it levels off (${pct(ceiling.accuracy)}) is a guess from ${sizes} sizes`
+      : `; it levels off near ${pct(ceiling.accuracy)} (95% band ${pct(ceiling.low)} to ${pct(ceiling.high)})`;
+  }
+  return words;
+}
+
+const FAMILY_WORDS: { [F in CurveFamily]: string } = {
+  pow3: 'a power law with an asymptote,',
+  pow2: 'a power law,',
+  exp3: 'an exponential with an asymptote,',
+  log2: 'a logarithmic curve,',
+};
 
 function listWords(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');

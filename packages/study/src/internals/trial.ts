@@ -13,6 +13,7 @@ import {
   type SoftLabel,
   type TabularPayload,
 } from '@growset/core';
+import { encodePredictions } from './compare.ts';
 import type { StudyData } from './dataset.ts';
 import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
 import type { LoadedPlugins } from './plugins.ts';
@@ -22,23 +23,32 @@ import type { SplitMetrics, TrialRecord, VariantSpec } from './types.ts';
 /** Fixed per study: the data, the held-out test set and each seed's nested training order. */
 export interface StudyPlan {
   studySeed: number;
+  /** One entry per outer test split (disjoint test sets); most studies have one. */
+  splits: SplitPlan[];
+  validationFraction: number;
+}
+
+/** One outer split: its held-out test originals and, per seed, its pool's nested order. */
+export interface SplitPlan {
   testIndices: number[];
   /** Per seed, the pool in nested stratified order (a training subset of size n is its first n). */
   orders: { [seed: string]: number[] };
-  validationFraction: number;
 }
 
 export interface TrialTask {
   variant: VariantSpec;
   trainSize: number;
   seed: number;
+  /** Outer test split. @default 0 */
+  split?: number;
 }
 
+/** `variant/size/seed`, with `/split` appended for splits after the first. */
 export function trialKey(
-  task: Pick<TrialTask, 'trainSize' | 'seed'> & { variant: { name: string } | string },
+  task: Pick<TrialTask, 'trainSize' | 'seed' | 'split'> & { variant: { name: string } | string },
 ): string {
   const name = typeof task.variant === 'string' ? task.variant : task.variant.name;
-  return `${name}/${task.trainSize}/${task.seed}`;
+  return `${name}/${task.trainSize}/${task.seed}${task.split ? `/${task.split}` : ''}`;
 }
 
 /** One training example as fitted: its features come from an image or a row. */
@@ -66,10 +76,19 @@ export async function runTrial(
 ): Promise<TrialRecord> {
   const started = performance.now();
   const key = trialKey(task);
-  const base = { key, variant: task.variant.name, trainSize: task.trainSize, seed: task.seed };
+  const splitIndex = task.split ?? 0;
+  const base = {
+    key,
+    variant: task.variant.name,
+    trainSize: task.trainSize,
+    seed: task.seed,
+    ...(splitIndex > 0 ? { split: splitIndex } : {}),
+  };
   let estimator: Estimator | undefined;
   try {
-    const order = plan.orders[String(task.seed)];
+    const outer = plan.splits[splitIndex];
+    if (!outer) throw new Error(`no test split ${splitIndex}`);
+    const order = outer.orders[String(task.seed)];
     if (!order) throw new Error(`no training order for seed ${task.seed}`);
     if (task.trainSize > order.length) {
       throw new Error(
@@ -78,7 +97,11 @@ export async function runTrial(
     }
     const root = Rng.create(plan.studySeed);
     // The split depends on size and seed only, so every variant sees the same originals.
-    const splitRng = root.fork(`split:${task.trainSize}:${task.seed}`);
+    const splitRng = root.fork(
+      splitIndex > 0
+        ? `split:${splitIndex}:${task.trainSize}:${task.seed}`
+        : `split:${task.trainSize}:${task.seed}`,
+    );
     const trialRng = root.fork(`trial:${key}`);
     const subset = order.slice(0, task.trainSize);
     const { fit, validation } = carveValidation(data.labels, subset, plan.validationFraction, splitRng);
@@ -130,9 +153,9 @@ export async function runTrial(
       ...(epochData ? { epochData } : {}),
     });
     const trainMetrics = await estimator.score(encode(originals.map((sample) => ({ sample }))));
-    const testMetrics = await estimator.score(
-      encode(plan.testIndices.map((i) => ({ sample: originalSample(data, i) }))),
-    );
+    const testData = encode(outer.testIndices.map((i) => ({ sample: originalSample(data, i) })));
+    const testMetrics = await estimator.score(testData);
+    const testPredictions = encodePredictions(await estimator.predict(testData), data.classes.length);
     return {
       ...base,
       ok: true,
@@ -149,6 +172,7 @@ export async function runTrial(
         : { samplesPerSecond: Math.round(result.samplesPerSecond) }),
       ...(result.backend === undefined ? {} : { backend: result.backend }),
       trainRoots: [...roots].sort(),
+      testPredictions,
       ...(result.error ? { fitError: result.error } : {}),
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { EpochLog, JsonObject, Metrics } from '@growset/core';
+import type { CurveFamily, CurveShape, HeldOutScore } from './curve.ts';
 
 /**
  * How training data is augmented inside a trial (never the test set, never validation).
@@ -60,6 +61,10 @@ export interface TrialRecord {
   backend?: string;
   /** Root ids of every sample fitted (from lineage, so augmented children count), sorted. */
   trainRoots?: string[];
+  /** Outer test split (0 when the study has one). */
+  split?: number;
+  /** Predicted class of every test item, in `testIds` order (compare.ts: `encodePredictions`). */
+  testPredictions?: string;
   /** Why the trial failed, when it did. */
   error?: string;
   /** A failure the fit survived (a loss that became NaN, weights restored): the trial still scored. */
@@ -91,8 +96,22 @@ export interface SizeSummary {
   failedTrials: number;
 }
 
-/** err(n) = a * n^(-b) + c, fitted to a variant's mean test error per size. */
+/** One point of a fitted curve with its 95% bootstrap band. */
+export interface CurvePoint {
+  trainSize: number;
+  accuracy: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The learning curve of a variant: a family chosen among several by how well it predicts the
+ * largest size from the smaller ones, fitted to the mean test error per size. Fields after
+ * `extrapolation` are absent from results written before several families were fitted (then the
+ * family is `pow3`).
+ */
 export interface CurveFit {
+  /** Parameters of the family's formula (`formula` spells it out). */
   a: number;
   b: number;
   c: number;
@@ -100,8 +119,23 @@ export interface CurveFit {
   rmse: number;
   /** 2.5% and 97.5% bootstrap percentiles of each parameter. */
   interval: { a: [number, number]; b: [number, number]; c: [number, number] };
-  /** Predicted test accuracy at sizes beyond the data (extrapolation) with bootstrap bands. */
-  extrapolation: { trainSize: number; accuracy: number; low: number; high: number }[];
+  /**
+   * Predicted test accuracy beyond the largest size measured, with bootstrap bands: extrapolations.
+   * Empty when the curve is ill-behaved.
+   */
+  extrapolation: CurvePoint[];
+  family?: CurveFamily;
+  formula?: string;
+  /** The curve and its band over the measured sizes (and, when well-behaved, the extrapolation). */
+  band?: (CurvePoint & { extrapolated: boolean })[];
+  /** Each family's error at the largest size when fitted on the smaller sizes. */
+  heldOut?: HeldOutScore[];
+  /** `monotone`, or an ill-behaved curve that is not extrapolated. */
+  shape?: CurveShape;
+  /** The accuracy the curve levels off at, with its band; null when the family has no asymptote. */
+  asymptote?: { accuracy: number; low: number; high: number } | null;
+  /** True when the asymptote is read off too few sizes (under 5, or a range under 8x): a guess. */
+  ceilingIsGuess?: boolean;
 }
 
 /** What a treatment is worth in data, against the baseline, at one size. */
@@ -112,6 +146,11 @@ export interface DataEquivalent {
   equivalentBaselineSize: number | null;
   /** equivalentBaselineSize / trainSize. `null` when beyond the baseline curve's reach. */
   worth: number | null;
+  /**
+   * 95% interval of the worth, from the paired difference's interval read off the baseline's curve;
+   * an upper bound of null means beyond the curve's reach (unbounded).
+   */
+  worthInterval?: [number, number | null];
   sentence: string;
 }
 
@@ -125,6 +164,47 @@ export interface VariantSummary {
   projectedSizeForTarget: number | null;
 }
 
+export type ComparisonMetric = 'accuracy' | 'balancedAccuracy' | 'macroF1';
+export type ComparisonVerdict = 'helps' | 'hurts' | 'no detectable difference';
+
+/** A treatment minus the baseline at one size, paired on (split, seed) and test items. */
+export interface Comparison {
+  variant: string;
+  trainSize: number;
+  metric: ComparisonMetric;
+  /** Mean over pairs of the treatment's metric minus the baseline's. */
+  difference: number;
+  /** 95% interval of the difference (seeds and test items both random). */
+  ci: [number, number];
+  /** `helps` when the interval is above zero, `hurts` below, else `no detectable difference`. */
+  verdict: ComparisonVerdict;
+  /** Standard error of the difference. */
+  se: number;
+  /** Satterthwaite degrees of freedom; null when the data show no spread at all. */
+  df: number | null;
+  /** (split, seed) pairs with both trials successful. */
+  pairs: number;
+  /** Smallest true difference this comparison finds 80% of the time at the 95% level. */
+  minimumDetectable: number;
+}
+
+/** What the study can detect. */
+export interface StudyPower {
+  metric: 'accuracy';
+  /** Median over comparisons of the minimum detectable difference. */
+  minimumDetectable: number;
+  range: [number, number];
+  bySize: { trainSize: number; minimumDetectable: number }[];
+  testItems: number;
+  seeds: number;
+  splits: number;
+  level: number;
+  power: number;
+  sentence: string;
+  /** Present when the minimum detectable difference is above 3 points. */
+  warning?: string;
+}
+
 /** Everything a study produced: the source of truth for reports. */
 export interface StudyResults {
   schemaVersion: 1;
@@ -136,6 +216,8 @@ export interface StudyResults {
     classes: string[];
     originals: number;
     testSize: number;
+    /** Outer test splits, the whole study run on each (disjoint test sets). */
+    testSplits?: number;
     trainSizes: number[];
     seeds: number[];
     studySeed: number;
@@ -146,10 +228,16 @@ export interface StudyResults {
   };
   versions: { [name: string]: string };
   backend: string;
-  /** Ids of the held-out test originals. */
+  /** Ids of the held-out test originals (of the first split). */
   testIds: string[];
+  /** With several test splits: each split's test ids (the first is `testIds`). */
+  testSplitIds?: string[][];
   trials: TrialRecord[];
   summaries: VariantSummary[];
+  /** Each treatment against the baseline, paired, per size and metric. */
+  comparisons?: Comparison[];
+  /** The smallest differences the study can detect. */
+  power?: StudyPower | null;
   /** Plain-words conclusions, most important first. */
   verdicts: string[];
   /** Optional context for the report: cleaning summaries, quarantine counts, scrape stats. */

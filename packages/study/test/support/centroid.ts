@@ -18,6 +18,8 @@ export interface CentroidSpec extends JsonObject {
   shrink: number;
   /** Fail in fit, to test error handling. */
   fail: boolean;
+  /** Look at every `stride`-th feature only (1 = all): a coarser view of the data. */
+  stride: number;
 }
 
 export function createCentroid(spec: JsonObject = {}): Estimator<CentroidSpec> {
@@ -25,6 +27,7 @@ export function createCentroid(spec: JsonObject = {}): Estimator<CentroidSpec> {
     temperature: typeof spec.temperature === 'number' ? spec.temperature : 10,
     shrink: typeof spec.shrink === 'number' ? spec.shrink : 0,
     fail: spec.fail === true,
+    stride: typeof spec.stride === 'number' ? spec.stride : 1,
   });
 }
 
@@ -85,8 +88,10 @@ class NearestCentroid implements Estimator<CentroidSpec> {
       let min = Number.POSITIVE_INFINITY;
       for (let c = 0; c < k; c++) {
         let s = 0;
-        for (let j = 0; j < width; j++) s += (features.x[i * width + j]! - centroids[c * width + j]!) ** 2;
-        d[c] = s / width;
+        const stride = this.#spec.stride;
+        for (let j = 0; j < width; j += stride)
+          s += (features.x[i * width + j]! - centroids[c * width + j]!) ** 2;
+        d[c] = (s * stride) / width;
         min = Math.min(min, d[c]!);
       }
       let z = 0;

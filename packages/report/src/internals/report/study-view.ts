@@ -1,4 +1,4 @@
-import type { StudyResults, TrialRecord, VariantSummary } from '../results/types.ts';
+import type { ComparisonVerdict, StudyResults, TrialRecord, VariantSummary } from '../results/types.ts';
 import { isFiniteNumber } from './format.ts';
 import { type MeanInterval, meanInterval } from './stats.ts';
 
@@ -80,19 +80,38 @@ export function studyView(results: StudyResults): StudyView {
   };
 }
 
-/** A treatment minus the baseline at one size, paired by seed (same nested subset). */
+/** A treatment minus the baseline at one size, paired on the same subsets and test items. */
 export interface PairedDifference extends MeanInterval {
   variant: string;
   trainSize: number;
+  /** From the study's comparisons; absent for results written before them. */
+  verdict?: ComparisonVerdict;
 }
 
 /**
- * Test accuracy of each variant minus the baseline's, per size, paired by seed: both trials of a
- * pair trained on the same subset, so the seed-to-seed noise of the subset cancels out.
+ * Test accuracy of each variant minus the baseline's, per size: the study's paired comparisons
+ * (95% interval over seeds and test items, with the verdict word) when the results hold them;
+ * for older results, a Student-t interval over the seed-paired differences.
  */
 export function pairedDifferences(view: StudyView): PairedDifference[] {
   const { baseline } = view;
   if (baseline === undefined) return [];
+  const comparisons = (view.results.comparisons ?? []).filter((c) => c.metric === 'accuracy');
+  if (comparisons.length > 0) {
+    const order = new Map(view.variants.map((v, i) => [v, i]));
+    return comparisons
+      .filter((c) => c.variant !== baseline)
+      .map((c) => ({
+        variant: c.variant,
+        trainSize: c.trainSize,
+        mean: c.difference,
+        low: c.ci[0],
+        high: c.ci[1],
+        n: c.pairs,
+        verdict: c.verdict,
+      }))
+      .sort((a, b) => (order.get(a.variant) ?? 0) - (order.get(b.variant) ?? 0) || a.trainSize - b.trainSize);
+  }
   const accuracy = new Map<string, number>();
   for (const t of view.results.trials) {
     const value = t.test?.accuracy;

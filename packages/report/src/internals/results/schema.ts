@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type {
   AugmentSpec,
+  Comparison,
   CurveFit,
   DataEquivalent,
   SizeSummary,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,
@@ -73,6 +75,8 @@ const trialSchema: z.ZodType<TrialRecord> = z.looseObject({
   samplesPerSecond: stat.optional(),
   backend: z.string().optional(),
   trainRoots: z.array(z.string()).optional(),
+  split: count.optional(),
+  testPredictions: z.string().optional(),
   error: z.string().optional(),
   fitError: z.string().optional(),
 });
@@ -106,6 +110,25 @@ const curveFitSchema: z.ZodType<CurveFit> = z.looseObject({
   extrapolation: z.array(
     z.looseObject({ trainSize: z.number().positive(), accuracy: stat, low: stat, high: stat }),
   ),
+  family: z.enum(['pow3', 'pow2', 'exp3', 'log2']).optional(),
+  formula: z.string().optional(),
+  band: z
+    .array(
+      z.looseObject({
+        trainSize: z.number().positive(),
+        accuracy: stat,
+        low: stat,
+        high: stat,
+        extrapolated: z.boolean(),
+      }),
+    )
+    .optional(),
+  heldOut: z
+    .array(z.looseObject({ family: z.enum(['pow3', 'pow2', 'exp3', 'log2']), error: z.number().nullable() }))
+    .optional(),
+  shape: z.enum(['monotone', 'non-monotone', 'peaking']).optional(),
+  asymptote: z.looseObject({ accuracy: stat, low: stat, high: stat }).nullable().optional(),
+  ceilingIsGuess: z.boolean().optional(),
 });
 
 const dataEquivalentSchema: z.ZodType<DataEquivalent> = z.looseObject({
@@ -113,6 +136,7 @@ const dataEquivalentSchema: z.ZodType<DataEquivalent> = z.looseObject({
   trainSize: count,
   equivalentBaselineSize: z.number().nullable(),
   worth: z.number().nullable(),
+  worthInterval: z.tuple([z.number(), z.number().nullable()]).optional(),
   sentence: z.string(),
 });
 
@@ -123,6 +147,33 @@ const variantSummarySchema: z.ZodType<VariantSummary> = z.looseObject({
   curve: curveFitSchema.nullable(),
   dataEquivalents: z.array(dataEquivalentSchema),
   projectedSizeForTarget: z.number().nullable(),
+});
+
+const comparisonSchema: z.ZodType<Comparison> = z.looseObject({
+  variant: z.string(),
+  trainSize: count,
+  metric: z.enum(['accuracy', 'balancedAccuracy', 'macroF1']),
+  difference: stat,
+  ci: interval,
+  verdict: z.enum(['helps', 'hurts', 'no detectable difference']),
+  se: stat,
+  df: z.number().nullable(),
+  pairs: count,
+  minimumDetectable: stat,
+});
+
+const powerSchema: z.ZodType<StudyPower> = z.looseObject({
+  metric: z.literal('accuracy'),
+  minimumDetectable: stat,
+  range: interval,
+  bySize: z.array(z.looseObject({ trainSize: count, minimumDetectable: stat })),
+  testItems: count,
+  seeds: count,
+  splits: count,
+  level: z.number(),
+  power: z.number(),
+  sentence: z.string(),
+  warning: z.string().optional(),
 });
 
 /** The schema of `results.json` (schema version 1). */
@@ -136,6 +187,7 @@ export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
     classes: z.array(z.string()),
     originals: count,
     testSize: count,
+    testSplits: count.optional(),
     trainSizes: z.array(count),
     seeds: z.array(z.number().int()),
     studySeed: z.number().int(),
@@ -147,8 +199,11 @@ export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
   versions: z.record(z.string(), z.string()),
   backend: z.string(),
   testIds: z.array(z.string()),
+  testSplitIds: z.array(z.array(z.string())).optional(),
   trials: z.array(trialSchema),
   summaries: z.array(variantSummarySchema),
+  comparisons: z.array(comparisonSchema).optional(),
+  power: powerSchema.nullable().optional(),
   verdicts: z.array(z.string()),
   context: jsonObject.optional(),
   wallTimeMs: z.number().nonnegative(),

@@ -2,12 +2,16 @@
 // `schema.ts` is typed against these interfaces, so the validator cannot drift from them.
 export type {
   AugmentSpec,
+  Comparison,
+  ComparisonVerdict,
   CurveFit,
+  CurvePoint,
   DataEquivalent,
   FitVerdict,
   SizeSummary,
   SplitMetrics,
   Spread,
+  StudyPower,
   StudyResults,
   TrialRecord,
   VariantSpec,

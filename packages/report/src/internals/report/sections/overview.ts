@@ -13,6 +13,15 @@ export function headerSection(view: StudyView, title: string, contents: [string,
     ['test set', `${count(c.testSize)} originals`],
     ['training sizes', c.trainSizes.map(count).join(', ')],
     ['seeds', String(c.seeds.length)],
+    ...((c.testSplits ?? 1) > 1 ? [['test splits', String(c.testSplits)] as [string, string]] : []),
+    ...(results.power
+      ? [
+          [
+            'smallest detectable difference',
+            `≈ ${(results.power.minimumDetectable * 100).toFixed(1)} pts`,
+          ] as [string, string],
+        ]
+      : []),
     ['variants', String(view.variants.length)],
     [
       'trials',
@@ -34,6 +43,10 @@ export function headerSection(view: StudyView, title: string, contents: [string,
 export function verdictSection(view: StudyView): SafeHtml {
   const { verdicts } = view.results;
   const failed = view.failedTrials;
+  const power = view.results.power;
+  const powerNote = power?.warning
+    ? html`<div class="alert" role="note"><strong>Low power.</strong> ${power.warning}</div>`
+    : '';
   const failedNote =
     failed.length > 0
       ? html`<div class="alert bad" role="note"><strong>${failed.length} of ${count(view.results.trials.length)} trials failed</strong> and are left out of the means: ${failed
@@ -46,6 +59,7 @@ export function verdictSection(view: StudyView): SafeHtml {
   return html`<section id="verdicts" aria-labelledby="verdicts-h">
 <h2 id="verdicts-h">Verdicts</h2>
 ${verdicts.length > 0 ? html`<ol class="verdicts">${verdicts.map((v) => html`<li>${v}</li>`)}</ol>` : html`<p class="skipped">The study recorded no verdicts.</p>`}
+${powerNote}
 ${failedNote}
 </section>`;
 }

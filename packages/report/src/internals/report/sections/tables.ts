@@ -30,8 +30,8 @@ export function summaryTable(view: StudyView): SafeHtml {
         html`${percent(s.testAccuracy.ci95[0])} – ${percent(s.testAccuracy.ci95[1])}`,
         html`${percent(s.trainAccuracy.mean)}`,
         html`${points(s.gap.mean)}`,
-        html`${d ? points(d.mean) : variant === view.baseline ? 'reference' : '–'}`,
-        html`${eq ? (eq.worth === null ? 'beyond reach' : `${times(eq.worth)} (≈ ${count(eq.equivalentBaselineSize)})`) : '–'}`,
+        html`${d ? `${points(d.mean)}${isFiniteNumber(d.low) && isFiniteNumber(d.high) ? ` [${points(d.low)}, ${points(d.high)}]` : ''}${d.verdict ? `: ${d.verdict}` : ''}` : variant === view.baseline ? 'reference' : '–'}`,
+        html`${eq ? (eq.worth === null ? (eq.sentence.includes('beyond what') ? 'beyond the curve' : '–') : `${times(eq.worth)}${eq.worthInterval ? ` [${times(eq.worthInterval[0])}, ${eq.worthInterval[1] === null ? '∞' : times(eq.worthInterval[1])}]` : ''}`) : '–'}`,
         html`<span class="verdict-${s.verdict}" title="${s.explanation}">${s.verdict}</span>`,
       ]);
     }
@@ -53,57 +53,71 @@ export function summaryTable(view: StudyView): SafeHtml {
     rows,
     {
       numeric: [false, true, true, true, true, true, true, true, true, false],
-      caption: 'Test accuracy over seeds; gap = train minus test; "vs" is paired by seed.',
+      caption:
+        'Test accuracy over seeds; gap = train minus test; "vs" is the paired difference (same subsets, same test items) with its 95% interval over seeds and test items, and the verdict read off it; brackets after a worth are its 95% interval.',
     },
   )}</div>`;
 }
 
-/** Each variant's fitted power law with bootstrap intervals, and its projection to the target. */
+const FAMILY_NAMES: { [family: string]: string } = {
+  pow3: 'power law + asymptote',
+  pow2: 'power law',
+  exp3: 'exponential + asymptote',
+  log2: 'logarithmic',
+};
+
+/** Each variant's chosen curve: family, formula, held-out error, shape, ceiling and projection. */
 export function fitsTable(view: StudyView): SafeHtml {
   const target = view.results.config.targetAccuracy;
   const rows: SafeHtml[][] = [];
-  const range = (v: number, [lo, hi]: [number, number]) =>
-    html`${num(v)} <span class="note">[${num(lo)}, ${num(hi)}]</span>`;
   for (const variant of view.variants) {
     const summary = view.summaries.get(variant);
     if (!summary) continue;
     const curve = summary.curve;
-    rows.push(
-      curve
-        ? [
-            swatch(view, variant),
-            range(curve.a, curve.interval.a),
-            range(curve.b, curve.interval.b),
-            range(curve.c, curve.interval.c),
-            html`${num(curve.rmse)}`,
-            html`${percent(1 - curve.c)}`,
-            html`${target === null ? '–' : summary.projectedSizeForTarget === null ? 'not reached' : `≈ ${count(summary.projectedSizeForTarget)}`}`,
-          ]
-        : [
-            swatch(view, variant),
-            html`<span class="skipped">no fit (too few sizes or failed trials)</span>`,
-            html``,
-            html``,
-            html``,
-            html``,
-            html``,
-          ],
-    );
+    if (!curve) {
+      rows.push([
+        swatch(view, variant),
+        html`<span class="skipped">no fit (too few sizes or failed trials)</span>`,
+        html``,
+        html``,
+        html``,
+        html``,
+        html``,
+      ]);
+      continue;
+    }
+    const family = curve.family ?? 'pow3';
+    const held = curve.heldOut?.find((h) => h.family === family)?.error;
+    const others = (curve.heldOut ?? [])
+      .filter((h) => h.family !== family && h.error !== null)
+      .map((h) => `${h.family} ${points(h.error)}`.replace(' +', ' '))
+      .join(', ');
+    const shape = curve.shape ?? 'monotone';
+    const ceiling = curve.asymptote ?? null;
+    rows.push([
+      swatch(view, variant),
+      html`${FAMILY_NAMES[family] ?? family}<br><span class="note">${curve.formula ?? `err(n) = ${num(curve.a)}·n^-${num(curve.b)} + ${num(curve.c)}`}</span>`,
+      html`${held === undefined || held === null ? '–' : points(held).replace('+', '')}${others ? html`<br><span class="note">others: ${others}</span>` : ''}`,
+      html`${num(curve.rmse)}`,
+      html`${shape === 'monotone' ? 'well-behaved' : html`<span class="verdict-overfits">${shape}: not extrapolated</span>`}`,
+      html`${ceiling ? `${percent(ceiling.accuracy)} [${percent(ceiling.low)}, ${percent(ceiling.high)}]${curve.ceilingIsGuess ? ' (a guess: few sizes)' : ''}` : shape === 'monotone' ? 'none (keeps improving)' : '–'}`,
+      html`${target === null ? '–' : summary.projectedSizeForTarget === null ? 'not reached' : `≈ ${count(summary.projectedSizeForTarget)}`}`,
+    ]);
   }
   if (rows.length === 0) return html`<p class="skipped">The results hold no curve fits.</p>`;
-  return html`<p>err(n) = a·n<sup>−b</sup> + c fitted to each variant's mean test error; brackets are 95% bootstrap intervals. b is how fast more data helps; 1 − c is the accuracy the curve levels off at.</p>
+  return html`<p>Four families are fitted to each variant's mean test error: power law with and without an asymptote, exponential with an asymptote, logarithmic. Each is fitted to all sizes but the largest and scored by how far it misses the largest (held-out error); the best, simplest first on ties, is refitted to every size. Ill-behaved curves (accuracy falling between sizes beyond noise) are not extrapolated. Ceilings are the accuracy a curve levels off at, with a 95% bootstrap interval; read off fewer than 5 sizes they are guesses.</p>
 <div class="wide">${table(
     [
       'variant',
-      'a',
-      'b',
-      'c',
+      'chosen family',
+      'held-out error',
       'RMSE',
-      'ceiling (1 − c)',
+      'shape',
+      'ceiling',
       target === null ? 'projected size' : `size for ${percent(target)}`,
     ],
     rows,
-    { numeric: [false, true, true, true, true, true, true] },
+    { numeric: [false, false, true, true, false, true, true] },
   )}</div>`;
 }
 

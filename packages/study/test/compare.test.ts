@@ -1,0 +1,188 @@
+import { Rng } from '@growset/core';
+import {
+  compareWithBaseline,
+  decodePredictions,
+  encodePredictions,
+  normalCdf,
+  pairedInterval,
+  pseudoValues,
+  studyPower,
+  type TrialRecord,
+  tQuantile,
+  verdictOf,
+} from '@growset/study';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * A simulated study at the level of per-item correctness, with a known true difference. An item is
+ * answered correctly when a latent score is positive: mu + item difficulty + seed effect (shared by
+ * both variants, as the same subset trains both) + trial noise, plus for the treatment a shift and
+ * a treatment-by-seed effect. The true difference in expected accuracy over new items and new
+ * seeds is then a difference of two normal probabilities.
+ */
+interface Design {
+  seeds: number;
+  items: number;
+  splits: number;
+  mu: number;
+  shift: number;
+  itemSd: number;
+  seedSd: number;
+  treatmentSeedSd: number;
+}
+
+function trueDifference(d: Design): number {
+  const base = Math.sqrt(1 + d.itemSd ** 2 + d.seedSd ** 2);
+  const treated = Math.sqrt(1 + d.itemSd ** 2 + d.seedSd ** 2 + d.treatmentSeedSd ** 2);
+  return normalCdf((d.mu + d.shift) / treated) - normalCdf(d.mu / base);
+}
+
+function simulate(d: Design, rng: Rng): Float64Array[][] {
+  const blocks: Float64Array[][] = [];
+  for (let s = 0; s < d.splits; s++) {
+    const difficulty = Array.from({ length: d.items }, () => rng.normal(0, d.itemSd));
+    const rows: Float64Array[] = [];
+    for (let r = 0; r < d.seeds; r++) {
+      const seedEffect = rng.normal(0, d.seedSd);
+      const treatmentEffect = rng.normal(0, d.treatmentSeedSd);
+      const row = new Float64Array(d.items);
+      for (let i = 0; i < d.items; i++) {
+        const shared = d.mu + difficulty[i]! + seedEffect;
+        const b = shared + rng.normal() > 0 ? 1 : 0;
+        const t = shared + d.shift + treatmentEffect + rng.normal() > 0 ? 1 : 0;
+        row[i] = t - b;
+      }
+      rows.push(row);
+    }
+    blocks.push(rows);
+  }
+  return blocks;
+}
+
+function coverage(d: Design, repetitions: number, seed: string): { covered: number; truth: number } {
+  const rng = Rng.create(seed);
+  const truth = trueDifference(d);
+  let covered = 0;
+  for (let k = 0; k < repetitions; k++) {
+    const interval = pairedInterval(simulate(d, rng))!;
+    if (interval.ci[0] <= truth && truth <= interval.ci[1]) covered++;
+  }
+  return { covered: covered / repetitions, truth };
+}
+
+describe('paired comparisons', () => {
+  it('gives 95% intervals that cover a known true difference about 95% of the time', () => {
+    const designs: Design[] = [
+      // 3 seeds x 150 items, the seeds matter: treatment-by-seed noise of a few points.
+      { seeds: 3, items: 150, splits: 1, mu: 1, shift: 0.15, itemSd: 1, seedSd: 0.2, treatmentSeedSd: 0.15 },
+      // No true difference, item noise only.
+      { seeds: 5, items: 200, splits: 1, mu: 0.8, shift: 0, itemSd: 1.2, seedSd: 0.1, treatmentSeedSd: 0 },
+      // Three outer splits of 60 items, two seeds each.
+      {
+        seeds: 2,
+        items: 60,
+        splits: 3,
+        mu: 1.2,
+        shift: -0.2,
+        itemSd: 0.8,
+        seedSd: 0.2,
+        treatmentSeedSd: 0.1,
+      },
+    ];
+    for (const [k, d] of designs.entries()) {
+      const { covered } = coverage(d, 400, `coverage-${k}`);
+      // 400 repetitions: the binomial standard error at 95% is 1.1 points.
+      expect(covered, `design ${k}`).toBeGreaterThan(0.92);
+      expect(covered, `design ${k}`).toBeLessThan(0.985);
+    }
+  });
+
+  it('reads the verdict off the interval', () => {
+    expect(verdictOf([0.01, 0.05])).toBe('helps');
+    expect(verdictOf([-0.05, -0.001])).toBe('hurts');
+    expect(verdictOf([-0.01, 0.05])).toBe('no detectable difference');
+  });
+
+  it('finds a real effect and says when it cannot: power grows with seeds and items', () => {
+    const d: Design = {
+      seeds: 3,
+      items: 150,
+      splits: 1,
+      mu: 1,
+      shift: 0.3,
+      itemSd: 1,
+      seedSd: 0.2,
+      treatmentSeedSd: 0.05,
+    };
+    const rng = Rng.create('power');
+    const small = pairedInterval(simulate(d, rng))!;
+    const large = pairedInterval(simulate({ ...d, seeds: 6, splits: 4 }, rng))!;
+    expect(large.minimumDetectable).toBeLessThan(small.minimumDetectable * 0.7);
+    expect(large.ci[0]).toBeGreaterThan(0);
+    // The minimum detectable difference is (t.975 + t.80) standard errors.
+    expect(small.minimumDetectable / small.se).toBeCloseTo(
+      tQuantile(0.975, small.df) + tQuantile(0.8, small.df),
+      6,
+    );
+  });
+
+  it('turns balanced accuracy and macro F1 into per-item scores whose mean is the metric', () => {
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 2, 2, 2]);
+    const predicted = Int32Array.from([0, 1, 0, 1, 1, 2, 0, 2, 2, 1]);
+    const accuracy = pseudoValues('accuracy', labels, predicted, 3);
+    expect([...accuracy]).toEqual([1, 0, 1, 1, 1, 1, 0, 1, 1, 0]);
+    const ba = pseudoValues('balancedAccuracy', labels, predicted, 3);
+    const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // Recalls 2/3, 2/2, 3/5: balanced accuracy 0.7556; the jackknife mean is close to it.
+    expect(mean(ba)).toBeCloseTo((2 / 3 + 1 + 3 / 5) / 3, 1);
+    const f1 = pseudoValues('macroF1', labels, predicted, 3);
+    expect(Number.isFinite(mean(f1))).toBe(true);
+  });
+
+  it('stores predictions compactly and pairs trials by split, size and seed', () => {
+    expect(encodePredictions([0, 1, 2, 11], 12)).toBe('012b');
+    expect([...decodePredictions('012b', 12)]).toEqual([0, 1, 2, 11]);
+    expect([...decodePredictions(encodePredictions([40, 3], 41), 41)]).toEqual([40, 3]);
+    const labels = Int32Array.from({ length: 200 }, (_, i) => i % 2);
+    const rng = Rng.create('pairs');
+    const trials: TrialRecord[] = [];
+    for (const seed of [0, 1, 2]) {
+      for (const variant of ['baseline', 'better']) {
+        const p = Int32Array.from(labels, (y) => (rng.bool(variant === 'better' ? 0.95 : 0.7) ? y : 1 - y));
+        trials.push({
+          key: `${variant}/50/${seed}`,
+          variant,
+          trainSize: 50,
+          seed,
+          ok: true,
+          wallTimeMs: 1,
+          testPredictions: encodePredictions(p, 2),
+        });
+      }
+    }
+    // A failed baseline trial drops its pair; the others still compare.
+    trials.push({
+      key: 'baseline/50/3',
+      variant: 'baseline',
+      trainSize: 50,
+      seed: 3,
+      ok: false,
+      wallTimeMs: 1,
+    });
+    const comparisons = compareWithBaseline(trials, {
+      baseline: 'baseline',
+      variants: ['baseline', 'better'],
+      trainSizes: [50],
+      splits: [{ labels }],
+      classes: 2,
+    });
+    expect(comparisons.map((c) => c.metric)).toEqual(['accuracy', 'balancedAccuracy', 'macroF1']);
+    const accuracy = comparisons[0]!;
+    expect(accuracy.pairs).toBe(3);
+    expect(accuracy.verdict).toBe('helps');
+    expect(accuracy.difference).toBeGreaterThan(0.1);
+    const power = studyPower(comparisons, { testItems: 200, seeds: 3, splits: 1 })!;
+    expect(power.minimumDetectable).toBeCloseTo(accuracy.minimumDetectable, 12);
+    expect(power.warning).toMatch(/cannot be told from noise/);
+  });
+});
