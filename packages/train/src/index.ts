@@ -20,6 +20,7 @@ export {
   standardizer,
 } from './internals/cli/dataset.ts';
 export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
+export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
 export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
 export { subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
@@ -47,7 +48,14 @@ export {
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
-export type { TrainResult } from './internals/loop/fit.ts';
+export {
+  AUTO_EPOCHS,
+  AUTO_MIN_STEPS,
+  epochBudget,
+  type StopReason,
+  type TrainResult,
+} from './internals/loop/fit.ts';
+export { type LogisticSolution, solveLogistic } from './internals/loop/lbfgs.ts';
 export {
   accuracy,
   argmaxRows,

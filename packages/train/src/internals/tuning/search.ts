@@ -2,6 +2,7 @@ import { errorMessage, type JsonObject, type LabeledData, parseOptions, Rng } fr
 import { z } from 'zod';
 import { memberSpecSchema } from '../ensembles/members.ts';
 import { createEstimator } from '../estimators/factory.ts';
+import { AUTO_EPOCHS } from '../loop/fit.ts';
 import { crossValidate, SEARCH_METRICS, type SearchMetric } from './cross-validate.ts';
 import {
   candidateName,
@@ -191,8 +192,9 @@ async function halving(
   better: (a: TrialRecord, b: TrialRecord) => number,
 ): Promise<TrialRecord[]> {
   const trainRows = Math.floor((data.y.length * (opts.folds - 1)) / opts.folds);
+  const baseEpochs = (opts.base as { epochs?: unknown }).epochs;
   const maxResource =
-    opts.resource === 'samples' ? trainRows : Number((opts.base as { epochs?: number }).epochs ?? 20);
+    opts.resource === 'samples' ? trainRows : typeof baseEpochs === 'number' ? baseEpochs : AUTO_EPOCHS;
   const roundCount = Math.max(1, Math.ceil(Math.log(candidates.length) / Math.log(opts.factor)) + 1);
   const defaultMin =
     opts.resource === 'samples'
