@@ -12,7 +12,13 @@ export {
   type StudyDataReport,
   studyDataFromSamples,
 } from './internals/dataset.ts';
-export { TabularEncoder } from './internals/features.ts';
+export {
+  resolveScaling,
+  SCALINGS,
+  type Scaling,
+  type ScalingOption,
+  TabularEncoder,
+} from './internals/features.ts';
 export { formatStudySummary } from './internals/format.ts';
 export { type GalleryEntry, type GalleryOptions, writeAugmentationGallery } from './internals/gallery.ts';
 export { augmentImageJson, DIGITS_RECIPE } from './internals/image-augmenter.ts';
@@ -42,14 +48,20 @@ export type {
   SizeSummary,
   SplitMetrics,
   Spread,
+  StopReason,
   StudyResults,
   TrialRecord,
   VariantSpec,
   VariantSummary,
 } from './internals/types.ts';
+export { STOP_REASONS } from './internals/types.ts';
 export {
+  defaultSearchSpace,
+  parseSearchSpace,
+  type SearchSpaceOption,
   STANDARD_VARIANTS,
   type StandardVariant,
   type StandardVariantOptions,
+  searchSpaceSchema,
   standardVariants,
 } from './internals/variants.ts';

@@ -17,7 +17,6 @@ export {
   type LoadDatasetOptions,
   type LoadedDataset,
   loadDataset,
-  standardizer,
 } from './internals/cli/dataset.ts';
 export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
@@ -89,5 +88,5 @@ export {
   search,
   type TrialRecord,
 } from './internals/tuning/search.ts';
-export type { Dimension, SearchSpace } from './internals/tuning/space.ts';
+export { candidateSpec, type Dimension, type SearchSpace } from './internals/tuning/space.ts';
 export { TunedEstimator, type TunedFitResult, type TunedOptions, tuned } from './internals/tuning/tuned.ts';

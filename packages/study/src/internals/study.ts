@@ -11,6 +11,7 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import type { StudyData } from './dataset.ts';
+import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import { DEFAULT_PLUGINS, type StudyPlugins } from './plugins.ts';
 import { runTrialPool } from './pool.ts';
@@ -52,6 +53,7 @@ const optionsSchema = z.strictObject({
   studySeed: z.int().min(0).default(0),
   variants: z.array(variantSchema).min(1),
   validationFraction: z.number().min(0).max(0.5).default(0.15),
+  scaling: z.enum(SCALINGS).default('auto'),
   workers: z.int().min(0).max(256).optional(),
   onTrialError: z.enum(['raise', 'record']).default('record'),
   targetAccuracy: z.number().gt(0).lt(1).optional(),
@@ -82,6 +84,13 @@ export interface StudyOptions {
   variants: VariantSpec[];
   /** Fraction of each training subset held out (originals only) for early stopping. @default 0.15 */
   validationFraction?: number;
+  /**
+   * Scaling of numeric table features, fitted on each trial's training originals: `standardize`,
+   * `minmax`, `none`, or `auto` (min-max for pixel-like intensities, else standardize; see
+   * `resolveScaling`). Images are intensities / 255. The choice is in `results.config.scaling`.
+   * @default 'auto'
+   */
+  scaling?: 'auto' | 'standardize' | 'minmax' | 'none';
   /** Worker threads; 0 runs trials in this thread. @default one per core */
   workers?: number;
   /** `raise` stops the study at the first failed trial; `record` keeps going. @default 'record' */
@@ -142,6 +151,7 @@ export async function runStudy(
     testIndices: test,
     orders,
     validationFraction: opts.validationFraction,
+    scaling: resolveScaling(data, opts.scaling, pool),
   };
   const plugins: StudyPlugins = { ...DEFAULT_PLUGINS, ...(opts.plugins ?? {}) } as StudyPlugins;
 
@@ -159,6 +169,7 @@ export async function runStudy(
     seeds,
     studySeed: opts.studySeed,
     validationFraction: opts.validationFraction,
+    scaling: plan.scaling,
     variants,
     plugins,
   };
@@ -256,6 +267,7 @@ export async function runStudy(
       studySeed: opts.studySeed,
       targetAccuracy,
       validationFraction: opts.validationFraction,
+      scaling: plan.scaling,
       variants,
       workers,
     },

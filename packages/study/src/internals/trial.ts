@@ -14,7 +14,7 @@ import {
   type TabularPayload,
 } from '@growset/core';
 import type { StudyData } from './dataset.ts';
-import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
+import { originalImage, type Scaling, TabularEncoder, writeImageFeatures } from './features.ts';
 import {
   type BundledModules,
   type EstimatorFactory,
@@ -24,7 +24,13 @@ import {
   type TabularAugmenter,
 } from './plugins.ts';
 import { carveValidation } from './split.ts';
-import type { SplitMetrics, TrialRecord, VariantSpec } from './types.ts';
+import {
+  type SplitMetrics,
+  STOP_REASONS,
+  type StopReason,
+  type TrialRecord,
+  type VariantSpec,
+} from './types.ts';
 
 /** Fixed per study: the data, the held-out test set and each seed's nested training order. */
 export interface StudyPlan {
@@ -33,6 +39,8 @@ export interface StudyPlan {
   /** Per seed, the pool in nested stratified order (a training subset of size n is its first n). */
   orders: { [seed: string]: number[] };
   validationFraction: number;
+  /** Scaling of numeric table features (decided once per study; images: `minmax`). */
+  scaling: Scaling;
 }
 
 export interface TrialTask {
@@ -128,6 +136,7 @@ export async function runTrial(
         ? TabularEncoder.fit(
             data.table!.columns,
             fit.map((i) => data.table!.rows[i]!),
+            plan.scaling,
           )
         : undefined;
     const encode = (items: readonly FitItem[]): LabeledData =>
@@ -174,6 +183,7 @@ export async function runTrial(
       validationSize: validation.length,
       epochs: result.epochs,
       stoppedEarly: result.stoppedEarly,
+      stopReason: stopReasonOf(result),
       history: result.history,
       wallTimeMs: Math.round(performance.now() - started),
       ...(result.samplesPerSecond === undefined
@@ -187,12 +197,26 @@ export async function runTrial(
     return {
       ...base,
       ok: false,
+      stopReason: 'error',
       wallTimeMs: Math.round(performance.now() - started),
       error: errorMessage(error),
     };
   } finally {
     estimator?.dispose();
   }
+}
+
+/**
+ * Why the fit stopped: the estimator's own `stopReason` when it reports one (growset's networks
+ * do), else `error` for a survived failure, `converged` for a one-pass model (kNN, majority:
+ * nothing left to train) and `budget` otherwise.
+ */
+function stopReasonOf(result: FitResult): StopReason {
+  const reported = (result as { stopReason?: unknown }).stopReason;
+  if (typeof reported === 'string' && (STOP_REASONS as readonly string[]).includes(reported))
+    return reported as StopReason;
+  if (result.error) return 'error';
+  return result.epochs <= 1 ? 'converged' : result.stoppedEarly ? 'validation' : 'budget';
 }
 
 function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {

@@ -36,6 +36,14 @@ export interface VariantSpec {
 /** Metrics of one trial on one split. */
 export type SplitMetrics = Pick<Metrics, 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'logLoss'>;
 
+/**
+ * Why a trial's training stopped: `converged` (the training objective stopped improving, or a
+ * one-pass model), `budget` (the epoch budget ran out), `validation` (early stopping on held-out
+ * originals), `error` (the loss became NaN or infinite, or the trial failed).
+ */
+export const STOP_REASONS = ['converged', 'budget', 'validation', 'error'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 /** One fit of one variant on one training subset for one seed. */
 export interface TrialRecord {
   /** `variant/size/seed`. */
@@ -54,6 +62,8 @@ export interface TrialRecord {
   validationSize?: number;
   epochs?: number;
   stoppedEarly?: boolean;
+  /** Why training stopped (also `error` on a failed trial). */
+  stopReason?: StopReason;
   history?: EpochLog[];
   wallTimeMs: number;
   samplesPerSecond?: number;
@@ -141,6 +151,8 @@ export interface StudyResults {
     studySeed: number;
     targetAccuracy: number | null;
     validationFraction: number;
+    /** Scaling of numeric table features (`minmax` for images: intensities / 255); absent in results written before it was recorded. */
+    scaling?: 'standardize' | 'minmax' | 'none';
     variants: VariantSpec[];
     workers: number;
   };

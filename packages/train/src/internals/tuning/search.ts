@@ -6,6 +6,7 @@ import { AUTO_EPOCHS } from '../loop/fit.ts';
 import { crossValidate, SEARCH_METRICS, type SearchMetric } from './cross-validate.ts';
 import {
   candidateName,
+  candidateSpec,
   dimensionSchema,
   gridCandidates,
   randomCandidates,
@@ -104,7 +105,7 @@ export async function search(
     candidates = gridCandidates(space);
   else candidates = randomCandidates(space, opts.candidates, rng.fork('candidates'));
   // Validate every candidate spec up front: a typo fails before any training.
-  for (const params of candidates) createEstimator({ ...opts.base, ...params }).dispose();
+  for (const params of candidates) createEstimator(candidateSpec(opts.base, params)).dispose();
   const lowerIsBetter = opts.metric === 'logLoss';
   let backend: string | undefined;
 
@@ -113,7 +114,7 @@ export async function search(
     index: number,
     budget?: { round: number; resource: number },
   ): Promise<TrialRecord> => {
-    const spec: JsonObject = { ...opts.base, ...params };
+    const spec: JsonObject = candidateSpec(opts.base, params);
     let maxTrainSamples: number | undefined;
     if (budget && opts.resource === 'epochs') spec.epochs = budget.resource;
     if (budget && opts.resource === 'samples') maxTrainSamples = budget.resource;
