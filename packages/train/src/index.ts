@@ -90,3 +90,10 @@ export {
 } from './internals/tuning/search.ts';
 export { candidateSpec, type Dimension, type SearchSpace } from './internals/tuning/space.ts';
 export { TunedEstimator, type TunedFitResult, type TunedOptions, tuned } from './internals/tuning/tuned.ts';
+export {
+  type FoldScores,
+  type ValidationCurve,
+  type ValidationCurveOptions,
+  type ValidationCurvePoint,
+  validationCurve,
+} from './internals/tuning/validation-curve.ts';

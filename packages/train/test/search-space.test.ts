@@ -1,6 +1,6 @@
 import { Rng } from '@growset/core';
 import { describe, expect, it } from 'vitest';
-import { candidateSpec, search, tuned } from '../src/index.ts';
+import { candidateSpec, search, tuned, validationCurve } from '../src/index.ts';
 import { blobs } from './helpers/data.ts';
 
 const data = blobs(60, 3, 3, 'space', 0.8);
@@ -55,6 +55,34 @@ describe('search spaces over the hyperparameters people tune', () => {
   it('refuses a search space with an option the model does not have, naming it', () => {
     return expect(
       tuned({ base: { model: 'mlp' }, space: { learningrate: [0.1] } }).fit(data, { rng: Rng.create(1) }),
+    ).rejects.toThrow(/learningrate/);
+  });
+});
+
+describe('validation curves', () => {
+  it('scores every value of one hyperparameter on the same folds, on training rows and held-out folds', async () => {
+    const curve = await validationCurve({ model: 'logistic' }, blobs(90, 6, 3, 'curve', 1.6), {
+      param: 'C',
+      values: [1e-4, 1, 100],
+      folds: 3,
+      rng: Rng.create(5),
+    });
+    expect(curve).toMatchObject({ param: 'C', metric: 'accuracy', folds: 3 });
+    expect(curve.points.map((p) => p.value)).toEqual([1e-4, 1, 100]);
+    for (const p of curve.points) {
+      expect(p.train.folds).toHaveLength(3);
+      expect(p.test.folds).toHaveLength(3);
+      expect(p.spec.C).toBe(p.value);
+    }
+    const [strong, , weak] = curve.points;
+    // Almost no freedom (C = 1e-4) fits the training rows worse than almost none of the penalty.
+    expect(weak!.train.mean).toBeGreaterThan(strong!.train.mean);
+    expect(weak!.train.mean).toBeGreaterThanOrEqual(weak!.test.mean);
+  });
+
+  it('fails before training on an option the model does not have', async () => {
+    await expect(
+      validationCurve({ model: 'mlp' }, data, { param: 'learningrate', values: [0.1], rng: Rng.create(1) }),
     ).rejects.toThrow(/learningrate/);
   });
 });
