@@ -45,16 +45,19 @@ export type {
   CurveFit,
   DataEquivalent,
   FitVerdict,
+  FoldScores,
   SizeSummary,
   SplitMetrics,
   Spread,
   StopReason,
   StudyResults,
+  StudyValidationCurve,
   TrialRecord,
   VariantSpec,
   VariantSummary,
 } from './internals/types.ts';
 export { STOP_REASONS } from './internals/types.ts';
+export type { ValidationCurveRequest } from './internals/validation-curve.ts';
 export {
   defaultSearchSpace,
   parseSearchSpace,

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import {
   GrowsetError,
   type JsonObject,
+  type JsonValue,
   type Logger,
+  OptionsError,
   type ProgressListener,
   parseOptions,
   Rng,
@@ -18,7 +20,8 @@ import { runTrialPool } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldout } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
-import type { StudyResults, TrialRecord, VariantSpec } from './types.ts';
+import type { StudyResults, StudyValidationCurve, TrialRecord, VariantSpec } from './types.ts';
+import { studyValidationCurve, type ValidationCurveRequest } from './validation-curve.ts';
 import { collectVersions } from './versions.ts';
 
 const jsonObject = z.record(z.string(), z.unknown()) as unknown as z.ZodType<JsonObject>;
@@ -65,6 +68,16 @@ const optionsSchema = z.strictObject({
     .optional(),
   bootstrapRounds: z.int().min(0).max(10_000).default(200),
   context: jsonObject.optional(),
+  validationCurve: z
+    .strictObject({
+      param: z.string().min(1),
+      values: z.array(z.custom<JsonValue>((v) => v !== undefined)).min(1),
+      variant: z.string().optional(),
+      trainSize: z.int().positive().optional(),
+      seed: z.int().min(0).optional(),
+      folds: z.int().min(2).max(20).default(3),
+    })
+    .optional(),
 });
 
 export interface StudyOptions {
@@ -106,6 +119,11 @@ export interface StudyOptions {
   bootstrapRounds?: number;
   /** Anything for the report: cleaning and quarantine summaries, gallery files, crawl stats. */
   context?: JsonObject;
+  /**
+   * Also measure a validation curve (training and cross-validated accuracy against each value of
+   * one model option) on one training subset: `results.validationCurve`. See `ValidationCurveRequest`.
+   */
+  validationCurve?: ValidationCurveRequest;
 }
 
 export interface StudyRunContext {
@@ -154,6 +172,9 @@ export async function runStudy(
     scaling: resolveScaling(data, opts.scaling, pool),
   };
   const plugins: StudyPlugins = { ...DEFAULT_PLUGINS, ...(opts.plugins ?? {}) } as StudyPlugins;
+  const curve = opts.validationCurve
+    ? checkCurveRequest(opts.validationCurve, variants, baseline, seeds)
+    : null;
 
   const tasks: TrialTask[] = [];
   for (const n of trainSizes) {
@@ -252,6 +273,20 @@ export async function runStudy(
     bootstrapRounds: opts.bootstrapRounds,
   });
   const backend = trials.find((t) => t.backend)?.backend ?? 'unknown';
+  let validationCurve: StudyValidationCurve | undefined;
+  if (opts.validationCurve && curve) {
+    const { request, variant, seed } = curve;
+    logger.info(
+      `Validation curve: ${variant.name}'s ${request.param} over ${request.values.length} value(s)`,
+    );
+    validationCurve = await studyValidationCurve(data, plan, plugins, variant, {
+      param: request.param,
+      values: request.values,
+      trainSize: request.trainSize ?? trainSizes.at(-1)!,
+      seed,
+      folds: request.folds,
+    });
+  }
   return {
     schemaVersion: 1,
     name: opts.name,
@@ -277,9 +312,37 @@ export async function runStudy(
     trials,
     summaries,
     verdicts: verdicts(summaries, { baseline: baseline.name, targetAccuracy }),
+    ...(validationCurve ? { validationCurve } : {}),
     ...(opts.context ? { context: opts.context } : {}),
     wallTimeMs: Math.round(performance.now() - started),
   };
+}
+
+function checkCurveRequest<R extends { variant?: string | undefined; seed?: number | undefined }>(
+  request: R,
+  variants: readonly VariantSpec[],
+  baseline: VariantSpec,
+  seeds: readonly number[],
+): { request: R; variant: VariantSpec; seed: number } {
+  const variant = request.variant ? variants.find((v) => v.name === request.variant) : baseline;
+  if (!variant) {
+    throw new OptionsError({
+      optionsType: 'StudyOptions',
+      field: 'validationCurve.variant',
+      expected: `one of the variants (${variants.map((v) => v.name).join(', ')})`,
+      received: request.variant,
+    });
+  }
+  const seed = request.seed ?? seeds[0]!;
+  if (!seeds.includes(seed)) {
+    throw new OptionsError({
+      optionsType: 'StudyOptions',
+      field: 'validationCurve.seed',
+      expected: `one of the study's seeds (${seeds.join(', ')})`,
+      received: seed,
+    });
+  }
+  return { request, variant, seed };
 }
 
 function resolveSizes(requested: readonly number[] | undefined, poolSize: number, classes: number): number[] {

@@ -219,7 +219,7 @@ function stopReasonOf(result: FitResult): StopReason {
   return result.epochs <= 1 ? 'converged' : result.stoppedEarly ? 'validation' : 'budget';
 }
 
-function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
+export function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
   const id = data.ids[index]!;
   const label = data.labels[index]!;
   if (data.task === 'image') return { id, label, payload: originalImage(data, index), lineage: [] };
@@ -295,7 +295,7 @@ async function augmentEpoch(
   return out;
 }
 
-function toLabeledData(
+export function toLabeledData(
   data: StudyData,
   items: readonly FitItem[],
   classIndex: ReadonlyMap<string, number>,

@@ -1,4 +1,4 @@
-import type { EpochLog, JsonObject, Metrics } from '@growset/core';
+import type { EpochLog, JsonObject, JsonValue, Metrics } from '@growset/core';
 
 /**
  * How training data is augmented inside a trial (never the test set, never validation).
@@ -135,6 +135,27 @@ export interface VariantSummary {
   projectedSizeForTarget: number | null;
 }
 
+/** Mean, std and per-fold values of a score. */
+export interface FoldScores {
+  mean: number;
+  std: number;
+  folds: number[];
+}
+
+/**
+ * Score against each value of one model option (scikit-learn's `validation_curve`): training and
+ * cross-validated accuracy on one training subset of originals (never the test set).
+ */
+export interface StudyValidationCurve {
+  variant: string;
+  param: string;
+  trainSize: number;
+  seed: number;
+  folds: number;
+  metric: 'accuracy';
+  points: { value: JsonValue; train: FoldScores; test: FoldScores; error?: string }[];
+}
+
 /** Everything a study produced: the source of truth for reports. */
 export interface StudyResults {
   schemaVersion: 1;
@@ -164,6 +185,8 @@ export interface StudyResults {
   summaries: VariantSummary[];
   /** Plain-words conclusions, most important first. */
   verdicts: string[];
+  /** When `StudyOptions.validationCurve` asked for one. */
+  validationCurve?: StudyValidationCurve;
   /** Optional context for the report: cleaning summaries, quarantine counts, scrape stats. */
   context?: JsonObject;
   wallTimeMs: number;
