@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTO_MIN_STEPS,
   autoScaling,
+  createEstimator,
   epochBudget,
   fitScaler,
   logisticRegression,
@@ -62,6 +63,20 @@ describe('fair budgets', () => {
     const result = (await model.fit(blobs(40, 3, 2, 'budget'), { rng: Rng.create(2) })) as TrainResult;
     expect(result).toMatchObject({ epochs: 4, stopReason: 'budget', stoppedEarly: false });
     model.dispose();
+  });
+
+  it('gives an ensemble its members` stop reason: budget when any member ran out of it', async () => {
+    const data = blobs(40, 3, 2, 'members');
+    const cut = createEstimator({
+      model: 'bagging',
+      base: { model: 'mlp', hidden: [4], epochs: 2, convergence: false },
+      n: 2,
+    });
+    expect(await cut.fit(data, { rng: Rng.create(1) })).toMatchObject({ stopReason: 'budget' });
+    const knn = createEstimator({ model: 'voting', estimators: [{ model: 'knn' }, { model: 'logistic' }] });
+    expect(await knn.fit(data, { rng: Rng.create(1) })).toMatchObject({ stopReason: 'converged' });
+    cut.dispose();
+    knn.dispose();
   });
 
   it('never stops on the training loss of fresh per-epoch data: convergence watches the fixed rows', async () => {

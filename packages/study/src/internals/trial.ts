@@ -208,15 +208,15 @@ export async function runTrial(
 
 /**
  * Why the fit stopped: the estimator's own `stopReason` when it reports one (growset's networks
- * do), else `error` for a survived failure, `converged` for a one-pass model (kNN, majority:
- * nothing left to train) and `budget` otherwise.
+ * and ensembles do), else `error` for a survived failure, `converged` for a one-pass model (kNN,
+ * majority: nothing left to train) or one that stopped on its own, and `budget` otherwise.
  */
 function stopReasonOf(result: FitResult): StopReason {
   const reported = (result as { stopReason?: unknown }).stopReason;
   if (typeof reported === 'string' && (STOP_REASONS as readonly string[]).includes(reported))
     return reported as StopReason;
   if (result.error) return 'error';
-  return result.epochs <= 1 ? 'converged' : result.stoppedEarly ? 'validation' : 'budget';
+  return result.epochs <= 1 || result.stoppedEarly ? 'converged' : 'budget';
 }
 
 export function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
