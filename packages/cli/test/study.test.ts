@@ -100,6 +100,8 @@ describe('growset study', () => {
       'baseline,smote,mixup,knn',
       '--epochs',
       '15',
+      '--scale',
+      'minmax',
       '--hidden',
       '16',
       '--workers',
@@ -112,6 +114,12 @@ describe('growset study', () => {
     expect(summary).toMatchObject({ originals: 343, trials: 24, failedTrials: 0 });
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
     expect(results.context.quarantine).toEqual([{ stage: 'read-csv', reason: 'invalid value', count: 1 }]);
+    expect(results.config.scaling).toBe('minmax');
+    for (const t of results.trials)
+      expect(['converged', 'budget', 'validation', 'error']).toContain(t.stopReason);
+    expect(results.trials.filter((t: { variant: string }) => t.variant === 'knn')[0].stopReason).toBe(
+      'converged',
+    );
     const smote = results.trials.filter((t: { variant: string }) => t.variant === 'smote');
     for (const t of smote) expect(t.fittedSamples).toBeGreaterThan(t.trainSize - t.validationSize);
     const best = Math.max(
@@ -144,6 +152,20 @@ describe('growset study', () => {
     const wrongLabel = await growset(['study', penguins, '--label', 'Nope', '--out', join(dir, 'z')]);
     expect(wrongLabel.code).toBe(2);
     expect(wrongLabel.stderr).toMatch(/column `Nope` is not in/);
+    const badScale = await growset(['study', images, '--out', join(dir, 'w'), '--scale', 'zscore']);
+    expect(badScale.code).toBe(2);
+    expect(badScale.stderr).toMatch(
+      /Expected `--scale` to be one of auto, standardize, minmax, none, got `zscore`/,
+    );
+    const space = join(dir, 'space.json');
+    await writeFile(space, JSON.stringify({ learningrate: [0.01], units: [32, 64] }));
+    const badSpace = await growset(['study', images, '--out', join(dir, 'v'), '--search', space]);
+    expect(badSpace.code).toBe(2);
+    expect(badSpace.stderr).toMatch(/--search .*space\.json: .*`learningrate`.*SearchSpace/);
+    await writeFile(space, JSON.stringify({ dropout: [0, 2] }));
+    const badRange = await growset(['study', images, '--out', join(dir, 'u'), '--search', space]);
+    expect(badRange.code).toBe(2);
+    expect(badRange.stderr).toMatch(/`dropout/);
   });
 });
 

@@ -37,7 +37,13 @@ export {
   type StudyDataReport,
   studyDataFromSamples,
 } from './internals/dataset.ts';
-export { TabularEncoder } from './internals/features.ts';
+export {
+  resolveScaling,
+  SCALINGS,
+  type Scaling,
+  type ScalingOption,
+  TabularEncoder,
+} from './internals/features.ts';
 export { formatStudySummary } from './internals/format.ts';
 export { type GalleryEntry, type GalleryOptions, writeAugmentationGallery } from './internals/gallery.ts';
 export { DIGITS_RECIPE } from './internals/image-augmenter.ts';
@@ -85,18 +91,27 @@ export type {
   CurvePoint,
   DataEquivalent,
   FitVerdict,
+  FoldScores,
   SizeSummary,
   SplitMetrics,
   Spread,
   StudyPower,
+  StopReason,
   StudyResults,
+  StudyValidationCurve,
   TrialRecord,
   VariantSpec,
   VariantSummary,
 } from './internals/types.ts';
+export { STOP_REASONS } from './internals/types.ts';
+export type { ValidationCurveRequest } from './internals/validation-curve.ts';
 export {
+  defaultSearchSpace,
+  parseSearchSpace,
+  type SearchSpaceOption,
   STANDARD_VARIANTS,
   type StandardVariant,
   type StandardVariantOptions,
+  searchSpaceSchema,
   standardVariants,
 } from './internals/variants.ts';

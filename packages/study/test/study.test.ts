@@ -311,6 +311,31 @@ describe('worker threads with the default plugins', () => {
   });
 });
 
+describe('validation curves in a study', () => {
+  it('scores each value of one option on the training rows and held-out folds of one training subset', async () => {
+    const results = await runStudy(
+      digits,
+      baseOptions({
+        trainSizes: [60, 150],
+        validationCurve: { param: 'shrink', values: [0, 0.5, 0.95], folds: 3 },
+      }),
+    );
+    const curve = results.validationCurve!;
+    expect(curve).toMatchObject({ variant: 'baseline', param: 'shrink', trainSize: 150, seed: 0, folds: 3 });
+    expect(curve.points.map((p) => p.value)).toEqual([0, 0.5, 0.95]);
+    for (const p of curve.points) {
+      expect(p.error).toBeUndefined();
+      expect(p.train.folds).toHaveLength(3);
+      expect(p.test.folds).toHaveLength(3);
+    }
+    // Shrinking every centroid almost onto the mean costs training accuracy.
+    expect(curve.points[2]!.train.mean).toBeLessThan(curve.points[0]!.train.mean);
+    await expect(
+      runStudy(digits, baseOptions({ validationCurve: { param: 'shrink', values: [0], variant: 'nope' } })),
+    ).rejects.toThrow(/validationCurve\.variant/);
+  });
+});
+
 describe('per-epoch augmentation and tuning with the real trainer', () => {
   it('augments afresh every epoch, only from training originals, and tunes inside the trial', async () => {
     const results = await runStudy(digits, {

@@ -17,9 +17,9 @@ export {
   type LoadDatasetOptions,
   type LoadedDataset,
   loadDataset,
-  standardizer,
 } from './internals/cli/dataset.ts';
 export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
+export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
 export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
 export { subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
@@ -47,7 +47,14 @@ export {
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
-export type { TrainResult } from './internals/loop/fit.ts';
+export {
+  AUTO_EPOCHS,
+  AUTO_MIN_STEPS,
+  epochBudget,
+  type StopReason,
+  type TrainResult,
+} from './internals/loop/fit.ts';
+export { type LogisticSolution, solveLogistic } from './internals/loop/lbfgs.ts';
 export {
   accuracy,
   argmaxRows,
@@ -81,5 +88,12 @@ export {
   search,
   type TrialRecord,
 } from './internals/tuning/search.ts';
-export type { Dimension, SearchSpace } from './internals/tuning/space.ts';
+export { candidateSpec, type Dimension, type SearchSpace } from './internals/tuning/space.ts';
 export { TunedEstimator, type TunedFitResult, type TunedOptions, tuned } from './internals/tuning/tuned.ts';
+export {
+  type FoldScores,
+  type ValidationCurve,
+  type ValidationCurveOptions,
+  type ValidationCurvePoint,
+  validationCurve,
+} from './internals/tuning/validation-curve.ts';

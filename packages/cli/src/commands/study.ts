@@ -13,6 +13,9 @@ import {
 } from '@growset/core';
 import {
   DIGITS_RECIPE,
+  parseSearchSpace,
+  SCALINGS,
+  type ScalingOption,
   STANDARD_VARIANTS,
   type StudyData,
   standardVariants,
@@ -63,8 +66,22 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     epochs: {
       type: 'string',
       value: 'N',
-      description: 'maximum epochs (early stopping on held-out originals)',
-      default: '40',
+      description:
+        'maximum epochs; auto: 200 epochs and at least 2,000 steps, stopped at convergence or by early stopping on held-out originals',
+      default: 'auto',
+    },
+    scale: {
+      type: 'string',
+      value: 'HOW',
+      description:
+        'scaling of numeric table features: auto (min-max for pixel-like intensities, else standardize), standardize, minmax, none',
+      default: 'auto',
+    },
+    search: {
+      type: 'string',
+      value: 'FILE',
+      description:
+        'search space of the tuned variant (JSON: option -> list or range, e.g. {"learningRate": {"logUniform": [1e-4, 1e-2]}, "units": [32, 64]})',
     },
     batch: { type: 'string', value: 'N', description: 'batch size', default: '32' },
     'learning-rate': { type: 'string', value: 'F', description: 'learning rate', default: '0.003' },
@@ -145,6 +162,18 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     const workers = intOption(args, 'workers', { min: 0, max: 256 });
     const studySeed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     const copies = intOption(args, 'copies', { min: 1, max: 100 }) ?? 2;
+    const scaling = stringOption(args, 'scale') ?? 'auto';
+    if (!(SCALINGS as readonly string[]).includes(scaling))
+      throw new UsageError(`Expected \`--scale\` to be one of ${SCALINGS.join(', ')}, got \`${scaling}\``);
+    const searchFile = stringOption(args, 'search');
+    let search: JsonObject | undefined;
+    if (searchFile !== undefined) {
+      try {
+        search = parseSearchSpace(JSON.parse(await readFile(resolve(io.cwd, searchFile), 'utf8')));
+      } catch (error) {
+        throw new UsageError(`--search ${searchFile}: ${errorMessage(error)}`, { cause: error });
+      }
+    }
 
     const quarantine = new MemoryQuarantine();
     const { data, excluded, read } = isFolder
@@ -163,6 +192,7 @@ with categorical columns); smote balances classes; noise and mixup add one row p
         recipe: recipe ?? DIGITS_RECIPE,
         copies,
         categorical: hasCategorical,
+        ...(search ? { search } : {}),
       });
     } catch (error) {
       throw new UsageError(`--variants: ${errorMessage(error)}`, { cause: error });
@@ -178,6 +208,7 @@ with categorical columns); smote balances classes; noise and mixup add one row p
         seeds,
         studySeed,
         variants,
+        scaling: scaling as ScalingOption,
         ...(workers === undefined ? {} : { workers }),
         ...(target === undefined ? {} : { targetAccuracy: target }),
         fresh: args.values.fresh === true,
@@ -199,10 +230,16 @@ with categorical columns); smote balances classes; noise and mixup add one row p
 function baseModel(args: ParsedCommandArgs, model: string): JsonObject {
   if (model === 'knn') return { model: 'knn', k: 5 };
   if (model === 'majority') return { model: 'majority' };
-  const epochs = intOption(args, 'epochs', { min: 1, max: 10_000 }) ?? 40;
+  const epochs =
+    args.values.epochs === 'auto' ? undefined : intOption(args, 'epochs', { min: 1, max: 10_000 });
   const batchSize = intOption(args, 'batch', { min: 1, max: 65_536 }) ?? 32;
   const learningRate = numberOption(args, 'learning-rate', { min: 0, exclusiveMin: true }) ?? 0.003;
-  const training = { epochs, batchSize, learningRate, earlyStopping: { patience: 5 } };
+  const training = {
+    ...(epochs === undefined ? {} : { epochs }),
+    batchSize,
+    learningRate,
+    earlyStopping: { patience: 5 },
+  };
   if (model === 'mlp') {
     const hidden = (listOption(args, 'hidden') ?? ['128', '64']).map((h) => {
       const n = Number(h);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatTable, type JsonObject, type Metrics } from '@growset/core';
-import { BACKENDS, type BackendName, MODELS, runTrainJob } from '@growset/train';
+import { BACKENDS, type BackendName, MODELS, runTrainJob, SCALINGS, type Scaling } from '@growset/train';
 import { defineCommand, intOption, listOption, numberOption, stringOption, UsageError } from '../command.ts';
 
 const CLI_MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
@@ -15,7 +15,7 @@ export const trainCommand = defineCommand({
 Splits the data (stratified) into train and test, trains on the train part and prints the
 backend, samples per second, and train and test metrics (accuracy, balanced accuracy, macro-F1,
 log loss, confusion matrix). CSV: numeric feature columns plus the --label column; features
-are standardized with the training split's statistics. ImageFolder: <dir>/<class>/<image>,
+are scaled with the training split's statistics (--scale). ImageFolder: <dir>/<class>/<image>,
 read as grey pixels in [0, 1] (--image-size resizes). The backend is @tensorflow/tfjs-node when
 installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).`,
   positionals: { min: 1, max: 1 },
@@ -29,7 +29,18 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
       description: 'filters of each 3x3 conv layer (cnn)',
       default: '8,16',
     },
-    epochs: { type: 'string', value: 'N', description: 'training epochs', default: '20' },
+    epochs: {
+      type: 'string',
+      value: 'N',
+      description: 'maximum epochs (auto: 200 and at least 2,000 steps, stopped at convergence)',
+      default: 'auto',
+    },
+    scale: {
+      type: 'string',
+      value: 'HOW',
+      description: `CSV feature scaling: auto (min-max for pixel-like intensities, else standardize), ${SCALINGS.join(', ')}`,
+      default: 'auto',
+    },
     batch: { type: 'string', value: 'N', description: 'batch size', default: '32' },
     'learning-rate': {
       type: 'string',
@@ -38,7 +49,7 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
       default: '1e-3 (logistic 0.01)',
     },
     dropout: { type: 'string', value: 'F', description: 'dropout rate (mlp, cnn)', default: '0' },
-    l2: { type: 'string', value: 'F', description: 'L2 penalty on weights', default: '0 (logistic 1e-4)' },
+    l2: { type: 'string', value: 'F', description: 'L2 penalty on weights', default: '0 (logistic: C=1)' },
     k: { type: 'string', value: 'N', description: 'neighbours (knn)', default: '5' },
     'test-fraction': { type: 'string', value: 'F', description: 'held-out test fraction', default: '0.2' },
     'image-size': {
@@ -83,7 +94,7 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
         throw new UsageError(`--${flag} applies to --model ${models}, not ${model}`);
     }
     if (neural) {
-      const epochs = intOption(args, 'epochs', { min: 1 });
+      const epochs = args.values.epochs === 'auto' ? undefined : intOption(args, 'epochs', { min: 1 });
       const batch = intOption(args, 'batch', { min: 1 });
       const lr = numberOption(args, 'learning-rate', { min: 0, exclusiveMin: true });
       const l2 = numberOption(args, 'l2', { min: 0 });
@@ -124,6 +135,11 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
       spec.k = k;
     }
     const imageSize = intOption(args, 'image-size', { min: 1, max: 1024 });
+    const scaling = stringOption(args, 'scale') ?? 'auto';
+    if (scaling !== 'auto' && !(SCALINGS as readonly string[]).includes(scaling))
+      throw new UsageError(
+        `Expected \`--scale\` to be one of auto, ${SCALINGS.join(', ')}, got \`${scaling}\``,
+      );
     const result = await runTrainJob({
       input,
       spec,
@@ -131,6 +147,7 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
       testFraction: numberOption(args, 'test-fraction', { min: 0, max: 0.9 }) ?? 0.2,
       seed: intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0,
       backend: backend as BackendName | 'auto',
+      scaling: scaling as Scaling | 'auto',
       ...(imageSize !== undefined ? { imageSize } : {}),
       signal: io.signal,
       onProgress: io.onProgress,
@@ -147,7 +164,7 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
     const text = [
       `Backend: ${result.backend.name}`,
       `Data: ${result.dataset.samples} samples (${result.dataset.kind}, features [${result.dataset.featureShape.join(', ')}], ${result.dataset.classes.length} classes), ${result.dataset.skipped.length} skipped; train ${result.trainSamples}, test ${result.testSamples}`,
-      `Model: ${result.estimator}, ${result.fit.epochs} epoch(s)${result.fit.stoppedEarly ? ' (stopped early)' : ''}, ${Math.round(sps)} samples/s, ${(result.fit.wallTimeMs / 1000).toFixed(2)} s`,
+      `Model: ${result.estimator}, ${result.fit.epochs} epoch(s) (${result.fit.stopReason}), features: ${result.scaling}, ${Math.round(sps)} samples/s, ${(result.fit.wallTimeMs / 1000).toFixed(2)} s`,
       ...(result.fit.error ? [`Warning: ${result.fit.error}`] : []),
       ...result.dataset.skipped.slice(0, 5).map((s) => `Skipped ${s.where}: ${s.reason}`),
       '',
@@ -179,8 +196,10 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
         },
         skipped: result.dataset.skipped.slice(0, 100),
         samplesPerSecond: sps,
+        scaling: result.scaling,
         epochs: result.fit.epochs,
         stoppedEarly: result.fit.stoppedEarly,
+        stopReason: result.fit.stopReason,
         wallTimeMs: result.fit.wallTimeMs,
         ...(result.fit.error ? { error: result.fit.error } : {}),
         train: result.train as unknown as JsonObject,

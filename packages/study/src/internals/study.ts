@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   GrowsetError,
   type JsonObject,
+  type JsonValue,
   type Logger,
   OptionsError,
   type ProgressListener,
@@ -13,13 +14,15 @@ import {
 import { z } from 'zod';
 import { compareWithBaseline, studyPower } from './compare.ts';
 import type { StudyData } from './dataset.ts';
+import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
 import { runTrialPool } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldouts } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
-import type { StudyResults, TrialRecord, VariantSpec } from './types.ts';
+import type { StudyResults, StudyValidationCurve, TrialRecord, VariantSpec } from './types.ts';
+import { studyValidationCurve, type ValidationCurveRequest } from './validation-curve.ts';
 import { collectVersions } from './versions.ts';
 
 const jsonObject = z.record(z.string(), z.unknown()) as unknown as z.ZodType<JsonObject>;
@@ -54,6 +57,7 @@ const optionsSchema = z.strictObject({
   studySeed: z.int().min(0).default(0),
   variants: z.array(variantSchema).min(1),
   validationFraction: z.number().min(0).max(0.5).default(0.15),
+  scaling: z.enum(SCALINGS).default('auto'),
   workers: z.int().min(0).max(256).optional(),
   onTrialError: z.enum(['raise', 'record']).default('record'),
   targetAccuracy: z.number().gt(0).lt(1).optional(),
@@ -66,6 +70,16 @@ const optionsSchema = z.strictObject({
   bootstrapRounds: z.int().min(0).max(10_000).default(200),
   testSplits: z.int().min(1).max(50).default(1),
   context: jsonObject.optional(),
+  validationCurve: z
+    .strictObject({
+      param: z.string().min(1),
+      values: z.array(z.custom<JsonValue>((v) => v !== undefined)).min(1),
+      variant: z.string().optional(),
+      trainSize: z.int().positive().optional(),
+      seed: z.int().min(0).optional(),
+      folds: z.int().min(2).max(20).default(3),
+    })
+    .optional(),
 });
 
 export interface StudyOptions {
@@ -85,6 +99,13 @@ export interface StudyOptions {
   variants: VariantSpec[];
   /** Fraction of each training subset held out (originals only) for early stopping. @default 0.15 */
   validationFraction?: number;
+  /**
+   * Scaling of numeric table features, fitted on each trial's training originals: `standardize`,
+   * `minmax`, `none`, or `auto` (min-max for pixel-like intensities, else standardize; see
+   * `resolveScaling`). Images are intensities / 255. The choice is in `results.config.scaling`.
+   * @default 'auto'
+   */
+  scaling?: 'auto' | 'standardize' | 'minmax' | 'none';
   /** Worker threads; 0 runs trials in this thread. @default one per core */
   workers?: number;
   /** `raise` stops the study at the first failed trial; `record` keeps going. @default 'record' */
@@ -106,6 +127,11 @@ export interface StudyOptions {
   testSplits?: number;
   /** Anything for the report: cleaning and quarantine summaries, gallery files, crawl stats. */
   context?: JsonObject;
+  /**
+   * Also measure a validation curve (training and cross-validated accuracy against each value of
+   * one model option) on one training subset: `results.validationCurve`. See `ValidationCurveRequest`.
+   */
+  validationCurve?: ValidationCurveRequest;
 }
 
 export interface StudyRunContext {
@@ -175,8 +201,12 @@ export async function runStudy(
       return { testIndices: test, orders };
     }),
     validationFraction: opts.validationFraction,
+    scaling: resolveScaling(data, opts.scaling, holdouts[0]!.pool),
   };
   const plugins: StudyPlugins = { ...(opts.plugins ?? {}) };
+  const curve = opts.validationCurve
+    ? checkCurveRequest(opts.validationCurve, variants, baseline, seeds)
+    : null;
 
   const tasks: TrialTask[] = [];
   for (const n of trainSizes) {
@@ -195,6 +225,7 @@ export async function runStudy(
     seeds,
     studySeed: opts.studySeed,
     validationFraction: opts.validationFraction,
+    scaling: plan.scaling,
     variants,
     plugins,
   };
@@ -294,6 +325,20 @@ export async function runStudy(
     testItems: test.length,
   });
   const backend = trials.find((t) => t.backend)?.backend ?? 'unknown';
+  let validationCurve: StudyValidationCurve | undefined;
+  if (opts.validationCurve && curve) {
+    const { request, variant, seed } = curve;
+    logger.info(
+      `Validation curve: ${variant.name}'s ${request.param} over ${request.values.length} value(s)`,
+    );
+    validationCurve = await studyValidationCurve(data, plan, plugins, variant, {
+      param: request.param,
+      values: request.values,
+      trainSize: request.trainSize ?? trainSizes.at(-1)!,
+      seed,
+      folds: request.folds,
+    });
+  }
   return {
     schemaVersion: 1,
     name: opts.name,
@@ -310,6 +355,7 @@ export async function runStudy(
       studySeed: opts.studySeed,
       targetAccuracy,
       validationFraction: opts.validationFraction,
+      scaling: plan.scaling,
       variants,
       workers,
     },
@@ -322,9 +368,37 @@ export async function runStudy(
     comparisons,
     power,
     verdicts: verdicts(summaries, { baseline: baseline.name, targetAccuracy, comparisons, power }),
+    ...(validationCurve ? { validationCurve } : {}),
     ...(opts.context ? { context: opts.context } : {}),
     wallTimeMs: Math.round(performance.now() - started),
   };
+}
+
+function checkCurveRequest<R extends { variant?: string | undefined; seed?: number | undefined }>(
+  request: R,
+  variants: readonly VariantSpec[],
+  baseline: VariantSpec,
+  seeds: readonly number[],
+): { request: R; variant: VariantSpec; seed: number } {
+  const variant = request.variant ? variants.find((v) => v.name === request.variant) : baseline;
+  if (!variant) {
+    throw new OptionsError({
+      optionsType: 'StudyOptions',
+      field: 'validationCurve.variant',
+      expected: `one of the variants (${variants.map((v) => v.name).join(', ')})`,
+      received: request.variant,
+    });
+  }
+  const seed = request.seed ?? seeds[0]!;
+  if (!seeds.includes(seed)) {
+    throw new OptionsError({
+      optionsType: 'StudyOptions',
+      field: 'validationCurve.seed',
+      expected: `one of the study's seeds (${seeds.join(', ')})`,
+      received: seed,
+    });
+  }
+  return { request, variant, seed };
 }
 
 function resolveSizes(requested: readonly number[] | undefined, poolSize: number, classes: number): number[] {

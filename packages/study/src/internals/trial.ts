@@ -15,10 +15,16 @@ import {
 } from '@growset/core';
 import { encodePredictions } from './compare.ts';
 import type { StudyData } from './dataset.ts';
-import { originalImage, TabularEncoder, writeImageFeatures } from './features.ts';
+import { originalImage, type Scaling, TabularEncoder, writeImageFeatures } from './features.ts';
 import type { LoadedPlugins } from './plugins.ts';
 import { carveValidation } from './split.ts';
-import type { SplitMetrics, TrialRecord, VariantSpec } from './types.ts';
+import {
+  type SplitMetrics,
+  STOP_REASONS,
+  type StopReason,
+  type TrialRecord,
+  type VariantSpec,
+} from './types.ts';
 
 /** Fixed per study: the data, the held-out test set and each seed's nested training order. */
 export interface StudyPlan {
@@ -26,6 +32,8 @@ export interface StudyPlan {
   /** One entry per outer test split (disjoint test sets); most studies have one. */
   splits: SplitPlan[];
   validationFraction: number;
+  /** Scaling of numeric table features (decided once per study; images: `minmax`). */
+  scaling: Scaling;
 }
 
 /** One outer split: its held-out test originals and, per seed, its pool's nested order. */
@@ -119,6 +127,7 @@ export async function runTrial(
         ? TabularEncoder.fit(
             data.table!.columns,
             fit.map((i) => data.table!.rows[i]!),
+            plan.scaling,
           )
         : undefined;
     const encode = (items: readonly FitItem[]): LabeledData =>
@@ -165,6 +174,7 @@ export async function runTrial(
       validationSize: validation.length,
       epochs: result.epochs,
       stoppedEarly: result.stoppedEarly,
+      stopReason: stopReasonOf(result),
       history: result.history,
       wallTimeMs: Math.round(performance.now() - started),
       ...(result.samplesPerSecond === undefined
@@ -179,6 +189,7 @@ export async function runTrial(
     return {
       ...base,
       ok: false,
+      stopReason: 'error',
       wallTimeMs: Math.round(performance.now() - started),
       error: errorMessage(error),
     };
@@ -187,7 +198,20 @@ export async function runTrial(
   }
 }
 
-function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
+/**
+ * Why the fit stopped: the estimator's own `stopReason` when it reports one (growset's networks
+ * and ensembles do), else `error` for a survived failure, `converged` for a one-pass model (kNN,
+ * majority: nothing left to train) or one that stopped on its own, and `budget` otherwise.
+ */
+function stopReasonOf(result: FitResult): StopReason {
+  const reported = (result as { stopReason?: unknown }).stopReason;
+  if (typeof reported === 'string' && (STOP_REASONS as readonly string[]).includes(reported))
+    return reported as StopReason;
+  if (result.error) return 'error';
+  return result.epochs <= 1 || result.stoppedEarly ? 'converged' : 'budget';
+}
+
+export function originalSample(data: StudyData, index: number): Sample<RawImage | TabularPayload> {
   const id = data.ids[index]!;
   const label = data.labels[index]!;
   if (data.task === 'image') return { id, label, payload: originalImage(data, index), lineage: [] };
@@ -263,7 +287,7 @@ async function augmentEpoch(
   return out;
 }
 
-function toLabeledData(
+export function toLabeledData(
   data: StudyData,
   items: readonly FitItem[],
   classIndex: ReadonlyMap<string, number>,

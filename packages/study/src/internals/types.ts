@@ -1,4 +1,4 @@
-import type { EpochLog, JsonObject, Metrics } from '@growset/core';
+import type { EpochLog, JsonObject, JsonValue, Metrics } from '@growset/core';
 import type { CurveFamily, CurveShape, HeldOutScore } from './curve.ts';
 
 /**
@@ -37,6 +37,14 @@ export interface VariantSpec {
 /** Metrics of one trial on one split. */
 export type SplitMetrics = Pick<Metrics, 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'logLoss'>;
 
+/**
+ * Why a trial's training stopped: `converged` (the training objective stopped improving, or a
+ * one-pass model), `budget` (the epoch budget ran out), `validation` (early stopping on held-out
+ * originals), `error` (the loss became NaN or infinite, or the trial failed).
+ */
+export const STOP_REASONS = ['converged', 'budget', 'validation', 'error'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 /** One fit of one variant on one training subset for one seed. */
 export interface TrialRecord {
   /** `variant/size/seed`. */
@@ -55,6 +63,8 @@ export interface TrialRecord {
   validationSize?: number;
   epochs?: number;
   stoppedEarly?: boolean;
+  /** Why training stopped (also `error` on a failed trial). */
+  stopReason?: StopReason;
   history?: EpochLog[];
   wallTimeMs: number;
   samplesPerSecond?: number;
@@ -205,6 +215,27 @@ export interface StudyPower {
   warning?: string;
 }
 
+/** Mean, std and per-fold values of a score. */
+export interface FoldScores {
+  mean: number;
+  std: number;
+  folds: number[];
+}
+
+/**
+ * Score against each value of one model option (scikit-learn's `validation_curve`): training and
+ * cross-validated accuracy on one training subset of originals (never the test set).
+ */
+export interface StudyValidationCurve {
+  variant: string;
+  param: string;
+  trainSize: number;
+  seed: number;
+  folds: number;
+  metric: 'accuracy';
+  points: { value: JsonValue; train: FoldScores; test: FoldScores; error?: string }[];
+}
+
 /** Everything a study produced: the source of truth for reports. */
 export interface StudyResults {
   schemaVersion: 1;
@@ -223,6 +254,8 @@ export interface StudyResults {
     studySeed: number;
     targetAccuracy: number | null;
     validationFraction: number;
+    /** Scaling of numeric table features (`minmax` for images: intensities / 255); absent in results written before it was recorded. */
+    scaling?: 'standardize' | 'minmax' | 'none';
     variants: VariantSpec[];
     workers: number;
   };
@@ -240,6 +273,8 @@ export interface StudyResults {
   power?: StudyPower | null;
   /** Plain-words conclusions, most important first. */
   verdicts: string[];
+  /** When `StudyOptions.validationCurve` asked for one. */
+  validationCurve?: StudyValidationCurve;
   /** Optional context for the report: cleaning summaries, quarantine counts, scrape stats. */
   context?: JsonObject;
   wallTimeMs: number;

@@ -199,20 +199,3 @@ async function loadCsv(file: string, labelColumn: string): Promise<LoadedDataset
     skipped,
   };
 }
-
-/** Standardizes columns with the training set's mean and std (in place on copies); returns the transform. */
-export function standardizer(train: LabeledData): (x: Float32Array) => Float32Array {
-  const d = train.featureShape.reduce((a, b) => a * b, 1);
-  const n = train.y.length;
-  const mean = new Float64Array(d);
-  const std = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = mean[j]! + train.x[i * d + j]! / n;
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < d; j++) std[j] = std[j]! + (train.x[i * d + j]! - mean[j]!) ** 2 / n;
-  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
-  return (x) => {
-    const out = new Float32Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = (x[i]! - mean[i % d]!) / std[i % d]!;
-    return out;
-  };
-}

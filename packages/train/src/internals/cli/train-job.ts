@@ -3,14 +3,16 @@ import {
   type JsonObject,
   type LabeledData,
   type Metrics,
+  OptionsError,
   type ProgressListener,
   Rng,
 } from '@growset/core';
 import { type BackendInfo, type BackendName, describeBackend, initBackend } from '../backend/init.ts';
+import { fitScaler, type Scaling } from '../data/scale.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import { createEstimator } from '../estimators/factory.ts';
 import type { TrainResult } from '../loop/fit.ts';
-import { type LoadedDataset, loadDataset, standardizer } from './dataset.ts';
+import { type LoadedDataset, loadDataset } from './dataset.ts';
 
 /** What `growset train` runs. */
 export interface TrainJobOptions {
@@ -26,8 +28,12 @@ export interface TrainJobOptions {
   backend?: BackendName | 'auto';
   /** Images are resized to this square side. */
   imageSize?: number;
-  /** Standardize CSV features with the training split's statistics. @default true */
-  standardize?: boolean;
+  /**
+   * Scaling of CSV features, fitted on the training split: `standardize`, `minmax`, `none`, or
+   * `auto` (min-max for pixel-like intensities, else standardize: see `autoScaling`). Images are
+   * always intensities in [0, 1]. @default 'auto'
+   */
+  scaling?: Scaling | 'auto';
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Called with one line as soon as the backend is chosen. */
@@ -43,6 +49,8 @@ export interface TrainJobResult {
   };
   trainSamples: number;
   testSamples: number;
+  /** The scaling applied to CSV features (`minmax` for images: intensities / 255). */
+  scaling: Scaling;
   estimator: string;
   spec: JsonObject;
   fit: TrainResult;
@@ -66,10 +74,20 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
   );
   let train: LabeledData = rawTrain;
   let test: LabeledData = rawTest;
-  if (loaded.kind === 'csv' && options.standardize !== false) {
-    const transform = standardizer(rawTrain);
-    train = { ...rawTrain, x: transform(rawTrain.x) };
-    test = { ...rawTest, x: transform(rawTest.x) };
+  let scaling: Scaling = 'minmax';
+  if (loaded.kind === 'csv') {
+    const d = rawTrain.featureShape.reduce((a, b) => a * b, 1);
+    const scaler = fitScaler(rawTrain.x, d, options.scaling ?? 'auto');
+    scaling = scaler.scaling;
+    train = { ...rawTrain, x: scaler.transform(rawTrain.x) };
+    test = { ...rawTest, x: scaler.transform(rawTest.x) };
+  } else if (options.scaling !== undefined && options.scaling !== 'auto' && options.scaling !== 'minmax') {
+    throw new OptionsError({
+      optionsType: 'TrainJobOptions',
+      field: 'scaling',
+      expected: "'auto' or 'minmax' for images (pixels are intensities in [0, 1])",
+      received: options.scaling,
+    });
   }
   const estimator: Estimator = createEstimator(options.spec);
   try {
@@ -94,6 +112,7 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
       dataset: { ...rest, samples: data.y.length, classes: data.classes, featureShape: data.featureShape },
       trainSamples: train.y.length,
       testSamples: test.y.length,
+      scaling,
       estimator: estimator.name,
       spec: estimator.getParams(),
       fit,

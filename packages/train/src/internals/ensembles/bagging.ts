@@ -11,8 +11,9 @@ import {
 import { z } from 'zod';
 import { subset } from '../data/subset.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import type { StopReason } from '../loop/fit.ts';
 import { classificationMetrics } from '../metrics.ts';
-import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
+import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('bagging').default('bagging'),
@@ -37,6 +38,8 @@ export interface BaggingOptions {
 
 /** Bagging's fit result: the out-of-bag metrics when computed. */
 export interface BaggingFitResult extends FitResult {
+  /** The members' stop reasons combined (see `membersStopReason`). */
+  stopReason: StopReason;
   oobScore?: number;
   oob?: Metrics;
   /** Samples no member left out (not in the out-of-bag score). */
@@ -73,6 +76,7 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
     const oobSum = params.oob ? new Float64Array(n * k) : undefined;
     const oobCount = params.oob ? new Int32Array(n) : undefined;
     let backend: string | undefined;
+    const memberResults: FitResult[] = [];
     for (let m = 0; m < params.n; m++) {
       const memberRng = rng.fork(`member-${m}`);
       const draw = memberRng.fork('bootstrap');
@@ -90,6 +94,7 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
         ...(options.signal ? { signal: options.signal } : {}),
       });
       backend ??= result.backend;
+      memberResults.push(result);
       if (oobSum && oobCount) {
         const outRows: number[] = [];
         for (let i = 0; i < n; i++) if (!seen[i]) outRows.push(i);
@@ -106,6 +111,7 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
       epochs: 1,
       history: [],
       stoppedEarly: false,
+      stopReason: membersStopReason(memberResults),
       wallTimeMs: performance.now() - started,
       ...(backend ? { backend } : {}),
     };

@@ -1,6 +1,7 @@
-import { type Estimator, type JsonObject, OptionsError } from '@growset/core';
+import { type Estimator, type FitResult, type JsonObject, OptionsError } from '@growset/core';
 import { z } from 'zod';
 import { createEstimator } from '../estimators/factory.ts';
+import type { StopReason } from '../loop/fit.ts';
 
 /** A JSON estimator spec inside an ensemble's options (validated when the member is built). */
 export const memberSpecSchema = z.custom<JsonObject & { model: string }>(
@@ -35,4 +36,22 @@ export function buildMember(spec: JsonObject, field: string, optionsType: string
 /** `kind(a,b)` for tables. */
 export function ensembleName(kind: string, members: readonly Estimator[]): string {
   return `${kind}(${[...new Set(members.map((m) => m.name))].join(',')})`;
+}
+
+const STOP_ORDER: readonly StopReason[] = ['error', 'budget', 'validation', 'converged'];
+
+/**
+ * An ensemble's stop reason from its members' fits: the first of `error`, `budget`, `validation`
+ * that any member reports (a member cut short by its budget makes the ensemble's budget
+ * binding), else `converged` (members without a reason, like kNN, have nothing left to train).
+ */
+export function membersStopReason(results: readonly FitResult[]): StopReason {
+  const reasons = new Set(
+    results.map((r) => {
+      if (r.error) return 'error';
+      const reported = (r as { stopReason?: unknown }).stopReason;
+      return STOP_ORDER.includes(reported as StopReason) ? (reported as StopReason) : 'converged';
+    }),
+  );
+  return STOP_ORDER.find((reason) => reasons.has(reason)) ?? 'converged';
 }

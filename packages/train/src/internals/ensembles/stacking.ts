@@ -12,7 +12,8 @@ import { foldIndices, stratifiedFolds } from '../data/split.ts';
 import { subset } from '../data/subset.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
 import { NeuralEstimator } from '../estimators/neural.ts';
-import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
+import type { StopReason } from '../loop/fit.ts';
+import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
 
 const metaSchema = z.strictObject({
   l2: z.number().min(0).default(1e-3),
@@ -68,7 +69,10 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
     return new StackingEstimator(this.getParams());
   }
 
-  protected async fitChecked(data: LabeledData, options: FitOptions): Promise<FitResult> {
+  protected async fitChecked(
+    data: LabeledData,
+    options: FitOptions,
+  ): Promise<FitResult & { stopReason: StopReason }> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
@@ -80,6 +84,7 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
     const oof = new Float32Array(n * e * k);
     const signal = options.signal ? { signal: options.signal } : {};
     let backend: string | undefined;
+    const memberResults: FitResult[] = [];
     for (let m = 0; m < e; m++) {
       for (let f = 0; f < params.folds; f++) {
         const { train, test } = foldIndices(fold, f);
@@ -98,18 +103,21 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
       }
       const full = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
       this.#members.push(full);
-      await full.fit(data, { rng: rng.fork(`full-${m}`), ...signal });
+      memberResults.push(await full.fit(data, { rng: rng.fork(`full-${m}`), ...signal }));
     }
     const meta = new NeuralEstimator({ model: 'logistic', ...params.meta });
     this.#meta = meta;
-    await meta.fit(this.#metaFeatures(oof, data, n) as LabeledData & { y: Int32Array }, {
-      rng: rng.fork('meta'),
-      ...signal,
-    });
+    memberResults.push(
+      await meta.fit(this.#metaFeatures(oof, data, n) as LabeledData & { y: Int32Array }, {
+        rng: rng.fork('meta'),
+        ...signal,
+      }),
+    );
     return {
       epochs: 1,
       history: [],
       stoppedEarly: false,
+      stopReason: membersStopReason(memberResults),
       wallTimeMs: performance.now() - started,
       ...(backend ? { backend } : {}),
     };

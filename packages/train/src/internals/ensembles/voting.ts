@@ -10,7 +10,8 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
-import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
+import type { StopReason } from '../loop/fit.ts';
+import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('voting').default('voting'),
@@ -57,13 +58,17 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
     return new VotingEstimator(this.getParams());
   }
 
-  protected async fitChecked(data: LabeledData, options: FitOptions): Promise<FitResult> {
+  protected async fitChecked(
+    data: LabeledData,
+    options: FitOptions,
+  ): Promise<FitResult & { stopReason: StopReason }> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
     for (const member of this.#members) member.dispose();
     this.#members = [];
     let backend: string | undefined;
+    const memberResults: FitResult[] = [];
     for (let m = 0; m < params.estimators.length; m++) {
       const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'VotingOptions');
       this.#members.push(member);
@@ -72,11 +77,13 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       backend ??= result.backend;
+      memberResults.push(result);
     }
     return {
       epochs: 1,
       history: [],
       stoppedEarly: false,
+      stopReason: membersStopReason(memberResults),
       wallTimeMs: performance.now() - started,
       ...(backend ? { backend } : {}),
     };

@@ -11,6 +11,8 @@ import { initBackend } from '../backend/init.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import { alignLabels } from '../data/validate.ts';
 import { type TrainResult, trainNetwork } from '../loop/fit.ts';
+import { solveLogistic } from '../loop/lbfgs.ts';
+import { lossWeights, targetMatrix } from '../loop/weights.ts';
 import { buildLayers, Network } from '../models/network.ts';
 import {
   type CnnOptions,
@@ -88,6 +90,14 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
     const net = new Network(layers, rng.fork('init'));
     this.#net = net;
     const spec = this.spec;
+    // scikit-learn's C: sum(w^2) / (2 C n) on the mean loss, folded into the L2 strength.
+    const l2 =
+      spec.model === 'logistic' && spec.C !== false ? spec.l2 + 1 / (2 * spec.C * train.y.length) : spec.l2;
+    if (spec.model === 'logistic' && spec.solver === 'lbfgs' && spec.l1 === 0 && !options.epochData) {
+      const result = this.#solve(net, train, l2, options.signal);
+      this.lastFit = result;
+      return result;
+    }
     const result = await trainNetwork(
       net,
       train,
@@ -97,10 +107,11 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
         learningRate: spec.learningRate,
         optimizer: spec.optimizer,
         earlyStopping: spec.earlyStopping,
+        convergence: spec.convergence,
         schedule: spec.schedule,
         classWeight: spec.classWeight,
         l1: spec.l1,
-        l2: spec.l2,
+        l2,
       },
       {
         rng: rng.fork('loop'),
@@ -112,6 +123,37 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
     );
     this.lastFit = result;
     return result;
+  }
+
+  /** Logistic regression by full-batch L-BFGS in float64; the solution becomes the network's weights. */
+  #solve(net: Network, train: LabeledData, l2: number, signal: AbortSignal | undefined): TrainResult {
+    const started = performance.now();
+    const spec = this.spec;
+    const solution = solveLogistic(
+      train,
+      targetMatrix(train),
+      lossWeights(train, spec.classWeight),
+      { l2, maxIterations: spec.epochs === 'auto' ? 200 : spec.epochs },
+      signal,
+    );
+    const [w, b] = net.params as [tf.Tensor, tf.Tensor];
+    net.params = [
+      tf.keep(tf.tensor(Float32Array.from(solution.weights), w.shape, 'float32')),
+      tf.keep(tf.tensor(Float32Array.from(solution.biases), b.shape, 'float32')),
+    ];
+    w.dispose();
+    b.dispose();
+    const wallTimeMs = performance.now() - started;
+    return {
+      epochs: solution.iterations,
+      history: solution.history,
+      stoppedEarly: solution.stopReason === 'converged',
+      stopReason: solution.stopReason,
+      wallTimeMs,
+      samplesPerSecond: wallTimeMs > 0 ? (train.y.length * solution.iterations * 1000) / wallTimeMs : 0,
+      backend: 'js',
+      bestEpoch: solution.iterations,
+    };
   }
 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {

@@ -2,17 +2,19 @@ import { AbortError, type EpochLog, type FitResult, type LabeledData, type Rng }
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../models/network.ts';
 import { disposeSnapshot } from '../models/network.ts';
-import type { EarlyStopping, OptimizerName } from '../models/spec.ts';
+import type { Convergence, EarlyStopping, Epochs, OptimizerName } from '../models/spec.ts';
 import { Optimizer } from './optimizer.ts';
 import { lossWeights, targetMatrix } from './weights.ts';
 
 /** What the loop needs from a spec. */
 export interface LoopSettings {
-  epochs: number;
+  /** A number of epochs, or `auto`: see {@link epochBudget}. */
+  epochs: Epochs;
   batchSize: number;
   learningRate: number;
   optimizer: OptimizerName;
   earlyStopping: false | EarlyStopping;
+  convergence: false | Convergence;
   schedule: 'constant' | 'cosine';
   classWeight?: 'balanced' | number[] | undefined;
   l1: number;
@@ -28,8 +30,32 @@ export interface LoopOptions {
   epochData?: ((epoch: number) => LabeledData | Promise<LabeledData>) | undefined;
 }
 
+/**
+ * Why a fit stopped: `converged` (the training objective stopped improving by `tol` for `patience`
+ * epochs, or the solver's gradient tolerance was met), `budget` (the epoch budget ran out first),
+ * `validation` (early stopping on the validation loss), `error` (the loss became NaN or infinite).
+ */
+export type StopReason = 'converged' | 'budget' | 'validation' | 'error';
+
+/** Epochs when `epochs` is `auto`: at least this many... */
+export const AUTO_EPOCHS = 200;
+/** ...and at least this many gradient steps, so the budget does not shrink with the data. */
+export const AUTO_MIN_STEPS = 2000;
+
+/**
+ * The epoch budget: a number of epochs as given, or for `auto` 200 epochs (scikit-learn's
+ * `max_iter` for its MLP) raised to at least 2,000 gradient steps when the data is small (20 rows
+ * at batch 32 is one step per epoch: 200 epochs would be 200 steps).
+ */
+export function epochBudget(epochs: Epochs, stepsPerEpoch: number): number {
+  if (epochs !== 'auto') return epochs;
+  return Math.max(AUTO_EPOCHS, Math.ceil(AUTO_MIN_STEPS / Math.max(1, stepsPerEpoch)));
+}
+
 /** A fit's outcome; `error` is set when training stopped on a non-finite loss. */
 export interface TrainResult extends FitResult {
+  /** Why training stopped. */
+  stopReason: StopReason;
   /** Why training stopped early on a failure (a NaN or infinite loss), with the epoch. */
   error?: string;
   /** Epoch whose weights the model holds (restore-best or last finite epoch). */
@@ -79,7 +105,11 @@ export async function trainNetwork(
     net.regularized,
   );
   const stepsPerEpoch = Math.ceil(n / batchSize);
-  const totalSteps = stepsPerEpoch * settings.epochs;
+  const maxEpochs = epochBudget(settings.epochs, stepsPerEpoch);
+  const totalSteps = stepsPerEpoch * maxEpochs;
+  // Fresh data every epoch makes the epoch's training loss noisy: convergence then watches the
+  // loss on the fixed training data given to fit (in eval mode), never the augmented rows.
+  const fixed = options.epochData ? uploadValidation(data) : undefined;
   const learningRateAt = (step: number) =>
     settings.schedule === 'cosine'
       ? settings.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps))
@@ -91,12 +121,15 @@ export async function trainNetwork(
   let bestSnapshot: tf.Tensor[][] | undefined;
   let lastGood: tf.Tensor[][] | undefined;
   let waited = 0;
+  let bestObjective = Number.POSITIVE_INFINITY;
+  let stalled = 0;
+  let stopReason: StopReason = 'budget';
   let stoppedEarly = false;
   let error: string | undefined;
   let trainMs = 0;
   let epochsRun = 0;
   try {
-    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+    for (let epoch = 1; epoch <= maxEpochs; epoch++) {
       if (options.signal?.aborted)
         throw new AbortError('Training was aborted', { cause: options.signal.reason });
       if (options.epochData) upload(await options.epochData(epoch), epoch);
@@ -127,11 +160,13 @@ export async function trainNetwork(
       epochsRun = epoch;
       const log: EpochLog = { epoch, loss };
       if (val) Object.assign(log, evaluate(net, val));
+      if (fixed) log.fixedLoss = evaluate(net, fixed).valLoss;
       history.push(log);
       options.onEpochEnd?.(log);
-      const monitored = log.valLoss ?? loss;
+      const monitored = stopping ? (log.valLoss ?? loss) : loss;
       if (!Number.isFinite(loss) || !Number.isFinite(monitored)) {
         const which = Number.isFinite(loss) ? 'validation loss' : 'loss';
+        stopReason = 'error';
         error = `Training stopped at epoch ${epoch}: the ${which} became ${Number.isNaN(Number.isFinite(loss) ? monitored : loss) ? 'NaN' : 'infinite'} (try a lower learning rate or standardized features)`;
         const restore = bestSnapshot ?? lastGood;
         if (restore) {
@@ -141,20 +176,35 @@ export async function trainNetwork(
         }
         break;
       }
-      if (!stopping) {
+      // Convergence as scikit-learn's MLP: the objective failed to improve on its best by `tol`
+      // for `patience` epochs in a row.
+      let converged = false;
+      if (settings.convergence) {
+        const objective = log.fixedLoss ?? loss;
+        if (objective > bestObjective - settings.convergence.tol) stalled++;
+        else stalled = 0;
+        bestObjective = Math.min(bestObjective, objective);
+        converged = stalled >= settings.convergence.patience;
+      }
+      // Early stopping watches held-out originals only: never the training loss.
+      if (!stopping || !val) {
         if (lastGood) disposeSnapshot(lastGood);
         lastGood = net.snapshot();
         bestEpoch = epoch;
-        continue;
-      }
-      if (monitored < best - stopping.minDelta) {
+      } else if (monitored < best - stopping.minDelta) {
         best = monitored;
         bestEpoch = epoch;
         waited = 0;
         if (bestSnapshot) disposeSnapshot(bestSnapshot);
         bestSnapshot = net.snapshot();
       } else if (++waited >= stopping.patience) {
-        stoppedEarly = epoch < settings.epochs;
+        stoppedEarly = epoch < maxEpochs;
+        stopReason = 'validation';
+        break;
+      }
+      if (converged) {
+        stoppedEarly = epoch < maxEpochs;
+        stopReason = 'converged';
         break;
       }
     }
@@ -164,9 +214,9 @@ export async function trainNetwork(
     x.dispose();
     targets.dispose();
     weights.dispose();
-    if (val) {
-      val.x.dispose();
-      val.targets.dispose();
+    for (const device of [val, fixed]) {
+      device?.x.dispose();
+      device?.targets.dispose();
     }
     optimizer.dispose();
     if (bestSnapshot) disposeSnapshot(bestSnapshot);
@@ -180,6 +230,7 @@ export async function trainNetwork(
     wallTimeMs,
     samplesPerSecond: trainMs > 0 ? (n * epochsRun * 1000) / trainMs : 0,
     backend: tf.getBackend(),
+    stopReason,
     ...(bestEpoch > 0 ? { bestEpoch } : {}),
     ...(error ? { error } : {}),
   };

@@ -13,13 +13,21 @@ const earlyStoppingSchema = z.strictObject({
   restoreBest: z.boolean().default(true),
 });
 
+const convergenceSchema = z.strictObject({
+  tol: z.number().min(0).default(1e-4),
+  patience: z.int().min(1).default(10),
+});
+
+const epochsSchema = z.union([z.int().min(1).max(100_000), z.literal('auto')]).default('auto');
+
 /** Options shared by every network model (mlp, cnn, logistic). */
 export const trainingShape = {
-  epochs: z.int().min(1).max(100_000).default(20),
+  epochs: epochsSchema,
   batchSize: z.int().min(1).default(32),
   learningRate: z.number().positive().default(1e-3),
   optimizer: z.enum(OPTIMIZERS).default('adam'),
   earlyStopping: z.union([z.literal(false), earlyStoppingSchema]).default(false),
+  convergence: z.union([z.literal(false), convergenceSchema]).default({ tol: 1e-4, patience: 10 }),
   classWeight: z.union([z.literal('balanced'), z.array(z.number().min(0).finite())]).optional(),
   validationSplit: z.number().min(0).max(0.5).default(0),
   schedule: z.enum(['constant', 'cosine']).default('constant'),
@@ -62,9 +70,10 @@ export const cnnSchema = z.strictObject({
 export const logisticSchema = z.strictObject({
   model: z.literal('logistic'),
   l1: z.number().min(0).default(0),
-  l2: z.number().min(0).default(1e-4),
+  l2: z.number().min(0).default(0),
+  C: z.union([z.number().positive(), z.literal(false)]).default(1),
+  solver: z.enum(['lbfgs', 'gradient']).default('lbfgs'),
   ...trainingShape,
-  epochs: z.int().min(1).max(100_000).default(50),
   learningRate: z.number().positive().default(0.01),
 });
 
@@ -73,11 +82,18 @@ export type CnnSpec = z.output<typeof cnnSchema>;
 export type LogisticSpec = z.output<typeof logisticSchema>;
 export type NetworkSpec = MlpSpec | CnnSpec | LogisticSpec;
 export type EarlyStopping = z.output<typeof earlyStoppingSchema>;
+export type Convergence = z.output<typeof convergenceSchema>;
+export type Epochs = number | 'auto';
 
 /** Training options shared by the network models, as given (all optional). */
 export interface TrainingOptions {
-  /** Passes over the training data. @default 20 (50 for logistic regression) */
-  epochs?: number;
+  /**
+   * Maximum passes over the training data (the budget; `convergence` usually stops sooner), or
+   * `auto`: 200 epochs and at least 2,000 gradient steps, so small data gets the same number of
+   * steps as large data. For logistic regression's `lbfgs` solver, the maximum iterations
+   * (`auto`: 200). @default 'auto'
+   */
+  epochs?: number | 'auto';
   /** Samples per gradient step. @default 32 */
   batchSize?: number;
   /** Step size. @default 1e-3 (0.01 for logistic regression) */
@@ -85,11 +101,20 @@ export interface TrainingOptions {
   /** `adam`, `sgd`, `momentum` (0.9) or `rmsprop`. @default 'adam' */
   optimizer?: OptimizerName;
   /**
-   * Stop when the monitored loss (validation loss when `FitOptions.validation` is given or
-   * `validationSplit > 0`, else training loss) has not improved by `minDelta` for `patience`
-   * epochs; `restoreBest` puts back the best epoch's weights. @default false
+   * Stop when the validation loss (`FitOptions.validation`, or `validationSplit > 0`) has not
+   * improved by `minDelta` for `patience` epochs; `restoreBest` puts back the best epoch's
+   * weights. Without validation data it does nothing (the training loss is not held-out
+   * evidence; `convergence` decides). @default false
    */
   earlyStopping?: false | { patience?: number; minDelta?: number; restoreBest?: boolean };
+  /**
+   * Stop when the training objective has not improved on its best by `tol` for `patience`
+   * epochs in a row (scikit-learn's MLP: `tol` 1e-4, `n_iter_no_change` 10). The objective is the
+   * epoch's mean training loss, or, when the data changes every epoch (`FitOptions.epochData`),
+   * the loss on the fixed data given to fit. `false`: run the whole budget.
+   * @default { tol: 1e-4, patience: 10 }
+   */
+  convergence?: false | { tol?: number; patience?: number };
   /** Per-class loss weights, or `balanced` (n / (classes * count)). Multiplies sample weights. */
   classWeight?: 'balanced' | number[];
   /** Fraction of the training data held out (stratified) for early stopping when no validation set is given. @default 0 */
@@ -141,8 +166,20 @@ export interface CnnOptions extends TrainingOptions {
 
 /** Multinomial logistic regression (softmax over a linear layer). */
 export interface LogisticOptions extends TrainingOptions {
-  /** @default 0 */
+  /** L1 penalty (with `l1 > 0` the `gradient` solver is used). @default 0 */
   l1?: number;
-  /** @default 1e-4 */
+  /** L2 penalty `l2 * sum(w^2)` on the mean loss, on top of `C`. @default 0 */
   l2?: number;
+  /**
+   * Inverse regularization strength, as scikit-learn's `C`: the penalty `sum(w^2) / (2 C n)` on the
+   * mean loss (n the weighted row count), i.e. `C * sum(loss) + sum(w^2) / 2`. `false`: none.
+   * @default 1
+   */
+  C?: number | false;
+  /**
+   * `lbfgs`: full-batch L-BFGS in float64 to convergence (gradient max-norm <= 1e-4), as
+   * scikit-learn; `gradient`: the minibatch loop with `optimizer`, `learningRate`, `batchSize`.
+   * Per-epoch fresh data and `l1 > 0` use `gradient`. @default 'lbfgs'
+   */
+  solver?: 'lbfgs' | 'gradient';
 }

@@ -14,11 +14,15 @@ export interface CrossValidationOptions {
   signal?: AbortSignal;
   /** Use only this many training rows per fold (successive halving's sample budget). */
   maxTrainSamples?: number;
+  /** Also score each fold's model on its own training rows (`trainFolds`). @default false */
+  returnTrainScore?: boolean;
 }
 
 export interface CrossValidationResult {
   /** Test-fold metrics, one per fold (confusion matrices dropped). */
   folds: Metrics[];
+  /** With `returnTrainScore`: each fold's model scored on its training rows. */
+  trainFolds?: Metrics[];
   /** Mean of each metric over the folds. */
   mean: { accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number };
   fitTimeMs: number;
@@ -34,6 +38,7 @@ export async function crossValidate(
   const k = options.folds ?? 5;
   const fold = stratifiedFolds(data.y, data.classes.length, k, options.rng.fork('folds'));
   const metrics: Metrics[] = [];
+  const trainMetrics: Metrics[] = [];
   let fitTimeMs = 0;
   let backend: string | undefined;
   for (let f = 0; f < k; f++) {
@@ -52,9 +57,14 @@ export async function crossValidate(
         rng: options.rng.fork(`fold-${f}`),
         ...(options.signal ? { signal: options.signal } : {}),
       };
-      const result = await estimator.fit(subset(data, train), fitOptions);
+      const trainData = subset(data, train);
+      const result = await estimator.fit(trainData, fitOptions);
       fitTimeMs += result.wallTimeMs;
       backend ??= result.backend;
+      if (options.returnTrainScore) {
+        const { confusion: _c, ...scores } = await estimator.score(trainData);
+        trainMetrics.push(scores as Metrics);
+      }
       const { confusion: _confusion, ...scores } = await estimator.score(subset(data, test));
       metrics.push(scores as Metrics);
     } finally {
@@ -65,6 +75,7 @@ export async function crossValidate(
     metrics.reduce((s, m) => s + (m[key] as number), 0) / Math.max(1, metrics.length);
   return {
     folds: metrics,
+    ...(options.returnTrainScore ? { trainFolds: trainMetrics } : {}),
     mean: {
       accuracy: mean('accuracy'),
       balancedAccuracy: mean('balancedAccuracy'),

@@ -2,9 +2,11 @@ import { errorMessage, type JsonObject, type LabeledData, parseOptions, Rng } fr
 import { z } from 'zod';
 import { memberSpecSchema } from '../ensembles/members.ts';
 import { createEstimator } from '../estimators/factory.ts';
+import { AUTO_EPOCHS } from '../loop/fit.ts';
 import { crossValidate, SEARCH_METRICS, type SearchMetric } from './cross-validate.ts';
 import {
   candidateName,
+  candidateSpec,
   dimensionSchema,
   gridCandidates,
   randomCandidates,
@@ -103,7 +105,7 @@ export async function search(
     candidates = gridCandidates(space);
   else candidates = randomCandidates(space, opts.candidates, rng.fork('candidates'));
   // Validate every candidate spec up front: a typo fails before any training.
-  for (const params of candidates) createEstimator({ ...opts.base, ...params }).dispose();
+  for (const params of candidates) createEstimator(candidateSpec(opts.base, params)).dispose();
   const lowerIsBetter = opts.metric === 'logLoss';
   let backend: string | undefined;
 
@@ -112,7 +114,7 @@ export async function search(
     index: number,
     budget?: { round: number; resource: number },
   ): Promise<TrialRecord> => {
-    const spec: JsonObject = { ...opts.base, ...params };
+    const spec: JsonObject = candidateSpec(opts.base, params);
     let maxTrainSamples: number | undefined;
     if (budget && opts.resource === 'epochs') spec.epochs = budget.resource;
     if (budget && opts.resource === 'samples') maxTrainSamples = budget.resource;
@@ -191,8 +193,9 @@ async function halving(
   better: (a: TrialRecord, b: TrialRecord) => number,
 ): Promise<TrialRecord[]> {
   const trainRows = Math.floor((data.y.length * (opts.folds - 1)) / opts.folds);
+  const baseEpochs = (opts.base as { epochs?: unknown }).epochs;
   const maxResource =
-    opts.resource === 'samples' ? trainRows : Number((opts.base as { epochs?: number }).epochs ?? 20);
+    opts.resource === 'samples' ? trainRows : typeof baseEpochs === 'number' ? baseEpochs : AUTO_EPOCHS;
   const roundCount = Math.max(1, Math.ceil(Math.log(candidates.length) / Math.log(opts.factor)) + 1);
   const defaultMin =
     opts.resource === 'samples'

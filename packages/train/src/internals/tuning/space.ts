@@ -18,8 +18,38 @@ export const dimensionSchema = z.union([
   z.strictObject({ int: z.tuple([z.int(), z.int()]) }),
 ]);
 
-/** Parameter name (a spec field) -> dimension. */
+/**
+ * Parameter name -> dimension. A name is a field of the base spec (`learningRate`, `batchSize`,
+ * `epochs`, `activation`, `hidden`, `l1`, `l2`, `dropout`...), or, for an mlp, `layers` (hidden
+ * layer count) and `units` (width of every hidden layer), which together set `hidden`.
+ */
 export type SearchSpace = { [param: string]: Dimension };
+
+/**
+ * The spec a candidate trains: the base spec with the candidate's values, where an mlp's
+ * `layers` and `units` become `hidden` (`units` repeated `layers` times; a missing one comes
+ * from the base's `hidden`, default `[128, 64]`).
+ */
+export function candidateSpec(base: JsonObject, params: JsonObject): JsonObject {
+  const { layers, units, ...rest } = params;
+  const spec: JsonObject = { ...base, ...rest };
+  if (layers === undefined && units === undefined) return spec;
+  if (base.model !== 'mlp') {
+    throw new RangeError(
+      `Search parameters \`layers\` and \`units\` apply to an mlp base, not \`${String(base.model)}\` (search \`conv\` or \`dense\` lists instead)`,
+    );
+  }
+  const hidden = Array.isArray(spec.hidden) ? (spec.hidden as number[]) : [128, 64];
+  const count = layers === undefined ? hidden.length : Number(layers);
+  const width = units === undefined ? (hidden[0] ?? 128) : Number(units);
+  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(width) || width < 1) {
+    throw new RangeError(
+      `Search parameters need whole numbers: \`layers\` >= 0 and \`units\` >= 1, got layers=${String(layers)} units=${String(units)}`,
+    );
+  }
+  spec.hidden = Array.from({ length: count }, () => width);
+  return spec;
+}
 
 /** Every combination of the listed values (grid search); distributions are not allowed. */
 export function gridCandidates(space: SearchSpace): JsonObject[] {
