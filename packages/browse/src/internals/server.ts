@@ -49,6 +49,9 @@ const TYPES: { [ext: string]: string } = {
 
 const THUMB_SIZE = 96;
 
+const UNREADABLE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48"><rect width="48" height="48" fill="#fde8e8"/><path d="M14 14L34 34M34 14L14 34" stroke="#c0392b" stroke-width="4"/></svg>';
+
 /** Whether a host name or address is the loopback interface. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -164,7 +167,8 @@ export async function startBrowseServer(
     const thumb = /^\/thumb\/(\d+)$/.exec(path);
     if (thumb) {
       const bytes = await thumbnail(Number(thumb[1]));
-      if (!bytes) return send(res, 404, 'text/plain', 'no thumbnail');
+      // An image sharp cannot read (a quarantined truncated file) gets a placeholder, not a broken icon.
+      if (!bytes) return send(res, 200, 'image/svg+xml', UNREADABLE_SVG);
       res.setHeader('cache-control', 'max-age=3600');
       return send(res, 200, 'image/webp', bytes);
     }
