@@ -63,8 +63,8 @@ button.link { border: 1px solid #c5ccda; background: #fff; padding: 4px 10px; bo
 .groups { margin-bottom: 10px; }
 .groups table { width: auto; }
 .sample { display: grid; grid-template-columns: minmax(0, 1fr) 360px; gap: 16px; }
-.figure { position: relative; display: inline-block; background: #fff; border: 1px solid #e3e7ef; }
-.figure img { display: block; max-width: 100%; }
+.figure { position: relative; justify-self: start; align-self: start; background: #fff; border: 1px solid #e3e7ef; line-height: 0; }
+.figure img { display: block; max-width: 100%; height: auto; image-rendering: pixelated; }
 .figure svg { position: absolute; inset: 0; width: 100%; height: 100%; }
 .details table td:first-child { color: #5b6478; width: 90px; }
 .details td { white-space: normal; word-break: break-word; }
@@ -278,7 +278,7 @@ export const APP_JS = String.raw`
     });
     (m.keypoints || []).forEach(function (k) {
       var x = k.x !== undefined ? k.x : k[0], y = k.y !== undefined ? k.y : k[1];
-      add('circle', { cx: x, cy: y, r: Math.max(1.5, w / 80), fill: '#34c759', stroke: '#fff', 'stroke-width': Math.max(0.5, w / 400) });
+      add('circle', { cx: x, cy: y, r: Math.max(0.5, w / 60), fill: '#34c759', stroke: '#fff', 'stroke-width': Math.max(0.2, w / 300) });
     });
     (m.polygons || (m.mask && m.mask.polygons) || []).forEach(function (p) {
       add('polygon', { points: p.map(function (pt) { return pt.join(','); }).join(' '), fill: 'rgba(43,98,217,0.3)', stroke: '#2b62d9' });
@@ -295,7 +295,13 @@ export const APP_JS = String.raw`
       var figure = el('div', { class: 'figure' });
       if (row.file) {
         var img = el('img', { src: mediaUrl(row.rid), alt: row.id, 'data-testid': 'full-image' });
-        img.addEventListener('load', function () { var svg = overlay(row, img); if (svg) figure.appendChild(svg); });
+        img.addEventListener('load', function () {
+          // Small images are scaled up (pixelated) to a readable size; the overlay follows the image box.
+          var scale = Math.max(1, Math.min(640 / img.naturalWidth, 420 / img.naturalHeight));
+          img.style.width = Math.round(img.naturalWidth * scale) + 'px';
+          var svg = overlay(row, img);
+          if (svg) figure.appendChild(svg);
+        });
         figure.appendChild(img);
       }
       var rows = meta.columns.map(function (c) {
