@@ -6,10 +6,17 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@growset/core';
 import initSqlJs, { type Database, type SqlValue } from 'sql.js';
 import { type CompiledFilter, compileFilter, type FilterColumn, parseFilter } from './filter.ts';
-import { type BrowseRow, type DatasetKind, type LoadedDataset, loadDataset, measureImages } from './load.ts';
+import {
+  type BrowseRow,
+  type DatasetKind,
+  type LoadedDataset,
+  listInputs,
+  loadDataset,
+  measureImages,
+} from './load.ts';
 
 /** Bumped when the index's tables change, so an old cached index is rebuilt. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 
 /** Fixed columns, in grid order. */
 const BASE_COLUMNS: readonly { name: keyof BrowseRow & string; type: 'text' | 'number' }[] = [
@@ -152,7 +159,7 @@ export class BrowseIndex {
     for (const c of columns) db.run(`CREATE INDEX "i_${c.sql.slice(1, -1)}" ON rows (${c.sql})`);
     db.run('INSERT INTO info VALUES (?, ?)', [
       'info',
-      JSON.stringify({ kind: dataset.kind, columns, notes: dataset.notes }),
+      JSON.stringify({ kind: dataset.kind, root: dataset.root, columns, notes: dataset.notes }),
     ]);
     await writeFileAtomic(indexPath, db.export());
     return new BrowseIndex(db, dataset.kind, dataset.root, columns, dataset.notes, cacheDir, false);

@@ -424,6 +424,26 @@ export async function loadDataset(input: string): Promise<LoadedDataset> {
   return { kind: 'imagefolder', root, rows, fields: [], notes, inputs };
 }
 
+/**
+ * The files whose sizes and times decide whether a cached index is still valid, found without
+ * reading them: the same choice as {@link loadDataset} (class folders of a plain ImageFolder count).
+ */
+export async function listInputs(input: string): Promise<string[]> {
+  const path = resolve(input);
+  if ((await stat(path)).isFile()) return [path];
+  if (await exists(join(path, 'results.json'))) return [join(path, 'results.json')];
+  const imagesDir = (await exists(join(path, 'images'))) ? join(path, 'images') : path;
+  const inputs: string[] = [];
+  if (await exists(join(imagesDir, 'manifest.jsonl'))) inputs.push(join(imagesDir, 'manifest.jsonl'));
+  else {
+    inputs.push(imagesDir);
+    for (const entry of await readdir(imagesDir, { withFileTypes: true }))
+      if (entry.isDirectory() && !entry.name.startsWith('.')) inputs.push(join(imagesDir, entry.name));
+  }
+  if (await exists(join(path, 'quarantine.jsonl'))) inputs.push(join(path, 'quarantine.jsonl'));
+  return inputs;
+}
+
 /** Reads image sizes (header only) for rows that lack them. */
 export async function measureImages(dataset: LoadedDataset, concurrency = 8): Promise<void> {
   const todo = dataset.rows.filter((r) => r.file !== null && (r.width === null || r.bytes === null));
