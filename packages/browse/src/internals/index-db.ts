@@ -106,9 +106,8 @@ export class BrowseIndex {
     const SQL = await loadSqlJs();
     const cacheDir = options.cacheDir ?? defaultCacheDir(input);
     await mkdir(cacheDir, { recursive: true });
-    // Loading walks the input to list its files; the costly part (image headers, inserts) is cached.
-    const dataset = await loadDataset(input);
-    const key = await fingerprint(dataset, input);
+    // The cache key comes from the input files' sizes and times, so a reopen reads nothing else.
+    const key = await fingerprint({ inputs: await listInputs(input) }, input);
     const indexPath = join(cacheDir, `index-${key}.sqlite`);
     const cached = await readFile(indexPath).catch(() => undefined);
     if (cached) {
@@ -116,8 +115,9 @@ export class BrowseIndex {
       const info = JSON.parse(
         String(db.exec('SELECT value FROM info WHERE key = ?', ['info'])[0]?.values[0]?.[0]),
       );
-      return new BrowseIndex(db, info.kind, dataset.root, info.columns, info.notes, cacheDir, true);
+      return new BrowseIndex(db, info.kind, info.root, info.columns, info.notes, cacheDir, true);
     }
+    const dataset = await loadDataset(input);
     if (options.measure ?? true) await measureImages(dataset);
     const db = new SQL.Database();
     const columns: BrowseColumn[] = [
