@@ -1,3 +1,4 @@
+export { type ExportOptions, type ExportSummary, exportStatic } from './internals/export.ts';
 export {
   type ColumnType,
   type CompiledFilter,

@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CHROMIUM_FLAGS, findChromium } from '@growset/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowseServer, startBrowseServer } from '../src/index.ts';
+import { type BrowseServer, exportStatic, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
 
 let dir: string;
@@ -120,5 +121,35 @@ describe('growset browse in real Chromium', () => {
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith(server.url))).toBe(true);
     await page.context().close();
+  });
+
+  it('a static export opens from disk: thumbnails, the same filter language, lineage, no network', async () => {
+    const out = join(dir, 'export');
+    const summary = await exportStatic(dir, out, { cacheDir: join(dir, '.cache') });
+    expect(summary).toMatchObject({ rows: 26, thumbnails: 24 });
+    const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(join(out, 'index.html')).href);
+    await page.getByTestId('grid').waitFor();
+    expect(await count(page)).toBe(26);
+    await page.getByTestId('filter').fill('width >= 20 and label in (cat, dog)');
+    await page.getByTestId('filter').press('Enter');
+    await expect.poll(() => count(page)).toBe(13);
+    await page.locator('th[data-column="width"]').click();
+    await page.locator('th[data-column="width"]').click();
+    await expect.poll(async () => (await column(page, 'width')).map(Number)[0]).toBe(36);
+    await page.locator('[data-testid="grid"] tbody tr').first().click();
+    await page.getByTestId('lineage').waitFor();
+    expect(await page.getByTestId('lineage').locator('a').count()).toBeGreaterThanOrEqual(1);
+    expect(errors).toEqual([]);
+    expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
+    await context.close();
   });
 });

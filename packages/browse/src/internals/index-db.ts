@@ -52,7 +52,10 @@ export interface QueryOptions {
   /** Column names, `-` for descending: `['label', '-width']`. */
   sort?: readonly string[];
   offset?: number;
+  /** At most 1000 unless `unbounded`. @default 100 */
   limit?: number;
+  /** Lift the 1000-row cap on `limit` (static export). @default false */
+  unbounded?: boolean;
 }
 
 export type GridRow = { rid: number } & { [column: string]: string | number | null };
@@ -194,7 +197,10 @@ export class BrowseIndex {
   /** A page of rows matching the filter, in the sort order. */
   query(options: QueryOptions = {}): { total: number; count: number; rows: GridRow[] } {
     const { where, params } = this.compile(options.filter);
-    const limit = Math.max(0, Math.min(options.limit ?? 100, 1000));
+    const limit = Math.max(
+      0,
+      options.unbounded ? (options.limit ?? 100) : Math.min(options.limit ?? 100, 1000),
+    );
     const offset = Math.max(0, options.offset ?? 0);
     const names = this.columns.map((c) => c.sql).join(', ');
     const values = this.all(

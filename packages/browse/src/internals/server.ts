@@ -49,8 +49,51 @@ const TYPES: { [ext: string]: string } = {
 
 const THUMB_SIZE = 96;
 
-const UNREADABLE_SVG =
+export const UNREADABLE_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48"><rect width="48" height="48" fill="#fde8e8"/><path d="M14 14L34 34M34 14L14 34" stroke="#c0392b" stroke-width="4"/></svg>';
+
+/**
+ * A row's thumbnail (WebP, at most 96 px), made by sharp on first request and cached on disk by
+ * file path, size and time; undefined when the row has no readable image.
+ */
+export async function makeThumbnail(
+  index: BrowseIndex,
+  thumbs: string,
+  rid: number,
+  pending = new Map<string, Promise<Uint8Array | undefined>>(),
+): Promise<Uint8Array | undefined> {
+  const file = index.fileOf(rid);
+  if (file === undefined) return undefined;
+  const verdict = await resolveInside(index.root, file.split('/').map(encodeURIComponent).join('/'));
+  if (!verdict.ok) return undefined;
+  const info = await stat(verdict.path);
+  const key = createHash('sha256')
+    .update(`${verdict.path}\t${info.size}\t${info.mtimeMs}`)
+    .digest('hex')
+    .slice(0, 20);
+  const cached = join(thumbs, `${key}.webp`);
+  const hit = await readFile(cached).catch(() => undefined);
+  if (hit) return hit;
+  let job = pending.get(key);
+  if (!job) {
+    job = (async () => {
+      const sharp = await loadSharp();
+      try {
+        const bytes = await sharp(verdict.path, { limitInputPixels: 100_000_000 })
+          .rotate()
+          .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+          .webp({ quality: 80 })
+          .toBuffer();
+        await writeFileAtomic(cached, bytes, { durable: false });
+        return new Uint8Array(bytes);
+      } catch {
+        return undefined;
+      }
+    })().finally(() => pending.delete(key));
+    pending.set(key, job);
+  }
+  return job;
+}
 
 /** Whether a host name or address is the loopback interface. */
 export function isLoopback(host: string): boolean {
@@ -82,39 +125,7 @@ export async function startBrowseServer(
   await mkdir(thumbs, { recursive: true });
   const pending = new Map<string, Promise<Uint8Array | undefined>>();
 
-  const thumbnail = async (rid: number): Promise<Uint8Array | undefined> => {
-    const file = index.fileOf(rid);
-    if (file === undefined) return undefined;
-    const verdict = await resolveInside(index.root, file.split('/').map(encodeURIComponent).join('/'));
-    if (!verdict.ok) return undefined;
-    const info = await stat(verdict.path);
-    const key = createHash('sha256')
-      .update(`${verdict.path}\t${info.size}\t${info.mtimeMs}`)
-      .digest('hex')
-      .slice(0, 20);
-    const cached = join(thumbs, `${key}.webp`);
-    const hit = await readFile(cached).catch(() => undefined);
-    if (hit) return hit;
-    let job = pending.get(key);
-    if (!job) {
-      job = (async () => {
-        const sharp = await loadSharp();
-        try {
-          const bytes = await sharp(verdict.path, { limitInputPixels: 100_000_000 })
-            .rotate()
-            .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-            .webp({ quality: 80 })
-            .toBuffer();
-          await writeFileAtomic(cached, bytes, { durable: false });
-          return new Uint8Array(bytes);
-        } catch {
-          return undefined;
-        }
-      })().finally(() => pending.delete(key));
-      pending.set(key, job);
-    }
-    return job;
-  };
+  const thumbnail = (rid: number) => makeThumbnail(index, thumbs, rid, pending);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');

@@ -1,17 +1,20 @@
 import { resolve } from 'node:path';
-import { isLoopback, startBrowseServer } from '@growset/browse';
-import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
+import { exportStatic, isLoopback, startBrowseServer } from '@growset/browse';
+import { type CommandResult, defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 
 export const browseCommand = defineCommand({
   name: 'browse',
   summary: 'browse a dataset in a local data grid: images, rows, lineage, quarantine, study results',
-  usage: '<imagefolder | file.csv | manifest.jsonl | output dir> [--port N] [--host 127.0.0.1] [--json]',
+  usage:
+    '<imagefolder | file.csv | manifest.jsonl | output dir> [--port N] [--host 127.0.0.1] [--export DIR [--filter EXPR]] [--json]',
   details: `
 Starts a local web app and prints \`Browse http://HOST:PORT/\` as the first line of stdout; Ctrl-C
 stops it. Opens an ImageFolder (with or without manifest.jsonl), a CSV file, a JSONL manifest or
 quarantine file, or a scrape, clean, augment or study output folder. An SQLite index (sql.js) and
 the thumbnails are cached under the OS temp folder and reused while the input is unchanged. The
-page loads nothing from outside the server, and the server serves only files inside the dataset.`,
+page loads nothing from outside the server, and the server serves only files inside the dataset.
+--export DIR writes a static copy instead (index.html, data, thumbnails, images) that opens from
+disk, optionally only the rows matching --filter.`,
   positionals: { min: 1, max: 1 },
   options: {
     port: { type: 'string', value: 'N', description: 'port to listen on (0 picks a free one)', default: '0' },
@@ -21,9 +24,40 @@ page loads nothing from outside the server, and the server serves only files ins
       description: 'address to bind; anything but loopback exposes the data to the network',
       default: '127.0.0.1',
     },
+    export: {
+      type: 'string',
+      value: 'DIR',
+      description: 'write a static site that opens from disk, and exit',
+    },
+    filter: { type: 'string', value: 'EXPR', description: 'with --export: only rows matching this filter' },
   },
-  async run(args, io) {
+  async run(args, io): Promise<CommandResult> {
     const input = resolve(io.cwd, args.positionals[0]!);
+    const exportDir = stringOption(args, 'export');
+    if (exportDir !== undefined) {
+      const out = resolve(io.cwd, exportDir);
+      const filter = stringOption(args, 'filter');
+      let written: Awaited<ReturnType<typeof exportStatic>>;
+      try {
+        written = await exportStatic(input, out, filter === undefined ? {} : { filter });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'ENOENT') throw new UsageError(`No such file or folder: ${input}`, { cause: error });
+        if (error instanceof Error && error.name === 'FilterSyntaxError')
+          throw new UsageError(`--filter: ${error.message}`, { cause: error });
+        throw error;
+      }
+      return {
+        summary: {
+          input,
+          export: written.dir,
+          rows: written.rows,
+          thumbnails: written.thumbnails,
+          images: written.images,
+        },
+        text: `Exported ${written.rows} rows (${written.thumbnails} thumbnails, ${written.images} images) to ${out}; open ${out}/index.html\n`,
+      };
+    }
     const port = intOption(args, 'port', { min: 0, max: 65535 }) ?? 0;
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     let server: Awaited<ReturnType<typeof startBrowseServer>>;
