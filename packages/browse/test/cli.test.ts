@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback, loadDataset } from '../src/index.ts';
+import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -85,7 +85,23 @@ describe('study output', () => {
     expect(byId.a?.wrong).toBe(0);
     expect(byId.b?.wrong).toBe(2);
     expect(byId.b?.fields).toMatchObject({ 'wrong:base': 1, 'wrong:aug': 1 });
-    expect(byId.c?.fields).toMatchObject({ 'wrong:base': 2, 'wrong:aug': 0 });
+    expect(byId.c?.fields).toMatchObject({ 'wrong:base': 2, 'wrong:aug': 0, predicted: 'y' });
+
+    const server = await startBrowseServer(study, { cacheDir: join(study, '.cache') });
+    try {
+      const cells = (await (await fetch(`${server.url}api/confusion`)).json()).cells;
+      // a: x->x (3 of 3); b: y->x (2 of 3); c: x->y (2 of 3).
+      expect(cells).toEqual([
+        { label: 'x', predicted: 'x', count: 1 },
+        { label: 'x', predicted: 'y', count: 1 },
+        { label: 'y', predicted: 'x', count: 1 },
+      ]);
+      const q = encodeURIComponent('label = y and predicted = x');
+      const rows = (await (await fetch(`${server.url}api/rows?q=${q}`)).json()).rows;
+      expect(rows.map((r: { id: string }) => r.id)).toEqual(['b']);
+    } finally {
+      await server.close();
+    }
   });
 
   it('lists trials, with a note, when the trials hold no per-item predictions', async () => {

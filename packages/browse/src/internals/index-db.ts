@@ -227,6 +227,26 @@ export class BrowseIndex {
     ).map(([value, n]) => ({ value: value === null ? null : String(value), count: Number(n) }));
   }
 
+  /**
+   * For a study with per-item predictions: items per (true label, most common prediction), under
+   * the filter; undefined when the data has no predictions.
+   */
+  confusion(
+    filter?: string,
+  ): { label: string | null; predicted: string | null; count: number }[] | undefined {
+    const predicted = this.columns.find((c) => c.field && c.name === 'predicted');
+    if (this.kind !== 'study' || !predicted) return undefined;
+    const { where, params } = this.compile(filter);
+    return this.all(
+      `SELECT "label", ${predicted.sql}, count(*) FROM rows WHERE ${where} GROUP BY "label", ${predicted.sql} ORDER BY "label", ${predicted.sql}`,
+      params,
+    ).map(([label, p, n]) => ({
+      label: label === null ? null : String(label),
+      predicted: p === null ? null : String(p),
+      count: Number(n),
+    }));
+  }
+
   /** One row with its extra details, or undefined. */
   row(rid: number): { row: GridRow; extra: { [key: string]: unknown } } | undefined {
     const names = this.columns.map((c) => c.sql).join(', ');

@@ -320,8 +320,17 @@ async function readStudyRows(
   }
   if (items.size > 0) {
     const fields = [...new Set([...items.values()].flatMap((r) => Object.keys(r.fields)))].sort();
-    for (const r of items.values()) for (const f of fields) r.fields[f] ??= 0;
-    return { rows: [...items.values()], fields };
+    for (const r of items.values()) {
+      for (const f of fields) r.fields[f] ??= 0;
+      // The prediction most trials made (ties: the first seen): the confusion matrix's column.
+      const votes = new Map<string, number>();
+      for (const p of r.extra.predictions as { predicted: string | null }[])
+        if (p.predicted !== null) votes.set(p.predicted, (votes.get(p.predicted) ?? 0) + 1);
+      let best: string | null = null;
+      for (const [value, n] of votes) if (best === null || n > votes.get(best)!) best = value;
+      r.fields.predicted = best;
+    }
+    return { rows: [...items.values()], fields: ['predicted', ...fields] };
   }
   notes.push(
     'The trials in results.json hold no per-item predictions (trial.predictions), so this view lists trials; per test item errors and the confusion matrix need them.',

@@ -233,6 +233,7 @@ export const APP_JS = String.raw`
       }
       document.body.setAttribute('data-ms', String(Math.round(performance.now() - started)));
       if (!append && state.group) renderGroups();
+      if (!append && meta.confusion) renderConfusion();
     }, function (e) { showError(e.message); });
   }
 
@@ -247,6 +248,30 @@ export const APP_JS = String.raw`
             [el('td', { text: g.value === null ? '(none)' : g.value }), el('td', { class: 'num', text: String(g.count) })]);
         }))
       ]));
+    });
+  }
+
+  function renderConfusion() {
+    return api('/api/confusion', { q: '' }).then(function (body) {
+      var cells = body.cells || [];
+      var labels = [], seen = {};
+      cells.forEach(function (c) { [c.label, c.predicted].forEach(function (v) { if (!seen[v]) { seen[v] = 1; labels.push(v); } }); });
+      labels.sort();
+      var at = {};
+      cells.forEach(function (c) { at[c.label + '\u0000' + c.predicted] = c.count; });
+      var box = el('div', { class: 'groups', 'data-testid': 'confusion' }, [el('h3', { text: 'Confusion (true label \u00d7 most common prediction); click a cell for its samples' })]);
+      box.appendChild(el('table', null, [
+        el('thead', null, [el('tr', null, [el('th', { text: 'true \\ predicted' })].concat(labels.map(function (l) { return el('th', { text: l }); })))]),
+        el('tbody', null, labels.map(function (t) {
+          return el('tr', null, [el('th', { text: t })].concat(labels.map(function (p) {
+            var n = at[t + '\u0000' + p] || 0;
+            return el('td', { class: 'num' + (t === p ? '' : ' reason'), 'data-cell': t + '>' + p, text: n ? String(n) : '',
+              onclick: n ? function () { addFilter('label = ' + quote(t) + ' and predicted = ' + quote(p)); } : null });
+          })));
+        }))
+      ]));
+      var content = $('content');
+      content.insertBefore(box, content.firstChild);
     });
   }
 

@@ -144,6 +144,7 @@ export async function startBrowseServer(
         columns: index.columns.filter((c) => c.used).map(({ name, type }) => ({ name, type })),
         groupable: GROUPABLE.filter((g) => index.columns.some((c) => c.name === g && c.used)),
         notes: index.notes,
+        confusion: index.confusion() !== undefined,
       });
     }
     if (path === '/api/rows') {
@@ -165,6 +166,8 @@ export async function startBrowseServer(
       }
       return json(res, 200, { facets });
     }
+    if (path === '/api/confusion')
+      return json(res, 200, { cells: index.confusion(q.get('q') ?? '') ?? null });
     if (path === '/api/groups')
       return json(res, 200, { groups: index.groups(q.get('by') ?? '', q.get('q') ?? '', 200) });
     const sample = /^\/api\/sample\/(\d+)$/.exec(path);
