@@ -126,3 +126,24 @@ describe('study output', () => {
     expect(loaded.notes.join(' ')).toMatch(/no per-item predictions/);
   });
 });
+
+describe('CSV input', () => {
+  it('makes every CSV column a typed grid column, and marks ragged rows with a reason', async () => {
+    const csv = join(dir, 'iris.csv');
+    await writeFile(csv, 'id,petal length,label,note\nr1,1.4,0,"a, quoted"\nr2,4.7,1,\nr3,5.9,2,x,extra\n');
+    const server = await startBrowseServer(csv, { cacheDir: join(dir, '.csv-cache') });
+    try {
+      const meta = await (await fetch(`${server.url}api/meta`)).json();
+      expect(meta.kind).toBe('csv');
+      expect(meta.columns).toContainEqual({ name: 'petal length', type: 'number' });
+      const q = encodeURIComponent('[petal length] > 2 and label in (1, 2)');
+      const body = await (await fetch(`${server.url}api/rows?q=${q}&sort=-label`)).json();
+      expect(body.rows.map((r: { id: string }) => r.id)).toEqual(['r3', 'r2']);
+      expect(body.rows[0].reason).toBe('ragged row (5 of 4 fields)');
+      const first = await (await fetch(`${server.url}api/rows?q=r1`)).json();
+      expect(first.rows[0].note).toBe('a, quoted');
+    } finally {
+      await server.close();
+    }
+  });
+});
