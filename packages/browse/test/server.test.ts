@@ -92,6 +92,27 @@ describe('browse server over HTTP', () => {
     expect(groups).toContainEqual({ value: 'truncated image', count: 1 });
   });
 
+  it('refuses a request whose Host is not loopback (DNS rebinding)', async () => {
+    const res = await new Promise<number>((done, fail) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/meta',
+          headers: { host: `evil.example:${server.port}` },
+        },
+        (r) => {
+          r.resume();
+          done(r.statusCode ?? 0);
+        },
+      );
+      req.on('error', fail);
+      req.end();
+    });
+    expect(res).toBe(403);
+    expect((await get('/api/meta')).status).toBe(200);
+  });
+
   it('answers a bad filter with 400 and a message', async () => {
     const res = await get(`/api/rows?q=${encodeURIComponent('colour = red')}`);
     expect(res.status).toBe(400);

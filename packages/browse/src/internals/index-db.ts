@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +165,10 @@ export class BrowseIndex {
       JSON.stringify({ kind: dataset.kind, root: dataset.root, columns, notes: dataset.notes }),
     ]);
     await writeFileAtomic(indexPath, db.export());
+    // Indexes of earlier versions of the input are stale for good.
+    for (const name of await readdir(cacheDir))
+      if (/^index-[0-9a-f]{16}\.sqlite$/.test(name) && join(cacheDir, name) !== indexPath)
+        await rm(join(cacheDir, name), { force: true });
     return new BrowseIndex(db, dataset.kind, dataset.root, columns, dataset.notes, cacheDir, false);
   }
 

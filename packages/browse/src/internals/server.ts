@@ -129,6 +129,12 @@ export async function startBrowseServer(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
+    // DNS rebinding: a page on another site whose name resolves to 127.0.0.1 must not read the data.
+    if (
+      isLoopback(host) &&
+      !isLoopback((req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, ''))
+    )
+      return send(res, 403, 'text/plain; charset=utf-8', 'unexpected Host header');
     const raw = req.url ?? '/';
     const url = new URL(raw, 'http://localhost');
     const path = url.pathname;
