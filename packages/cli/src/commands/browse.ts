@@ -34,6 +34,10 @@ disk, optionally only the rows matching --filter.`,
   async run(args, io): Promise<CommandResult> {
     const input = resolve(io.cwd, args.positionals[0]!);
     const exportDir = stringOption(args, 'export');
+    if (exportDir === undefined && stringOption(args, 'filter') !== undefined)
+      throw new UsageError(
+        '`--filter` only applies with `--export DIR` (in the page, type the filter in its box)',
+      );
     if (exportDir !== undefined) {
       const out = resolve(io.cwd, exportDir);
       const filter = stringOption(args, 'filter');
