@@ -362,8 +362,10 @@ export const APP_JS = String.raw`
   function render() {
     $('filter').value = state.q;
     $('group').value = state.group;
+    // Rows first: the server answers in order, and the grid is what a person waits for.
+    var main = state.sample ? renderSample() : renderGrid(false);
     renderFacets().catch(function (e) { showError(e.message); });
-    return state.sample ? renderSample() : renderGrid(false);
+    return main;
   }
 
   function start() {
