@@ -7,6 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
 
+type Row = { id: string; reason: string | null; [column: string]: unknown };
+interface Api {
+  cells: { label: string | null; predicted: string | null; count: number }[];
+  rows: Row[];
+  kind: string;
+  columns: { name: string; type: string }[];
+  total: number;
+}
+/** GETs a browse API route. */
+async function api(url: string): Promise<Api> {
+  return (await (await fetch(url)).json()) as Api;
+}
+
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = join(repo, 'packages/cli/bin/growset.js');
 
@@ -40,7 +53,7 @@ describe('growset browse', () => {
       child.once('exit', () => fail(new Error(`exited early: ${stderr}`)));
     });
     expect(url).toMatch(/^Browse http:\/\/127\.0\.0\.1:\d+\/$/);
-    const meta = (await (await fetch(`${url.slice('Browse '.length)}api/meta`)).json()) as { total: number };
+    const meta = await api(`${url.slice('Browse '.length)}api/meta`);
     expect(meta.total).toBe(26);
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.kill('SIGINT');
@@ -89,7 +102,7 @@ describe('study output', () => {
 
     const server = await startBrowseServer(study, { cacheDir: join(study, '.cache') });
     try {
-      const cells = (await (await fetch(`${server.url}api/confusion`)).json()).cells;
+      const cells = (await api(`${server.url}api/confusion`)).cells;
       // a: x->x (3 of 3); b: y->x (2 of 3); c: x->y (2 of 3).
       expect(cells).toEqual([
         { label: 'x', predicted: 'x', count: 1 },
@@ -97,8 +110,8 @@ describe('study output', () => {
         { label: 'y', predicted: 'x', count: 1 },
       ]);
       const q = encodeURIComponent('label = y and predicted = x');
-      const rows = (await (await fetch(`${server.url}api/rows?q=${q}`)).json()).rows;
-      expect(rows.map((r: { id: string }) => r.id)).toEqual(['b']);
+      const rows = (await api(`${server.url}api/rows?q=${q}`)).rows;
+      expect(rows.map((r) => r.id)).toEqual(['b']);
     } finally {
       await server.close();
     }
@@ -133,15 +146,15 @@ describe('CSV input', () => {
     await writeFile(csv, 'id,petal length,label,note\nr1,1.4,0,"a, quoted"\nr2,4.7,1,\nr3,5.9,2,x,extra\n');
     const server = await startBrowseServer(csv, { cacheDir: join(dir, '.csv-cache') });
     try {
-      const meta = await (await fetch(`${server.url}api/meta`)).json();
+      const meta = await api(`${server.url}api/meta`);
       expect(meta.kind).toBe('csv');
       expect(meta.columns).toContainEqual({ name: 'petal length', type: 'number' });
       const q = encodeURIComponent('[petal length] > 2 and label in (1, 2)');
-      const body = await (await fetch(`${server.url}api/rows?q=${q}&sort=-label`)).json();
-      expect(body.rows.map((r: { id: string }) => r.id)).toEqual(['r3', 'r2']);
-      expect(body.rows[0].reason).toBe('ragged row (5 of 4 fields)');
-      const first = await (await fetch(`${server.url}api/rows?q=r1`)).json();
-      expect(first.rows[0].note).toBe('a, quoted');
+      const body = await api(`${server.url}api/rows?q=${q}&sort=-label`);
+      expect(body.rows.map((r) => r.id)).toEqual(['r3', 'r2']);
+      expect(body.rows[0]?.reason).toBe('ragged row (5 of 4 fields)');
+      const first = await api(`${server.url}api/rows?q=r1`);
+      expect(first.rows[0]?.note).toBe('a, quoted');
     } finally {
       await server.close();
     }
