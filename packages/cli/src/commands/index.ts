@@ -56,6 +56,11 @@ export const commands: readonly CommandEntry[] = [
     async () => (await import('./augment-table.ts')).augmentTableCommand,
   ),
   lazy(
+    'browse',
+    'browse a dataset in a local data grid: images, rows, lineage, quarantine, study results',
+    async () => (await import('./browse.ts')).browseCommand,
+  ),
+  lazy(
     'train',
     'train and evaluate a model on an ImageFolder or a CSV file (TensorFlow.js)',
     async () => (await import('./train.ts')).trainCommand,

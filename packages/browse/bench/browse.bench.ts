@@ -1,0 +1,179 @@
+// Browse at scale: a synthetic JSONL manifest of 100,000 samples (and 1,000 as the baseline, in the
+// same process), served by the browse server. Prints the first grid response, filter, sort and
+// facet times, the index build and reuse times, and server memory.
+//   npm run bench -w packages/browse
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_FLAGS, findChromium, Rng } from '@growset/core';
+import { type Browser, chromium } from 'playwright-core';
+import { startBrowseServer } from '../src/index.ts';
+
+const LABELS = Array.from({ length: 10 }, (_, i) => String(i));
+const REASONS = ['truncated image', 'empty file', 'not an image', 'too small'];
+
+async function writeManifest(dir: string, n: number): Promise<string> {
+  const rng = Rng.create(42);
+  const lines: string[] = [];
+  const originals = Math.ceil(n / 3);
+  for (let i = 0; i < n; i++) {
+    const root = i % originals;
+    const label = LABELS[root % LABELS.length]!;
+    const derived = i >= originals;
+    const meta: { [k: string]: unknown } = { width: rng.int(8, 512), height: rng.int(8, 512) };
+    if (rng.float() < 0.02)
+      meta.suspiciousLabel = { suggested: LABELS[rng.int(0, 9)], selfConfidence: rng.float() };
+    lines.push(
+      JSON.stringify({
+        id: derived ? `${label}/img${root}~aug${i}` : `${label}/img${root}`,
+        label,
+        file: `${label}/img${i}.png`,
+        source: { url: `https://example.test/${label}/img${root}.png` },
+        lineage: derived
+          ? [
+              {
+                op: 'augment',
+                version: 1,
+                params: { angle: rng.int(-15, 15), flip: rng.bool() },
+                parents: [`${label}/img${root}`],
+                roots: [`${label}/img${root}`],
+              },
+            ]
+          : [],
+        meta,
+      }),
+    );
+  }
+  const quarantine = Array.from({ length: Math.ceil(n / 100) }, (_, i) =>
+    JSON.stringify({
+      stage: 'check-images',
+      id: `bad${i}`,
+      reason: REASONS[i % REASONS.length],
+      label: LABELS[i % 10],
+    }),
+  );
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'images'), { recursive: true });
+  await writeFile(join(dir, 'images', 'manifest.jsonl'), `${lines.join('\n')}\n`);
+  await writeFile(join(dir, 'quarantine.jsonl'), `${quarantine.join('\n')}\n`);
+  return dir;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+async function getJson(url: string): Promise<{ count?: number }> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { count?: number };
+}
+
+interface Numbers {
+  build: number;
+  reopen: number;
+  firstGrid: number;
+  filter: number;
+  textSearch: number;
+  sort: number;
+  facets: number;
+  /** In Chromium: navigation start to the first grid rows on screen. */
+  pageGrid: number;
+  /** In Chromium: Enter in the filter box to the new count shown. */
+  pageFilter: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+let browser: Browser | undefined;
+
+async function inPage(url: string): Promise<{ grid: number; filter: number }> {
+  browser ??= await chromium.launch({
+    executablePath: findChromium()!.path,
+    headless: true,
+    args: [...CHROMIUM_FLAGS],
+  });
+  const page = await browser.newPage();
+  const start = performance.now();
+  await page.goto(url);
+  await page.locator('[data-testid="grid"] tbody tr').first().waitFor();
+  const grid = performance.now() - start;
+  const before = await page.getByTestId('count').getAttribute('data-count');
+  await page.getByTestId('filter').fill('width >= 100 and label in (3, 7)');
+  const typed = performance.now();
+  await page.getByTestId('filter').press('Enter');
+  await page.waitForFunction(
+    (old) =>
+      (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { getAttribute(n: string): string | null } | null };
+        }
+      ).document
+        .querySelector('[data-testid="count"]')
+        ?.getAttribute('data-count') !== old,
+    before,
+  );
+  const filter = performance.now() - typed;
+  await page.close();
+  return { grid, filter };
+}
+
+async function measure(n: number): Promise<Numbers> {
+  const dir = await mkdtemp(join(tmpdir(), `growset-browse-bench-${n}-`));
+  try {
+    await writeManifest(dir, n);
+    const cacheDir = join(dir, '.cache');
+    // Synthetic entries have no image files: read no headers (sizes come from meta).
+    const first = await timed(() => startBrowseServer(dir, { cacheDir, measure: false }));
+    await first.value.close();
+    const opened = await timed(() => startBrowseServer(dir, { cacheDir, measure: false }));
+    const server = opened.value;
+    if (!server.index.reused) throw new Error('the cached index was not reused');
+    const u = server.url;
+    const q = (s: string) => encodeURIComponent(s);
+    // What the page does on load: shell, script, meta, first rows and facets.
+    const firstGrid = await timed(async () => {
+      await Promise.all([fetch(u).then((r) => r.text()), fetch(`${u}app.js`).then((r) => r.text())]);
+      await getJson(`${u}api/meta`);
+      await Promise.all([getJson(`${u}api/rows?limit=100`), getJson(`${u}api/facets`)]);
+    });
+    const best = async (path: string) => {
+      let ms = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) ms = Math.min(ms, (await timed(() => getJson(u + path))).ms);
+      return ms;
+    };
+    const numbers: Numbers = {
+      build: first.ms,
+      reopen: opened.ms,
+      firstGrid: firstGrid.ms,
+      filter: await best(`api/rows?limit=100&q=${q('width >= 100 and label in (3, 7)')}`),
+      textSearch: await best(`api/rows?limit=100&q=${q('img123')}`),
+      sort: await best(`api/rows?limit=100&sort=${q('-width,label')}`),
+      facets: await best(`api/facets?q=${q('width >= 100 and label in (3, 7)')}`),
+      ...(await inPage(u).then((r) => ({ pageGrid: r.grid, pageFilter: r.filter }))),
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+      heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+    };
+    await server.close();
+    return numbers;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const base = await measure(1_000);
+const big = await measure(100_000);
+const rows = Object.keys(base) as (keyof Numbers)[];
+console.log('metric          1,000 samples  100,000 samples   ratio');
+for (const k of rows) {
+  const unit = k.endsWith('Mb') ? ' MB' : ' ms';
+  console.log(
+    `${k.padEnd(14)} ${`${base[k].toFixed(1)}${unit}`.padStart(14)} ${`${big[k].toFixed(1)}${unit}`.padStart(16)} ${(big[k] / base[k]).toFixed(1).padStart(7)}x`,
+  );
+}
+await browser?.close();
+console.log(
+  `Targets at 100,000: first grid < 1000 ms (API ${big.firstGrid.toFixed(0)}, in Chromium ${big.pageGrid.toFixed(0)}), filter and sort < 300 ms (API ${big.filter.toFixed(0)}, ${big.sort.toFixed(0)}; filter in Chromium ${big.pageFilter.toFixed(0)}); facets ${big.facets.toFixed(0)} ms`,
+);

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
+import { writeFixture } from './helpers/fixture.ts';
+
+type Row = { id: string; reason: string | null; [column: string]: unknown };
+interface Api {
+  cells: { label: string | null; predicted: string | null; count: number }[];
+  rows: Row[];
+  kind: string;
+  columns: { name: string; type: string }[];
+  total: number;
+}
+/** GETs a browse API route. */
+async function api(url: string): Promise<Api> {
+  return (await (await fetch(url)).json()) as Api;
+}
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const bin = join(repo, 'packages/cli/bin/growset.js');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'growset-browse-cli-'));
+  await writeFixture(dir);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('growset browse', () => {
+  it('prints `Browse URL` first, serves the dataset, and stops cleanly on SIGINT with a JSON summary', async () => {
+    const child = spawn(process.execPath, [bin, 'browse', dir, '--json'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GROWSET_SOURCE: '1', TMPDIR: dir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c;
+    });
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c;
+        const first = stdout.split('\n')[0]!;
+        if (stdout.includes('\n')) done(first);
+      });
+      child.once('exit', () => fail(new Error(`exited early: ${stderr}`)));
+    });
+    expect(url).toMatch(/^Browse http:\/\/127\.0\.0\.1:\d+\/$/);
+    const meta = await api(`${url.slice('Browse '.length)}api/meta`);
+    expect(meta.total).toBe(26);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ ok: true, command: 'browse', rows: 26, kind: 'imagefolder' });
+  }, 30_000);
+
+  it('tells loopback hosts from exposed ones (the command warns for the latter)', () => {
+    expect(['127.0.0.1', 'localhost', '::1', '127.1.2.3'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '::', '192.168.1.5'].some(isLoopback)).toBe(false);
+  });
+});
+
+describe('study output', () => {
+  it('counts, per test item, the trials that got it wrong by variant, from trial predictions', async () => {
+    const study = join(dir, 'study');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(study);
+    const trial = (variant: string, seed: number, predicted: string[]) => ({
+      key: `${variant}/10/${seed}`,
+      variant,
+      trainSize: 10,
+      seed,
+      ok: true,
+      wallTimeMs: 5,
+      predictions: ['a', 'b', 'c'].map((id, i) => ({
+        id,
+        label: ['x', 'y', 'x'][i],
+        predicted: predicted[i],
+      })),
+    });
+    const trials = [
+      trial('base', 1, ['x', 'x', 'y']),
+      trial('base', 2, ['x', 'y', 'y']),
+      trial('aug', 1, ['x', 'x', 'x']),
+    ];
+    await writeFile(join(study, 'results.json'), JSON.stringify({ trials }));
+    const loaded = await loadDataset(study);
+    expect(loaded.kind).toBe('study');
+    const byId = Object.fromEntries(loaded.rows.map((r) => [r.id, r]));
+    expect(byId.a?.wrong).toBe(0);
+    expect(byId.b?.wrong).toBe(2);
+    expect(byId.b?.fields).toMatchObject({ 'wrong:base': 1, 'wrong:aug': 1 });
+    expect(byId.c?.fields).toMatchObject({ 'wrong:base': 2, 'wrong:aug': 0, predicted: 'y' });
+
+    const server = await startBrowseServer(study, { cacheDir: join(study, '.cache') });
+    try {
+      const cells = (await api(`${server.url}api/confusion`)).cells;
+      // a: x->x (3 of 3); b: y->x (2 of 3); c: x->y (2 of 3).
+      expect(cells).toEqual([
+        { label: 'x', predicted: 'x', count: 1 },
+        { label: 'x', predicted: 'y', count: 1 },
+        { label: 'y', predicted: 'x', count: 1 },
+      ]);
+      const q = encodeURIComponent('label = y and predicted = x');
+      const rows = (await api(`${server.url}api/rows?q=${q}`)).rows;
+      expect(rows.map((r) => r.id)).toEqual(['b']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lists trials, with a note, when the trials hold no per-item predictions', async () => {
+    const study = join(dir, 'study2');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(study);
+    const trials = [
+      {
+        key: 'base/10/1',
+        variant: 'base',
+        trainSize: 10,
+        seed: 1,
+        ok: true,
+        wallTimeMs: 5,
+        test: { accuracy: 0.5 },
+      },
+    ];
+    await writeFile(join(study, 'results.json'), JSON.stringify({ trials }));
+    const loaded = await loadDataset(study);
+    expect(loaded.rows).toHaveLength(1);
+    expect(loaded.rows[0]).toMatchObject({ kind: 'trial', fields: { testAccuracy: 0.5, variant: 'base' } });
+    expect(loaded.notes.join(' ')).toMatch(/no per-item predictions/);
+  });
+});
+
+describe('CSV input', () => {
+  it('makes every CSV column a typed grid column, and marks ragged rows with a reason', async () => {
+    const csv = join(dir, 'iris.csv');
+    await writeFile(csv, 'id,petal length,label,note\nr1,1.4,0,"a, quoted"\nr2,4.7,1,\nr3,5.9,2,x,extra\n');
+    const server = await startBrowseServer(csv, { cacheDir: join(dir, '.csv-cache') });
+    try {
+      const meta = await api(`${server.url}api/meta`);
+      expect(meta.kind).toBe('csv');
+      expect(meta.columns).toContainEqual({ name: 'petal length', type: 'number' });
+      const q = encodeURIComponent('[petal length] > 2 and label in (1, 2)');
+      const body = await api(`${server.url}api/rows?q=${q}&sort=-label`);
+      expect(body.rows.map((r) => r.id)).toEqual(['r3', 'r2']);
+      expect(body.rows[0]?.reason).toBe('ragged row (5 of 4 fields)');
+      const first = await api(`${server.url}api/rows?q=r1`);
+      expect(first.rows[0]?.note).toBe('a, quoted');
+    } finally {
+      await server.close();
+    }
+  });
+});
