@@ -141,7 +141,7 @@ export default definePipeline({
     const base = {
       model: 'mlp',
       hidden: [64],
-      epochs: 30,
+      epochs: 'auto',
       batchSize: 32,
       learningRate: 0.005,
       earlyStopping: { patience: 5 },
