@@ -3,6 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Sample, TabularPayload } from '@growset/core';
+import { loadVegaDataset } from '@growset/fixtures';
+import { runStudy, standardVariants, studyDataFromSamples } from '@growset/study';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
@@ -116,6 +119,48 @@ describe('study output', () => {
       await server.close();
     }
   });
+
+  it("reads a real study: per test item errors from its trials' compact predictions", async () => {
+    const out = join(dir, 'real-study');
+    const rows = await loadVegaDataset('penguins');
+    const samples: Sample<TabularPayload>[] = rows.flatMap((row, i) => {
+      const { Species, ...values } = row as { Species: unknown; [column: string]: unknown };
+      if (typeof Species !== 'string' || Object.values(values).some((v) => v === null || v === undefined))
+        return [];
+      const payload = { kind: 'tabular', values: values as TabularPayload['values'] } as const;
+      return [{ id: `penguins#${i}`, label: Species, payload, lineage: [] }];
+    });
+    const { data } = await studyDataFromSamples(samples as Sample<unknown>[], { name: 'penguins' });
+    const results = await runStudy(data, {
+      name: 'penguins',
+      out,
+      testSize: 30,
+      trainSizes: [15, 30],
+      seeds: 2,
+      workers: 0,
+      bootstrapRounds: 20,
+      variants: standardVariants(['baseline', 'majority'], {
+        task: 'tabular',
+        base: { model: 'logistic' },
+        categorical: true,
+      }),
+    });
+    await writeFile(join(out, 'results.json'), JSON.stringify(results));
+    const loaded = await loadDataset(out);
+    expect(loaded.kind).toBe('study');
+    // One row per test item, each with its true label and, per variant, how many trials missed it.
+    expect(loaded.rows.map((r) => r.id).sort()).toEqual([...results.testIds].sort());
+    const labels = new Map(results.testIds.map((id, k) => [id, results.testLabels?.[k]]));
+    for (const row of loaded.rows) expect(row.label).toBe(labels.get(row.id));
+    // Majority class predicts one class for every item: 2 sizes x 2 seeds = 4 trials, so each
+    // item of another class is missed 4 times by it, and the misses add up to its errors.
+    const majorityMisses = loaded.rows.reduce((n, r) => n + Number(r.fields['wrong:majority'] ?? 0), 0);
+    const majorityErrors = results.trials
+      .filter((t) => t.variant === 'majority')
+      .reduce((n, t) => n + Math.round((1 - (t.test?.accuracy ?? 0)) * results.testIds.length), 0);
+    expect(majorityMisses).toBe(majorityErrors);
+    expect(majorityMisses).toBeGreaterThan(0);
+  }, 120_000);
 
   it('lists trials, with a note, when the trials hold no per-item predictions', async () => {
     const study = join(dir, 'study2');

@@ -283,6 +283,40 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * A study trial's compact per-item predictions (`testPredictions`: one base-36 class index per
+ * test item, space-separated beyond 36 classes, in the order of its split's `testIds`), as
+ * `{ id, label, predicted }` records; empty when the results do not hold them.
+ */
+function studyTrialPredictions(
+  results: { [key: string]: JsonValue },
+  trial: { [key: string]: JsonValue },
+): JsonValue[] {
+  const encoded = str(trial.testPredictions);
+  const config = obj(results.config);
+  const classes = Array.isArray(config?.classes) ? config.classes.map((c) => str(c) ?? '') : [];
+  if (encoded === null || classes.length === 0) return [];
+  const split = num(trial.split) ?? 0;
+  const pick = (key: string, first: string): JsonValue[] => {
+    const perSplit = results[key];
+    if (split > 0 && Array.isArray(perSplit)) {
+      const ofSplit = perSplit[split];
+      return Array.isArray(ofSplit) ? ofSplit : [];
+    }
+    const list = results[first];
+    return Array.isArray(list) ? list : [];
+  };
+  const ids = pick('testSplitIds', 'testIds');
+  const labels = pick('testSplitLabels', 'testLabels');
+  const parts = classes.length <= 36 ? [...encoded] : encoded.length === 0 ? [] : encoded.split(' ');
+  if (parts.length !== ids.length) return [];
+  return parts.map((part, k) => ({
+    id: str(ids[k]),
+    label: str(labels[k] ?? null),
+    predicted: classes[Number.parseInt(part, 36)] ?? null,
+  }));
+}
+
 /** A study's `results.json`: one row per trial; per test item when the trials record predictions. */
 async function readStudyRows(
   path: string,
@@ -292,7 +326,9 @@ async function readStudyRows(
   const trials = Array.isArray(results.trials) ? results.trials.map((t) => obj(t) ?? {}) : [];
   const items = new Map<string, BrowseRow>();
   for (const trial of trials) {
-    const predictions = Array.isArray(trial.predictions) ? trial.predictions : [];
+    const predictions = Array.isArray(trial.predictions)
+      ? trial.predictions
+      : studyTrialPredictions(results, trial);
     for (const p of predictions) {
       const pred = obj(p);
       const id = str(pred?.id);
@@ -333,7 +369,7 @@ async function readStudyRows(
     return { rows: [...items.values()], fields: ['predicted', ...fields] };
   }
   notes.push(
-    'The trials in results.json hold no per-item predictions (trial.predictions), so this view lists trials; per test item errors and the confusion matrix need them.',
+    'The trials in results.json hold no per-item predictions (trial.testPredictions with testIds and testLabels), so this view lists trials; per test item errors and the confusion matrix need them.',
   );
   const fields = [
     'variant',

@@ -362,7 +362,13 @@ export async function runStudy(
     versions: await collectVersions(),
     backend,
     testIds: test.map((i) => data.ids[i]!),
-    ...(holdouts.length > 1 ? { testSplitIds: holdouts.map((h) => h.test.map((i) => data.ids[i]!)) } : {}),
+    testLabels: test.map((i) => data.labels[i]!),
+    ...(holdouts.length > 1
+      ? {
+          testSplitIds: holdouts.map((h) => h.test.map((i) => data.ids[i]!)),
+          testSplitLabels: holdouts.map((h) => h.test.map((i) => data.labels[i]!)),
+        }
+      : {}),
     trials,
     summaries,
     comparisons,

@@ -265,6 +265,10 @@ export interface StudyResults {
   testIds: string[];
   /** With several test splits: each split's test ids (the first is `testIds`). */
   testSplitIds?: string[][];
+  /** True labels of `testIds`, in order (what `testPredictions` are scored against). */
+  testLabels?: string[];
+  /** With several test splits: each split's test labels (the first is `testLabels`). */
+  testSplitLabels?: string[][];
   trials: TrialRecord[];
   summaries: VariantSummary[];
   /** Each treatment against the baseline, paired, per size and metric. */

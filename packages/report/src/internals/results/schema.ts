@@ -200,6 +200,8 @@ export const studyResultsSchema: z.ZodType<StudyResults> = z.looseObject({
   backend: z.string(),
   testIds: z.array(z.string()),
   testSplitIds: z.array(z.array(z.string())).optional(),
+  testLabels: z.array(z.string()).optional(),
+  testSplitLabels: z.array(z.array(z.string())).optional(),
   trials: z.array(trialSchema),
   summaries: z.array(variantSummarySchema),
   comparisons: z.array(comparisonSchema).optional(),
