@@ -31,6 +31,7 @@ export {
   nestedStratifiedOrder,
   stratifiedHoldout,
 } from './internals/split.ts';
+export { type PoolOptions, runTrialPool, TrialThreads, type TrialRunner } from './internals/pool.ts';
 export { mean, percentile, spread, std } from './internals/stats.ts';
 export { runStudy, type StudyOptions, type StudyRunContext } from './internals/study.ts';
 export {
@@ -41,6 +42,7 @@ export {
   verdicts,
 } from './internals/summarize.ts';
 export { type StudyPlan, type TrialTask, trialKey } from './internals/trial.ts';
+export type { WorkerSetup } from './internals/worker.ts';
 export type {
   AugmentSpec,
   CurveFit,

@@ -18,6 +18,7 @@ import {
   standardVariants,
   studyDataFromSamples,
 } from '@growset/study';
+import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import {
   defineCommand,
   intOption,
@@ -95,6 +96,11 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     workers: { type: 'string', value: 'N', description: 'worker threads', default: 'one per core' },
     seed: { type: 'string', value: 'N', description: 'study seed (test split, every trial)', default: '0' },
     fresh: { type: 'boolean', description: 'ignore trials.jsonl from an earlier run' },
+    queue: {
+      type: 'string',
+      value: 'URL',
+      description: 'run trials on `growset worker`s through Redis (redis://[:pass@]HOST:PORT[/DB])',
+    },
     screenshot: { type: 'boolean', description: 'also save report.png (needs a Chromium)' },
   },
   async run(args, io) {
@@ -135,6 +141,14 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     const workers = intOption(args, 'workers', { min: 0, max: 256 });
     const studySeed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     const copies = intOption(args, 'copies', { min: 1, max: 100 }) ?? 2;
+    const queue = stringOption(args, 'queue');
+    if (queue !== undefined) {
+      try {
+        checkRedisUrl(queue);
+      } catch (error) {
+        throw new UsageError(`--queue: ${errorMessage(error)}`, { cause: error });
+      }
+    }
 
     const quarantine = new MemoryQuarantine();
     const { data, excluded, read } = isFolder
@@ -176,10 +190,18 @@ with categorical columns); smote balances classes; noise and mixup add one row p
           ...(quarantine.records.length > 0 ? { quarantine: countReasons(quarantine.records) } : {}),
         },
       },
-      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+      {
+        signal: io.signal,
+        logger: io.logger,
+        onProgress: io.onProgress,
+        ...(queue === undefined ? {} : { runner: queueTrialRunner({ url: queue, logger: io.logger }) }),
+      },
     );
     return {
-      summary: studyJobSummary(job, { out }),
+      summary: {
+        ...studyJobSummary(job, { out }),
+        ...(queue === undefined ? {} : { queue: redactRedisUrl(queue) }),
+      },
       text: job.text,
     };
   },

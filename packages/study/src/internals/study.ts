@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { StudyData } from './dataset.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
-import { runTrialPool } from './pool.ts';
+import { runTrialPool, type TrialRunner } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldout } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
@@ -103,6 +103,8 @@ export interface StudyRunContext {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: ProgressListener;
+  /** Where trials run. @default worker threads of this process (`runTrialPool`) */
+  runner?: TrialRunner;
 }
 
 /**
@@ -194,7 +196,7 @@ export async function runStudy(
   const controller = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
   try {
-    await runTrialPool(
+    await (run.runner ?? runTrialPool)(
       pending,
       { data, plan, plugins, variants },
       {
