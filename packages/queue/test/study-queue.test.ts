@@ -52,9 +52,14 @@ const options = (name: string, out?: string): StudyOptions => ({
   ...(out ? { out } : {}),
 });
 
-/** Trials without what depends on the machine (time, throughput). */
+/**
+ * Trials as results.json holds them (JSON: a resumed run reads some from trials.jsonl, where an
+ * infinite log loss is null), without what depends on the machine (time, throughput).
+ */
 const comparable = (results: StudyResults) =>
-  results.trials.map(({ wallTimeMs, samplesPerSecond, ...rest }) => rest);
+  (JSON.parse(JSON.stringify(results.trials)) as StudyResults['trials']).map(
+    ({ wallTimeMs, samplesPerSecond, ...rest }) => rest,
+  );
 
 let redis: LocalRedis;
 let dir: string;
@@ -101,7 +106,9 @@ describe('studies through BullMQ on a real redis-server', () => {
   it('gives trial-for-trial the results of a local run with 2 worker processes', async () => {
     const a = startWorker();
     const b = startWorker();
-    const queued = await runStudy(table(), options('queued'), { runner: queueTrialRunner({ url: redis.url }) });
+    const queued = await runStudy(table(), options('queued'), {
+      runner: queueTrialRunner({ url: redis.url }),
+    });
     expect(queued.trials).toHaveLength(12);
     expect(comparable(queued)).toEqual(comparable(local));
     expect(queued.summaries).toEqual(local.summaries);
@@ -115,18 +122,22 @@ describe('studies through BullMQ on a real redis-server', () => {
     const first = new AbortController();
     let seen = 0;
     await expect(
-      runStudy(table(), { ...options('resumable', out), studySeed: 0 }, {
-        signal: first.signal,
-        runner: queueTrialRunner({ url: redis.url }),
-        onProgress: () => {
-          seen += 1;
-          // The first event is the start; the third result kills the victim mid-trial.
-          if (seen === 4) {
-            victim.kill('SIGKILL');
-            first.abort();
-          }
+      runStudy(
+        table(),
+        { ...options('resumable', out), studySeed: 0 },
+        {
+          signal: first.signal,
+          runner: queueTrialRunner({ url: redis.url }),
+          onProgress: () => {
+            seen += 1;
+            // The first event is the start; the third result kills the victim mid-trial.
+            if (seen === 4) {
+              victim.kill('SIGKILL');
+              first.abort();
+            }
+          },
         },
-      }),
+      ),
     ).rejects.toThrow(/aborted/);
     await new Promise((r) => victim.once('exit', r)).catch(() => {});
     const rescuer = startWorker(2);
@@ -141,7 +152,9 @@ describe('studies through BullMQ on a real redis-server', () => {
       runner: queueTrialRunner({ url: redis.url, reconcileMs: 1000, logger }),
       logger,
     });
-    const done = Number(/Resuming study `resumable`: (\d+) of 12 trials already done/.exec(logs.join('\n'))?.[1]);
+    const done = Number(
+      /Resuming study `resumable`: (\d+) of 12 trials already done/.exec(logs.join('\n'))?.[1],
+    );
     expect(done).toBeGreaterThanOrEqual(3);
     expect(done).toBeLessThan(12);
     // The victim's trial went back to the queue once its lock expired.
@@ -154,8 +167,12 @@ describe('studies through BullMQ on a real redis-server', () => {
   it('says in one line which Redis it cannot reach, without the password', async () => {
     const port = await freePort();
     const url = `redis://:s3cret@127.0.0.1:${port}/2`;
-    const attempt = runStudy(table(), options('nowhere'), { runner: queueTrialRunner({ url, connectTimeoutMs: 2000 }) });
-    await expect(attempt).rejects.toThrow(new RegExp(`^Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `));
+    const attempt = runStudy(table(), options('nowhere'), {
+      runner: queueTrialRunner({ url, connectTimeoutMs: 2000 }),
+    });
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`^Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
     await attempt.catch((error: Error) => expect(error.message).not.toMatch(/s3cret/));
     const cli = spawnSync(process.execPath, [bin, 'worker', '--queue', url, '--json'], {
       cwd: repo,
@@ -164,7 +181,12 @@ describe('studies through BullMQ on a real redis-server', () => {
     });
     expect(cli.status).toBe(1);
     expect(`${cli.stdout}${cli.stderr}`).not.toMatch(/s3cret/);
-    expect(cli.stderr.split('\n')[0]).toMatch(new RegExp(`growset worker: Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `));
-    expect(JSON.parse(cli.stdout.trim().split('\n').pop()!)).toMatchObject({ ok: false, error: { code: 'ERR_REDIS' } });
+    expect(cli.stderr.split('\n')[0]).toMatch(
+      new RegExp(`growset worker: Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
+    expect(JSON.parse(cli.stdout.trim().split('\n').pop()!)).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_REDIS' },
+    });
   });
 });

@@ -24,6 +24,7 @@ export {
   type StudyPlugins,
   type TabularAugmenter,
 } from './internals/plugins.ts';
+export { type PoolOptions, runTrialPool, type TrialRunner, TrialThreads } from './internals/pool.ts';
 export {
   allocate,
   carveValidation,
@@ -31,7 +32,6 @@ export {
   nestedStratifiedOrder,
   stratifiedHoldout,
 } from './internals/split.ts';
-export { type PoolOptions, runTrialPool, TrialThreads, type TrialRunner } from './internals/pool.ts';
 export { mean, percentile, spread, std } from './internals/stats.ts';
 export { runStudy, type StudyOptions, type StudyRunContext } from './internals/study.ts';
 export {
@@ -42,7 +42,6 @@ export {
   verdicts,
 } from './internals/summarize.ts';
 export { type StudyPlan, type TrialTask, trialKey } from './internals/trial.ts';
-export type { WorkerSetup } from './internals/worker.ts';
 export type {
   AugmentSpec,
   CurveFit,
@@ -62,3 +61,4 @@ export {
   type StandardVariantOptions,
   standardVariants,
 } from './internals/variants.ts';
+export type { WorkerSetup } from './internals/worker.ts';

@@ -11,6 +11,7 @@ import {
   type Sample,
   type TabularSample,
 } from '@growset/core';
+import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import {
   DIGITS_RECIPE,
   STANDARD_VARIANTS,
@@ -18,7 +19,6 @@ import {
   standardVariants,
   studyDataFromSamples,
 } from '@growset/study';
-import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import {
   defineCommand,
   intOption,

@@ -15,7 +15,12 @@ printed.`,
   positionals: { min: 0, max: 0 },
   options: {
     queue: { type: 'string', value: 'URL', description: 'Redis URL (redis:// or rediss://), required' },
-    threads: { type: 'string', value: 'N', description: 'trials at once (worker threads)', default: 'one per core' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      description: 'trials at once (worker threads)',
+      default: 'one per core',
+    },
     'lock-ms': {
       type: 'string',
       value: 'MS',
@@ -25,7 +30,8 @@ printed.`,
   },
   async run(args, io) {
     const url = stringOption(args, 'queue');
-    if (url === undefined) throw new UsageError('Missing `--queue redis://HOST:PORT`: the Redis server to take trials from');
+    if (url === undefined)
+      throw new UsageError('Missing `--queue redis://HOST:PORT`: the Redis server to take trials from');
     try {
       checkRedisUrl(url);
     } catch (error) {

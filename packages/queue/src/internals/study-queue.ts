@@ -12,7 +12,6 @@ import {
   type WorkerSetup,
 } from '@growset/study';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { connectRedis, KEY_PREFIX, redactRedisUrl } from './redis.ts';
 
 /** The BullMQ queue every study's trials go through (`growset:trials:*` keys). */
@@ -77,7 +76,10 @@ async function runThroughQueue(
   const redis = await connectRedis(options.url, { timeoutMs: options.connectTimeoutMs ?? 5000 });
   const bytes = serialize(setup);
   const hash = hashSetup(bytes);
-  const queue = new Queue<TrialJobData, TrialJobResult>(TRIALS_QUEUE, { connection: redis, prefix: KEY_PREFIX });
+  const queue = new Queue<TrialJobData, TrialJobResult>(TRIALS_QUEUE, {
+    connection: redis,
+    prefix: KEY_PREFIX,
+  });
   const events = new QueueEvents(TRIALS_QUEUE, { connection: redis.duplicate(), prefix: KEY_PREFIX });
   queue.on('error', () => {});
   events.on('error', () => {});
@@ -87,7 +89,9 @@ async function runThroughQueue(
   try {
     const published = await redis.set(dataKey(hash), Buffer.from(bytes), 'EX', RETENTION_SECONDS, 'NX');
     if (published === 'OK')
-      logger.info(`Published the study data to ${where} (${(bytes.length / 1e6).toFixed(1)} MB, ${hash.slice(0, 12)})`);
+      logger.info(
+        `Published the study data to ${where} (${(bytes.length / 1e6).toFixed(1)} MB, ${hash.slice(0, 12)})`,
+      );
     else {
       await redis.expire(dataKey(hash), RETENTION_SECONDS);
       logger.info(`The study data is already in ${where} (${hash.slice(0, 12)}): not published again`);
@@ -126,9 +130,12 @@ async function runThroughQueue(
         if (job.finishedOn && job.returnvalue) deliver(id, job.returnvalue);
         else if ((await job.getState()) === 'failed')
           finish(
-            new GrowsetError(`Trial ${trialKey(byId.get(id)!)} failed on a worker ${job.attemptsMade} time(s): ${job.failedReason}`, {
-              code: 'ERR_TRIAL',
-            }),
+            new GrowsetError(
+              `Trial ${trialKey(byId.get(id)!)} failed on a worker ${job.attemptsMade} time(s): ${job.failedReason}`,
+              {
+                code: 'ERR_TRIAL',
+              },
+            ),
           );
       };
       events.on('completed', ({ jobId }) => {
@@ -162,7 +169,9 @@ async function runThroughQueue(
             },
           })),
         );
-        logger.info(`Queued ${byId.size} trial(s) on ${where}: waiting for workers (growset worker --queue ...)`);
+        logger.info(
+          `Queued ${byId.size} trial(s) on ${where}: waiting for workers (growset worker --queue ...)`,
+        );
         for (const id of byId.keys()) await check(id);
         const every = options.reconcileMs ?? 5000;
         const loop = async () => {
@@ -234,7 +243,8 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
             throw new UnrecoverableError(
               `The study data ${hash.slice(0, 12)} is not in Redis (expired or deleted): run the coordinator again`,
             );
-          if (hashSetup(bytes) !== hash) throw new UnrecoverableError(`The study data ${hash.slice(0, 12)} is corrupt`);
+          if (hashSetup(bytes) !== hash)
+            throw new UnrecoverableError(`The study data ${hash.slice(0, 12)} is corrupt`);
           summary.studies += 1;
           logger.info(`Fetched study data ${hash.slice(0, 12)} (${(bytes.length / 1e6).toFixed(1)} MB)`);
           return new TrialThreads(deserialize(bytes) as WorkerSetup, threads);

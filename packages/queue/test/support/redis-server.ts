@@ -15,9 +15,16 @@ export interface LocalRedis {
 
 /** Debian's redis-server (installed by .ci/run when missing), or `GROWSET_REDIS_SERVER`. */
 export function redisServerPath(): string {
-  const candidates = [process.env.GROWSET_REDIS_SERVER, '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
+  const candidates = [
+    process.env.GROWSET_REDIS_SERVER,
+    '/usr/bin/redis-server',
+    '/usr/local/bin/redis-server',
+  ];
   const found = candidates.find((c): c is string => !!c && existsSync(c));
-  if (!found) throw new Error('redis-server not found: install Debian redis-server (.ci/run does) or set GROWSET_REDIS_SERVER');
+  if (!found)
+    throw new Error(
+      'redis-server not found: install Debian redis-server (.ci/run does) or set GROWSET_REDIS_SERVER',
+    );
   return found;
 }
 
@@ -51,7 +58,20 @@ export async function startLocalRedis(): Promise<LocalRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     redisServerPath(),
-    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -10,7 +10,11 @@ import type { WorkerResponse, WorkerSetup } from './worker.ts';
  * default) or any runner with the same contract, such as @growset/queue's (workers on other
  * machines). `onResult` is called once per trial, in completion order.
  */
-export type TrialRunner = (tasks: readonly TrialTask[], setup: WorkerSetup, options: PoolOptions) => Promise<void>;
+export type TrialRunner = (
+  tasks: readonly TrialTask[],
+  setup: WorkerSetup,
+  options: PoolOptions,
+) => Promise<void>;
 
 export interface PoolOptions {
   /** Worker threads; 0 runs trials in this thread. */
@@ -183,10 +187,13 @@ export class TrialThreads {
       }
     });
     worker.on('error', (error) =>
-      failAll(new GrowsetError(`A study worker crashed: ${error.message}`, { code: 'ERR_WORKER', cause: error })),
+      failAll(
+        new GrowsetError(`A study worker crashed: ${error.message}`, { code: 'ERR_WORKER', cause: error }),
+      ),
     );
     worker.on('exit', (code) => {
-      if (!this.#closed) failAll(new GrowsetError(`A study worker exited with code ${code}`, { code: 'ERR_WORKER' }));
+      if (!this.#closed)
+        failAll(new GrowsetError(`A study worker exited with code ${code}`, { code: 'ERR_WORKER' }));
     });
   }
 
