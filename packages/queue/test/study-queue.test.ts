@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,5 +188,44 @@ describe('studies through BullMQ on a real redis-server', () => {
       ok: false,
       error: { code: 'ERR_REDIS' },
     });
+    // The coordinator's flag: `growset study ... --queue URL`.
+    const csv = join(dir, 'rule.csv');
+    const data = table();
+    await writeFile(
+      csv,
+      ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join('\n'),
+    );
+    const study = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'study',
+        csv,
+        '--label',
+        'label',
+        '--model',
+        'knn',
+        '--variants',
+        'baseline',
+        '--sizes',
+        '20',
+      ].concat(['--seeds', '1', '--out', join(dir, 'nowhere'), '--queue', url, '--json']),
+      { cwd: repo, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(study.status).toBe(1);
+    expect(`${study.stdout}${study.stderr}`).not.toMatch(/s3cret/);
+    expect(study.stderr).toMatch(
+      new RegExp(`growset study: Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
+    const usage = spawnSync(
+      process.execPath,
+      [bin, 'study', csv, '--label', 'label', '--out', join(dir, 'x'), '--queue', 'http://:s3cret@h'],
+      { cwd: repo, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(
+      /--queue: Expected a redis:\/\/ or rediss:\/\/ URL, got `http:\/\/\*\*\*@h\/?`/,
+    );
+    expect(usage.stderr).not.toMatch(/s3cret/);
   });
 });
