@@ -20,12 +20,14 @@ import { startLocalRedis } from '../test/support/redis-server.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = resolve(repo, 'packages/cli/bin/growset.js');
-const mlp = { model: 'mlp', hidden: [32], epochs: 12, batchSize: 32, learningRate: 0.005 };
+// Trials of about a second: long enough that each worker's fixed cost (its thread, tfjs) is
+// amortized, as in real studies (CNN trials take minutes).
+const mlp = { model: 'mlp', hidden: [64], epochs: 25, batchSize: 32, learningRate: 0.005 };
 const options: StudyOptions = {
   name: 'bench',
   testSize: 100,
-  trainSizes: [60, 120, 240],
-  seeds: 4,
+  trainSizes: [120, 240, 400],
+  seeds: 3,
   variants: [
     { name: 'mlp', model: mlp, baseline: true },
     { name: 'l2', model: { ...mlp, l2: 1e-3 } },
@@ -35,14 +37,21 @@ const options: StudyOptions = {
 
 const redis = await startLocalRedis();
 const env = { ...process.env, GROWSET_SOURCE: '1' };
+const outputs = new Map<ChildProcess, string>();
 const startWorkers = async (n: number): Promise<ChildProcess[]> =>
   await Promise.all(
     Array.from({ length: n }, async () => {
-      const child = spawn(process.execPath, [bin, 'worker', '--queue', redis.url, '--threads', '1'], {
-        cwd: repo,
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [bin, 'worker', '--queue', redis.url, '--threads', '1', '--json'],
+        {
+          cwd: repo,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      outputs.set(child, '');
+      child.stdout?.on('data', (d) => outputs.set(child, outputs.get(child) + String(d)));
       await new Promise<void>((ready, fail) => {
         let err = '';
         child.stderr?.on('data', (d) => {
@@ -54,12 +63,15 @@ const startWorkers = async (n: number): Promise<ChildProcess[]> =>
       return child;
     }),
   );
-const stop = async (children: ChildProcess[]) =>
+/** Stops the workers; returns how many trials each ran (from its --json summary). */
+const stop = async (children: ChildProcess[]): Promise<number[]> =>
   await Promise.all(
     children.map(async (c) => {
       const exited = new Promise((r) => c.once('exit', r));
       c.kill('SIGTERM');
       await exited;
+      const last = outputs.get(c)?.trim().split('\n').pop() ?? '{}';
+      return Number((JSON.parse(last) as { trials?: number }).trials ?? Number.NaN);
     }),
   );
 const flush = async () => {
@@ -74,19 +86,21 @@ const time = async (run: () => Promise<StudyResults>) => {
 };
 
 try {
-  const { data }: { data: StudyData } = await studyDataFromSamples(await loadMnist({ perClass: 40 }), {
-    name: 'mnist-400',
+  const { data }: { data: StudyData } = await studyDataFromSamples(await loadMnist({ perClass: 60 }), {
+    name: 'mnist-600',
   });
   const local = await time(() => runStudy(data, { ...options, workers: 1 }));
+  const local2 = await time(() => runStudy(data, { ...options, workers: 2 }));
   const trials = local.results.trials.length;
   const perWorkers: { [n: number]: number } = {};
+  const split: { [n: number]: number[] } = {};
   for (const n of [1, 2]) {
     await flush();
     const workers = await startWorkers(n);
     const queued = await time(() =>
       runStudy(data, options, { runner: queueTrialRunner({ url: redis.url }) }),
     );
-    await stop(workers);
+    split[n] = await stop(workers);
     const same = queued.results.trials.every(
       (t, i) =>
         t.key === local.results.trials[i]!.key &&
@@ -96,11 +110,17 @@ try {
     perWorkers[n] = queued.ms;
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`study: ${trials} trials (MLP on 400 MNIST digits), ${process.env.HOSTNAME ?? 'this machine'}`);
+  console.log(`study: ${trials} trials (MLP on 600 MNIST digits), ${process.env.HOSTNAME ?? 'this machine'}`);
   console.log(`local, 1 worker thread:      ${s(local.ms)}`);
+  console.log(`local, 2 worker threads:     ${s(local2.ms)}`);
   console.log(`queue, 1 worker process:     ${s(perWorkers[1]!)}`);
-  console.log(`queue, 2 worker processes:   ${s(perWorkers[2]!)}`);
+  console.log(
+    `queue, 2 worker processes:   ${s(perWorkers[2]!)} (trials per worker: ${split[2]!.join(' + ')})`,
+  );
   console.log(`speed-up 2 vs 1 worker processes: ${(perWorkers[1]! / perWorkers[2]!).toFixed(2)}x`);
+  console.log(
+    `speed-up 2 vs 1 local worker threads (what this machine allowed, same run): ${(local.ms / local2.ms).toFixed(2)}x`,
+  );
   console.log(
     `queue overhead vs worker threads: ${((perWorkers[1]! - local.ms) / trials).toFixed(0)} ms per trial (${((100 * (perWorkers[1]! - local.ms)) / local.ms).toFixed(1)}% of the local run)`,
   );

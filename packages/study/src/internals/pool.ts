@@ -170,6 +170,9 @@ export class TrialThreads {
       this.#running.delete(worker);
       const index = this.#all.indexOf(worker);
       if (index >= 0) this.#all.splice(index, 1);
+      const idle = this.#idle.indexOf(worker);
+      if (idle >= 0) this.#idle.splice(idle, 1);
+      worker.terminate().catch(() => {});
       if (this.#all.length === 0) for (const w of this.#waiting.splice(0)) w.reject(error);
     };
     worker.on('message', (message: WorkerResponse) => {
