@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runStudy, type StudyData, type StudyOptions, type StudyResults } from '@growset/study';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queueTrialRunner } from '../src/index.ts';
+import { queueTrialRunner, RETENTION_SECONDS } from '../src/index.ts';
 import { freePort, type LocalRedis, startLocalRedis } from './support/redis-server.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -112,6 +112,16 @@ describe('studies through BullMQ on a real redis-server', () => {
     expect(queued.trials).toHaveLength(12);
     expect(comparable(queued)).toEqual(comparable(local));
     expect(queued.summaries).toEqual(local.summaries);
+    // What Redis holds: the study data once, under its hash, expiring (as the README says).
+    const client = new Redis(redis.url);
+    const dataKeys = await client.keys('growset:study-data:*');
+    expect(dataKeys).toHaveLength(1);
+    const ttl = await client.ttl(dataKeys[0]!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RETENTION_SECONDS);
+    // Every key growset and BullMQ wrote is under the prefix the README's cleanup deletes.
+    expect((await client.keys('*')).filter((k) => !k.startsWith('growset:'))).toEqual([]);
+    client.disconnect();
     await Promise.all([stopWorker(a), stopWorker(b)]);
   });
 
