@@ -174,6 +174,77 @@ describe('studies through BullMQ on a real redis-server', () => {
     await stopWorker(rescuer);
   });
 
+  it('works with a password over TLS (rediss://), through the CLI, and never prints the password', async () => {
+    const secure = await startLocalRedis({ password: 'tls-s3cret', tls: true });
+    try {
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: secure.caFile! };
+      const worker = spawn(
+        process.execPath,
+        [bin, 'worker', '--queue', secure.url, '--threads', '1', '--json'],
+        {
+          cwd: repo,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      workers.add(worker);
+      let workerOutput = '';
+      worker.stdout?.on('data', (d) => {
+        workerOutput += String(d);
+      });
+      worker.stderr?.on('data', (d) => {
+        workerOutput += String(d);
+      });
+      const csv = join(dir, 'tls.csv');
+      const data = table();
+      await writeFile(
+        csv,
+        ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join(
+          '\n',
+        ),
+      );
+      const out = join(dir, 'tls');
+      const study = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'study',
+          csv,
+          '--label',
+          'label',
+          '--model',
+          'knn',
+          '--variants',
+          'baseline',
+          '--sizes',
+          '20,40',
+        ].concat(['--seeds', '2', '--test-fraction', '40', '--out', out, '--queue', secure.url, '--json']),
+        { cwd: repo, env, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(study.stderr).toMatch(/Queued 4 trial\(s\) on rediss:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+      expect(study.status).toBe(0);
+      const summary = JSON.parse(study.stdout.trim().split('\n').pop()!);
+      expect(summary).toMatchObject({ ok: true, trials: 4, failedTrials: 0 });
+      expect(summary.queue).toMatch(/^rediss:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+      await stopWorker(worker);
+      expect(
+        JSON.parse(
+          workerOutput
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .pop()!,
+        ),
+      ).toMatchObject({
+        ok: true,
+        trials: 4,
+      });
+      expect(`${study.stdout}${study.stderr}${workerOutput}`).not.toMatch(/tls-s3cret/);
+    } finally {
+      await secure.stop();
+    }
+  });
+
   it('says in one line which Redis it cannot reach, without the password', async () => {
     const port = await freePort();
     const url = `redis://:s3cret@127.0.0.1:${port}/2`;

@@ -113,14 +113,18 @@ async function runThroughQueue(
 
       // One result per trial, whatever the events say (a job seen by an event and by a scan counts once).
       let chain = Promise.resolve();
+      let handed = 0;
       const deliver = (id: string, result: TrialJobResult | undefined) => {
         if (settled || delivered.has(id) || !byId.has(id) || !result?.record) return;
         delivered.add(id);
         const record = deserialize(Buffer.from(result.record, 'base64')) as TrialRecord;
         chain = chain
-          .then(() => pool.onResult(record))
+          // After an abort the study is gone: the result stays in Redis for the next coordinator.
+          .then(() => (settled ? undefined : pool.onResult(record)))
           .then(() => {
-            if (delivered.size === byId.size) finish();
+            // Counted after the study has taken the result (journal written), not when it arrived.
+            handed += 1;
+            if (handed === byId.size) finish();
           }, finish);
       };
       const check = async (id: string) => {

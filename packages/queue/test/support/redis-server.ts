@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
@@ -7,8 +7,11 @@ import { join } from 'node:path';
 
 /** A redis-server of its own for a test file: 127.0.0.1, a free port, a temporary dir, no persistence. */
 export interface LocalRedis {
+  /** `redis://127.0.0.1:PORT`, or `rediss://:PASSWORD@127.0.0.1:PORT` with `tls` and `password`. */
   url: string;
   port: number;
+  /** With `tls`: the self-signed certificate clients must trust (`NODE_EXTRA_CA_CERTS`). */
+  caFile?: string;
   /** SIGTERM, wait for the exit, remove the dir. */
   stop(): Promise<void>;
 }
@@ -53,27 +56,45 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startLocalRedis(): Promise<LocalRedis> {
+export interface LocalRedisOptions {
+  /** `requirepass`. */
+  password?: string;
+  /** Serve TLS only, with a self-signed certificate for 127.0.0.1 made by openssl. */
+  tls?: boolean;
+}
+
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'growset-redis-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    redisServerPath(),
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--protected-mode',
-      'yes',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+  let caFile: string | undefined;
+  if (options.tls) {
+    caFile = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const subject = ['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        ...subject,
+        '-keyout',
+        key,
+        '-out',
+        caFile,
+      ],
+      { stdio: 'ignore' },
+    );
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', caFile, '--tls-key-file', key);
+    args.push('--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no');
+  } else args.push('--port', String(port));
+  if (options.password) args.push('--requirepass', options.password);
+  const child: ChildProcess = spawn(redisServerPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += String(d);
@@ -91,9 +112,11 @@ export async function startLocalRedis(): Promise<LocalRedis> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     port,
+    ...(caFile ? { caFile } : {}),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
