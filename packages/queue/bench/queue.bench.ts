@@ -101,11 +101,13 @@ try {
       runStudy(data, options, { runner: queueTrialRunner({ url: redis.url }) }),
     );
     split[n] = await stop(workers);
-    const same = queued.results.trials.every(
-      (t, i) =>
-        t.key === local.results.trials[i]!.key &&
-        t.test?.accuracy === local.results.trials[i]!.test?.accuracy,
-    );
+    const same =
+      queued.results.trials.length === trials &&
+      queued.results.trials.every(
+        (t, i) =>
+          t.key === local.results.trials[i]!.key &&
+          t.test?.accuracy === local.results.trials[i]!.test?.accuracy,
+      );
     if (!same) throw new Error(`the queued study with ${n} worker(s) differs from the local run`);
     perWorkers[n] = queued.ms;
   }
