@@ -55,6 +55,7 @@ export {
   type StudyPlugins,
   type TabularAugmenter,
 } from './internals/plugins.ts';
+export { type PoolOptions, runTrialPool, type TrialRunner, TrialThreads } from './internals/pool.ts';
 export {
   allocate,
   carveValidation,
@@ -115,3 +116,4 @@ export {
   searchSpaceSchema,
   standardVariants,
 } from './internals/variants.ts';
+export type { WorkerSetup } from './internals/worker.ts';

@@ -21,6 +21,11 @@ export const commands: readonly CommandEntry[] = [
     async () => (await import('./study.ts')).studyCommand,
   ),
   lazy(
+    'worker',
+    'run queued study trials from Redis until stopped (growset study --queue on any machine)',
+    async () => (await import('./worker.ts')).workerCommand,
+  ),
+  lazy(
     'report',
     'rebuild the HTML report (charts, gallery, verdicts) from a results.json',
     async () => (await import('./report.ts')).reportCommand,

@@ -11,6 +11,7 @@ import {
   type Sample,
   type TabularSample,
 } from '@growset/core';
+import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import {
   DIGITS_RECIPE,
   parseSearchSpace,
@@ -121,6 +122,11 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     workers: { type: 'string', value: 'N', description: 'worker threads', default: 'one per core' },
     seed: { type: 'string', value: 'N', description: 'study seed (test split, every trial)', default: '0' },
     fresh: { type: 'boolean', description: 'ignore trials.jsonl from an earlier run' },
+    queue: {
+      type: 'string',
+      value: 'URL',
+      description: 'run trials on `growset worker`s through Redis (redis://[:pass@]HOST:PORT[/DB])',
+    },
     screenshot: { type: 'boolean', description: 'also save report.png (needs a Chromium)' },
   },
   async run(args, io) {
@@ -174,6 +180,14 @@ with categorical columns); smote balances classes; noise and mixup add one row p
         throw new UsageError(`--search ${searchFile}: ${errorMessage(error)}`, { cause: error });
       }
     }
+    const queue = stringOption(args, 'queue');
+    if (queue !== undefined) {
+      try {
+        checkRedisUrl(queue);
+      } catch (error) {
+        throw new UsageError(`--queue: ${errorMessage(error)}`, { cause: error });
+      }
+    }
 
     const quarantine = new MemoryQuarantine();
     const { data, excluded, read } = isFolder
@@ -218,10 +232,18 @@ with categorical columns); smote balances classes; noise and mixup add one row p
           ...(quarantine.records.length > 0 ? { quarantine: countReasons(quarantine.records) } : {}),
         },
       },
-      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+      {
+        signal: io.signal,
+        logger: io.logger,
+        onProgress: io.onProgress,
+        ...(queue === undefined ? {} : { runner: queueTrialRunner({ url: queue, logger: io.logger }) }),
+      },
     );
     return {
-      summary: studyJobSummary(job, { out }),
+      summary: {
+        ...studyJobSummary(job, { out }),
+        ...(queue === undefined ? {} : { queue: redactRedisUrl(queue) }),
+      },
       text: job.text,
     };
   },

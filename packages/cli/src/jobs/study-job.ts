@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JsonObject, Logger, ProgressListener } from '@growset/core';
+import type { JsonObject } from '@growset/core';
 import { screenshotReport, writeReport, writeResults } from '@growset/report';
 import {
   formatStudySummary,
@@ -8,6 +8,7 @@ import {
   type StudyData,
   type StudyOptions,
   type StudyResults,
+  type StudyRunContext,
   writeAugmentationGallery,
 } from '@growset/study';
 
@@ -34,7 +35,7 @@ export interface StudyJobResult {
 export async function runStudyJob(
   data: StudyData,
   options: StudyJobOptions,
-  run: { signal?: AbortSignal; logger?: Logger; onProgress?: ProgressListener } = {},
+  run: StudyRunContext = {},
 ): Promise<StudyJobResult> {
   const { out, context, screenshot, ...studyOptions } = options;
   await mkdir(out, { recursive: true });

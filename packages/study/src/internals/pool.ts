@@ -5,6 +5,17 @@ import { runTrial, type TrialTask } from './trial.ts';
 import type { TrialRecord } from './types.ts';
 import type { WorkerResponse, WorkerSetup } from './worker.ts';
 
+/**
+ * Where a study's pending trials run: `runTrialPool` (worker threads of this process, the
+ * default) or any runner with the same contract, such as @growset/queue's (workers on other
+ * machines). `onResult` is called once per trial, in completion order.
+ */
+export type TrialRunner = (
+  tasks: readonly TrialTask[],
+  setup: WorkerSetup,
+  options: PoolOptions,
+) => Promise<void>;
+
 export interface PoolOptions {
   /** Worker threads; 0 runs trials in this thread. */
   workers: number;
@@ -102,4 +113,100 @@ export async function runTrialPool(
   }).finally(async () => {
     await Promise.all(workers.map((w) => w.terminate()));
   });
+}
+
+/**
+ * A long-lived pool of trial threads for one study setup (the queue's workers use it): `run`
+ * queues a trial and resolves with its record once a thread is free and has run it. `threads: 0`
+ * runs trials in this thread.
+ */
+export class TrialThreads {
+  readonly #setup: WorkerSetup;
+  readonly #size: number;
+  readonly #idle: Worker[] = [];
+  readonly #all: Worker[] = [];
+  readonly #waiting: { task: TrialTask; resolve: (r: TrialRecord) => void; reject: (e: unknown) => void }[] =
+    [];
+  readonly #running = new Map<Worker, { resolve: (r: TrialRecord) => void; reject: (e: unknown) => void }>();
+  #local: Promise<Awaited<ReturnType<typeof loadPlugins>>> | undefined;
+  #closed = false;
+  #nextId = 0;
+
+  constructor(setup: WorkerSetup, threads: number) {
+    this.#setup = setup;
+    this.#size = Math.max(0, Math.floor(threads));
+  }
+
+  /** Runs one trial (same record whatever thread runs it). */
+  async run(task: TrialTask): Promise<TrialRecord> {
+    if (this.#closed) throw new GrowsetError('The trial threads are closed', { code: 'ERR_WORKER' });
+    if (this.#size === 0) {
+      this.#local ??= loadPlugins(this.#setup.plugins, this.#setup.variants);
+      return await runTrial(this.#setup.data, this.#setup.plan, await this.#local, task);
+    }
+    return await new Promise<TrialRecord>((resolve, reject) => {
+      this.#waiting.push({ task, resolve, reject });
+      if (this.#all.length < this.#size && this.#idle.length === 0) this.#spawn();
+      else this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) w.reject(new AbortError('The trial threads were closed'));
+    await Promise.all(this.#all.map((w) => w.terminate()));
+  }
+
+  #spawn(): void {
+    const entry = workerEntry();
+    const worker = new Worker(entry.url, {
+      workerData: this.#setup,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+      env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
+    });
+    this.#all.push(worker);
+    const failAll = (error: Error) => {
+      this.#running.get(worker)?.reject(error);
+      this.#running.delete(worker);
+      const index = this.#all.indexOf(worker);
+      if (index >= 0) this.#all.splice(index, 1);
+      const idle = this.#idle.indexOf(worker);
+      if (idle >= 0) this.#idle.splice(idle, 1);
+      worker.terminate().catch(() => {});
+      if (this.#all.length === 0) for (const w of this.#waiting.splice(0)) w.reject(error);
+    };
+    worker.on('message', (message: WorkerResponse) => {
+      if (message.type === 'ready') {
+        this.#idle.push(worker);
+        this.#pump();
+      } else if (message.type === 'fatal') {
+        failAll(new GrowsetError(`A study worker could not start: ${message.error}`, { code: 'ERR_WORKER' }));
+      } else if (message.type === 'result') {
+        const pending = this.#running.get(worker);
+        this.#running.delete(worker);
+        this.#idle.push(worker);
+        pending?.resolve(message.record);
+        this.#pump();
+      }
+    });
+    worker.on('error', (error) =>
+      failAll(
+        new GrowsetError(`A study worker crashed: ${error.message}`, { code: 'ERR_WORKER', cause: error }),
+      ),
+    );
+    worker.on('exit', (code) => {
+      if (!this.#closed)
+        failAll(new GrowsetError(`A study worker exited with code ${code}`, { code: 'ERR_WORKER' }));
+    });
+  }
+
+  #pump(): void {
+    while (this.#idle.length > 0 && this.#waiting.length > 0) {
+      const worker = this.#idle.shift()!;
+      const next = this.#waiting.shift()!;
+      this.#running.set(worker, next);
+      worker.postMessage({ type: 'trial', id: this.#nextId++, task: next.task });
+    }
+    if (this.#waiting.length > 0 && this.#all.length < this.#size) this.#spawn();
+  }
 }

@@ -17,7 +17,7 @@ import type { StudyData } from './dataset.ts';
 import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
-import { runTrialPool } from './pool.ts';
+import { runTrialPool, type TrialRunner } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldouts } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
@@ -138,6 +138,8 @@ export interface StudyRunContext {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: ProgressListener;
+  /** Where trials run. @default worker threads of this process (`runTrialPool`) */
+  runner?: TrialRunner;
 }
 
 /**
@@ -261,7 +263,7 @@ export async function runStudy(
   const controller = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
   try {
-    await runTrialPool(
+    await (run.runner ?? runTrialPool)(
       pending,
       { data, plan, plugins, variants },
       {

@@ -1,0 +1,14 @@
+export { checkRedisUrl, connectRedis, KEY_PREFIX, redactRedisUrl } from './internals/redis.ts';
+export {
+  hashSetup,
+  type QueueRunnerOptions,
+  queueTrialRunner,
+  RETENTION_SECONDS,
+  runStudyWorker,
+  type StudyWorkerOptions,
+  type StudyWorkerSummary,
+  TRIALS_QUEUE,
+  type TrialJobData,
+  type TrialJobResult,
+  trialJobId,
+} from './internals/study-queue.ts';

@@ -1,0 +1,312 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runStudy, type StudyData, type StudyOptions, type StudyResults } from '@growset/study';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queueTrialRunner, RETENTION_SECONDS } from '../src/index.ts';
+import { freePort, type LocalRedis, startLocalRedis } from './support/redis-server.ts';
+
+const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const bin = join(repo, 'packages/cli/bin/growset.js');
+
+/** A small two-class table with a learnable rule and some noise from the row index. */
+function table(): StudyData {
+  const rows: (string | number)[][] = [];
+  const labels: string[] = [];
+  for (let i = 0; i < 160; i++) {
+    const x = (i * 37) % 23;
+    const y = (i * 11) % 19;
+    rows.push([x, y, i % 3 === 0 ? 'red' : 'blue']);
+    labels.push(x + y + (i % 5) > 22 ? 'high' : 'low');
+  }
+  return {
+    name: 'rule',
+    task: 'tabular',
+    ids: rows.map((_, i) => `row-${i}`),
+    labels,
+    classes: ['high', 'low'],
+    table: {
+      columns: [
+        { name: 'x', kind: 'numeric' },
+        { name: 'y', kind: 'numeric' },
+        { name: 'colour', kind: 'categorical' },
+      ],
+      rows,
+    },
+  };
+}
+
+const options = (name: string, out?: string): StudyOptions => ({
+  name,
+  testSize: 40,
+  trainSizes: [20, 40, 80],
+  seeds: 2,
+  variants: [
+    { name: 'knn', model: { model: 'knn', k: 3 }, baseline: true },
+    { name: 'logistic', model: { model: 'logistic', epochs: 4, batchSize: 16, learningRate: 0.05 } },
+  ],
+  bootstrapRounds: 20,
+  ...(out ? { out } : {}),
+});
+
+/**
+ * Trials as results.json holds them (JSON: a resumed run reads some from trials.jsonl, where an
+ * infinite log loss is null), without what depends on the machine (time, throughput).
+ */
+const comparable = (results: StudyResults) =>
+  (JSON.parse(JSON.stringify(results.trials)) as StudyResults['trials']).map(
+    ({ wallTimeMs, samplesPerSecond, ...rest }) => rest,
+  );
+
+let redis: LocalRedis;
+let dir: string;
+let local: StudyResults;
+const workers = new Set<ChildProcess>();
+
+function startWorker(threads = 1): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [bin, 'worker', '--queue', redis.url, '--threads', String(threads), '--lock-ms', '2000', '--json'],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  workers.add(child);
+  child.once('exit', () => workers.delete(child));
+  return child;
+}
+
+async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+beforeAll(async () => {
+  redis = await startLocalRedis();
+  dir = await mkdtemp(join(tmpdir(), 'growset-queue-'));
+  local = await runStudy(table(), { ...options('local'), workers: 1 });
+});
+// Trials are content addressed: each test starts from an empty Redis, or it would collect the
+// previous test's results.
+beforeEach(async () => {
+  const client = new Redis(redis.url);
+  await client.flushdb();
+  client.disconnect();
+});
+afterAll(async () => {
+  await Promise.all([...workers].map((w) => stopWorker(w, 'SIGKILL')));
+  await redis?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('studies through BullMQ on a real redis-server', () => {
+  it('gives trial-for-trial the results of a local run with 2 worker processes', async () => {
+    const a = startWorker();
+    const b = startWorker();
+    const queued = await runStudy(table(), options('queued'), {
+      runner: queueTrialRunner({ url: redis.url }),
+    });
+    expect(queued.trials).toHaveLength(12);
+    expect(comparable(queued)).toEqual(comparable(local));
+    expect(queued.summaries).toEqual(local.summaries);
+    // What Redis holds: the study data once, under its hash, expiring (as the README says).
+    const client = new Redis(redis.url);
+    const dataKeys = await client.keys('growset:study-data:*');
+    expect(dataKeys).toHaveLength(1);
+    const ttl = await client.ttl(dataKeys[0]!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(RETENTION_SECONDS);
+    // Every key growset and BullMQ wrote is under the prefix the README's cleanup deletes.
+    expect((await client.keys('*')).filter((k) => !k.startsWith('growset:'))).toEqual([]);
+    client.disconnect();
+    await Promise.all([stopWorker(a), stopWorker(b)]);
+  });
+
+  it('loses nothing when a worker is SIGKILLed mid-study, and a restarted coordinator resumes', async () => {
+    const out = join(dir, 'resumed');
+    const victim = startWorker();
+    // First coordinator: stopped (as if killed) after 3 results; its queued trials stay in Redis.
+    const first = new AbortController();
+    let seen = 0;
+    await expect(
+      runStudy(
+        table(),
+        { ...options('resumable', out), studySeed: 0 },
+        {
+          signal: first.signal,
+          runner: queueTrialRunner({ url: redis.url }),
+          onProgress: () => {
+            seen += 1;
+            // The first event is the start; the third result kills the victim mid-trial.
+            if (seen === 4) {
+              victim.kill('SIGKILL');
+              first.abort();
+            }
+          },
+        },
+      ),
+    ).rejects.toThrow(/aborted/);
+    await new Promise((r) => victim.once('exit', r)).catch(() => {});
+    const rescuer = startWorker(2);
+    const logs: string[] = [];
+    const logger = {
+      debug() {},
+      info: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+      error: (m: string) => logs.push(m),
+    };
+    const resumed = await runStudy(table(), options('resumable', out), {
+      runner: queueTrialRunner({ url: redis.url, reconcileMs: 1000, logger }),
+      logger,
+    });
+    const done = Number(
+      /Resuming study `resumable`: (\d+) of 12 trials already done/.exec(logs.join('\n'))?.[1],
+    );
+    expect(done).toBeGreaterThanOrEqual(3);
+    expect(done).toBeLessThan(12);
+    // The victim's trial went back to the queue once its lock expired.
+    expect(logs.join('\n')).toMatch(/Trial \S+ stalled \(its worker stopped\): queued again/);
+    expect(logs.join('\n')).toMatch(/already in redis:\/\/127\.0\.0\.1:\d+\/? .*not published again/);
+    expect(comparable(resumed)).toEqual(comparable(local));
+    await stopWorker(rescuer);
+  });
+
+  it('works with a password over TLS (rediss://), through the CLI, and never prints the password', async () => {
+    const secure = await startLocalRedis({ password: 'tls-s3cret', tls: true });
+    try {
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: secure.caFile! };
+      const worker = spawn(
+        process.execPath,
+        [bin, 'worker', '--queue', secure.url, '--threads', '1', '--json'],
+        {
+          cwd: repo,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      workers.add(worker);
+      let workerOutput = '';
+      worker.stdout?.on('data', (d) => {
+        workerOutput += String(d);
+      });
+      worker.stderr?.on('data', (d) => {
+        workerOutput += String(d);
+      });
+      const csv = join(dir, 'tls.csv');
+      const data = table();
+      await writeFile(
+        csv,
+        ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join(
+          '\n',
+        ),
+      );
+      const out = join(dir, 'tls');
+      const study = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'study',
+          csv,
+          '--label',
+          'label',
+          '--model',
+          'knn',
+          '--variants',
+          'baseline',
+          '--sizes',
+          '20,40',
+        ].concat(['--seeds', '2', '--test-fraction', '40', '--out', out, '--queue', secure.url, '--json']),
+        { cwd: repo, env, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(study.stderr).toMatch(/Queued 4 trial\(s\) on rediss:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+      expect(study.status).toBe(0);
+      const summary = JSON.parse(study.stdout.trim().split('\n').pop()!);
+      expect(summary).toMatchObject({ ok: true, trials: 4, failedTrials: 0 });
+      expect(summary.queue).toMatch(/^rediss:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+      await stopWorker(worker);
+      expect(
+        JSON.parse(
+          workerOutput
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .pop()!,
+        ),
+      ).toMatchObject({
+        ok: true,
+        trials: 4,
+      });
+      expect(`${study.stdout}${study.stderr}${workerOutput}`).not.toMatch(/tls-s3cret/);
+    } finally {
+      await secure.stop();
+    }
+  });
+
+  it('says in one line which Redis it cannot reach, without the password', async () => {
+    const port = await freePort();
+    const url = `redis://:s3cret@127.0.0.1:${port}/2`;
+    const attempt = runStudy(table(), options('nowhere'), {
+      runner: queueTrialRunner({ url, connectTimeoutMs: 2000 }),
+    });
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`^Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
+    await attempt.catch((error: Error) => expect(error.message).not.toMatch(/s3cret/));
+    const cli = spawnSync(process.execPath, [bin, 'worker', '--queue', url, '--json'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(cli.status).toBe(1);
+    expect(`${cli.stdout}${cli.stderr}`).not.toMatch(/s3cret/);
+    expect(cli.stderr.split('\n')[0]).toMatch(
+      new RegExp(`growset worker: Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
+    expect(JSON.parse(cli.stdout.trim().split('\n').pop()!)).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_REDIS' },
+    });
+    // The coordinator's flag: `growset study ... --queue URL`.
+    const csv = join(dir, 'rule.csv');
+    const data = table();
+    await writeFile(
+      csv,
+      ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join('\n'),
+    );
+    const study = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'study',
+        csv,
+        '--label',
+        'label',
+        '--model',
+        'knn',
+        '--variants',
+        'baseline',
+        '--sizes',
+        '20',
+      ].concat(['--seeds', '1', '--out', join(dir, 'nowhere'), '--queue', url, '--json']),
+      { cwd: repo, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(study.status).toBe(1);
+    expect(`${study.stdout}${study.stderr}`).not.toMatch(/s3cret/);
+    expect(study.stderr).toMatch(
+      new RegExp(`growset study: Cannot reach Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}/2: `),
+    );
+    const usage = spawnSync(
+      process.execPath,
+      [bin, 'study', csv, '--label', 'label', '--out', join(dir, 'x'), '--queue', 'http://:s3cret@h'],
+      { cwd: repo, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(
+      /--queue: Expected a redis:\/\/ or rediss:\/\/ URL, got `http:\/\/\*\*\*@h\/?`/,
+    );
+    expect(usage.stderr).not.toMatch(/s3cret/);
+  });
+});
