@@ -15,6 +15,8 @@ const names = [
   '@growset/train',
   '@growset/study',
   '@growset/report',
+  '@growset/browse',
+  '@growset/queue',
   '@growset/cli',
 ];
 const modules = {};
@@ -139,6 +141,24 @@ try {
     const dedupe = run.stages.find((s) => s.stage === 'dedupe-rows');
     assert.equal(dedupe.out, 2);
     return `${dedupe.in} rows in, ${dedupe.out} out`;
+  });
+
+  await step('index a CSV for browsing (@growset/browse)', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const { loadDataset } = modules['@growset/browse'];
+    const file = join(dir, 'rows.csv');
+    await writeFile(file, 'x,y,label\n1,2,a\n3,4,b\n5,6,a\n');
+    const loaded = await loadDataset(file);
+    assert.equal(loaded.rows.length, 3);
+    return `${loaded.rows.length} rows, kind ${loaded.kind}`;
+  });
+
+  await step('check a queue URL without leaking its password (@growset/queue)', async () => {
+    const { redactRedisUrl, checkRedisUrl } = modules['@growset/queue'];
+    checkRedisUrl('redis://:secret@127.0.0.1:6379/2');
+    const shown = redactRedisUrl('redis://:secret@127.0.0.1:6379/2');
+    assert.ok(!shown.includes('secret'), shown);
+    return shown;
   });
 
   await step('scrape and cli load', async () => {

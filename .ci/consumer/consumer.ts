@@ -4,9 +4,11 @@ import { augment, compose, horizontalFlip, type Transform } from '@growset/augme
 import { augmentImageJson } from '@growset/augment-image/study';
 import { type ResampleResult, resample } from '@growset/augment-tabular';
 import { resampleJson } from '@growset/augment-tabular/study';
+import { type LoadedDataset, loadDataset } from '@growset/browse';
 import { dedupeRows, fromRows } from '@growset/clean';
 import { type CommandDefinition, main } from '@growset/cli';
 import { type Estimator, type LabeledData, pipeline, Rng, type TabularSample } from '@growset/core';
+import { redactRedisUrl } from '@growset/queue';
 import { type StudyResults as ReportedResults, writeReport } from '@growset/report';
 import { crawl } from '@growset/scrape';
 import {
@@ -50,4 +52,9 @@ export async function job(rows: TabularSample[], png: Uint8Array): Promise<numbe
   const command: CommandDefinition | undefined = undefined;
   void command;
   return augmented.params === undefined ? -1 : smoted.samples.length + (await main(['--help']));
+}
+
+export async function browseAndQueue(file: string): Promise<[number, string]> {
+  const loaded: LoadedDataset = await loadDataset(file);
+  return [loaded.rows.length, redactRedisUrl('redis://:secret@127.0.0.1:6379/0')];
 }
