@@ -157,8 +157,7 @@ export default definePipeline({
       v.name === 'tuned'
         ? {
             ...v,
-            description:
-              'random search (4 candidates, 2-fold CV) over learning rate, L2 and dropout inside each trial',
+            description: (v.description ?? '').replace('8 candidates, 3-fold CV', '4 candidates, 2-fold CV'),
             model: { ...v.model, candidates: 4, folds: 2 },
           }
         : v,
