@@ -41,6 +41,8 @@ beforeAll(async () => {
     seeds: 3,
     workers: 0,
     bootstrapRounds: 100,
+    // scikit-learn's validation_curve over logistic regression's C, drawn as its own chart.
+    validationCurve: { param: 'C', values: [0.01, 1, 100] },
     variants: standardVariants(['baseline', 'l2', 'augment'], {
       task: 'tabular',
       base: { model: 'logistic', epochs: 25, batchSize: 16, learningRate: 0.05 },
@@ -78,10 +80,25 @@ describe('a report over a study whose accuracy saturates', () => {
   it('labels every axis with distinct ticks', () => {
     const axes = axisLabels(html);
     expect(axes.map((a) => a.chart)).toEqual(
-      expect.arrayContaining(['learning-curves', 'gap', 'comparison']),
+      expect.arrayContaining(['learning-curves', 'gap', 'comparison', 'validation-curve']),
     );
     for (const { chart, labels } of axes)
       expect(new Set(labels).size, `${chart}: ${labels.join(' | ')}`).toBe(labels.length);
+  });
+
+  it('draws the validation curve: training and cross-validated accuracy at each C, in the given order', () => {
+    const curve = results.validationCurve!;
+    expect(curve.points.map((p) => p.value)).toEqual([0.01, 1, 100]);
+    for (const p of curve.points) {
+      expect(p.test.folds).toHaveLength(curve.folds);
+      expect(p.train.mean).toBeGreaterThanOrEqual(p.test.mean - 0.05);
+    }
+    const figure = html.split('data-chart="validation-curve"')[1]!.split('</figure>')[0]!;
+    const ticks = axisLabels(`data-chart="validation-curve"${figure}`).flatMap((a) => a.labels);
+    expect(ticks).toEqual(expect.arrayContaining(['0.01', '1', '100']));
+    expect(ticks.indexOf('0.01')).toBeLessThan(ticks.indexOf('100'));
+    expect(figure).toMatch(/class="mark-line/);
+    expect(figure).toContain('cross-validated');
   });
 
   it('says nothing with Infinity, NaN or an empty name in it', () => {

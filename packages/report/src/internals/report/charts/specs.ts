@@ -2,10 +2,11 @@ import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, percent, points, times } from '../format.ts';
 import { clamp01, logSpace } from '../stats.ts';
 import { pairedDifferences, type StudyView } from '../study-view.ts';
+import { validationCurveChart } from './validation-curve.ts';
 
 /** A chart to render: a vega-lite spec with the words around it. */
 export interface ChartDefinition {
-  /** Stable id: `learning-curves`, `gap`, `comparison`, `data-equivalents`, `projection`. */
+  /** Stable id: `learning-curves`, `gap`, `comparison`, `data-equivalents`, `projection`, `validation-curve`. */
   id: string;
   title: string;
   /** Text alternative for screen readers: what the chart shows and its main reading. */
@@ -24,14 +25,14 @@ export interface SkippedChart {
 
 export type ChartPlan = ChartDefinition | SkippedChart;
 
-const WIDTH = 560;
-const HEIGHT = 300;
+export const WIDTH = 560;
+export const HEIGHT = 300;
 
 /**
  * A y domain that frames `values` with a margin, within [0, 1] for accuracies (`bounded`), so that
  * wide intervals do not squash what matters.
  */
-function focusDomain(values: readonly number[], bounded = true): [number, number] {
+export function focusDomain(values: readonly number[], bounded = true): [number, number] {
   const finite = values.filter(isFiniteNumber);
   if (finite.length === 0) return bounded ? [0, 1] : [-1, 1];
   const lo = Math.min(...finite);
@@ -45,7 +46,7 @@ function focusDomain(values: readonly number[], bounded = true): [number, number
  * two tick labels read the same: one decimal when the range is under 10 points, and ticks never
  * closer than what that many decimals can tell apart.
  */
-function tickSettings(domain: readonly [number, number], kind: 'percent' | 'points') {
+export function tickSettings(domain: readonly [number, number], kind: 'percent' | 'points') {
   const fine = domain[1] - domain[0] < 0.1;
   const step = fine ? 0.001 : 0.01;
   if (kind === 'percent') return { format: fine ? '.1%' : '.0%', tickMinStep: step };
@@ -60,7 +61,7 @@ function tickSettings(domain: readonly [number, number], kind: 'percent' | 'poin
 const groupedWidth = (groups: number, perGroup: number) =>
   Math.min(820, Math.max(WIDTH, groups * perGroup * 9));
 
-const CONFIG = {
+export const CONFIG = {
   background: 'white',
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   aria: false,
@@ -693,5 +694,7 @@ export function planCharts(view: StudyView): ChartPlan[] {
     comparisonChart(view),
     dataEquivalentChart(view),
     projectionChart(view),
+    // Opt-in (`StudyOptions.validationCurve`): no empty section when the study did not ask.
+    ...(view.results.validationCurve ? [validationCurveChart(view)] : []),
   ];
 }
