@@ -1,4 +1,5 @@
 export {
+  adjustFamilies,
   COMPARISON_METRICS,
   compareWithBaseline,
   decodePredictions,
@@ -6,6 +7,7 @@ export {
   type PairedInterval,
   pairedInterval,
   pseudoValues,
+  simultaneousInterval,
   studyPower,
   verdictOf,
 } from './internals/compare.ts';
@@ -86,6 +88,7 @@ export { type StudyPlan, type TrialTask, trialKey } from './internals/trial.ts';
 export type {
   AugmentSpec,
   Comparison,
+  ComparisonFamily,
   ComparisonMetric,
   ComparisonVerdict,
   CurveFit,

@@ -1,5 +1,7 @@
 import { Rng } from '@growset/core';
 import {
+  adjustFamilies,
+  type Comparison,
   compareWithBaseline,
   decodePredictions,
   encodePredictions,
@@ -9,7 +11,9 @@ import {
   studyPower,
   type TrialRecord,
   tQuantile,
+  type VariantSummary,
   verdictOf,
+  verdicts,
 } from '@growset/study';
 import { describe, expect, it } from 'vitest';
 
@@ -184,5 +188,159 @@ describe('paired comparisons', () => {
     const power = studyPower(comparisons, { testItems: 200, seeds: 3, splits: 1 })!;
     expect(power.minimumDetectable).toBeCloseTo(accuracy.minimumDetectable, 12);
     expect(power.warning).toMatch(/cannot be told from noise/);
+  });
+});
+
+/**
+ * A family of k treatments that are all exactly as good as the baseline: every variant answers an
+ * item correctly when mu + item difficulty + seed effect (the same subset trains all variants) +
+ * its own trial noise is positive. Returns the trials, as a study stores them, at one size.
+ */
+function nullFamily(
+  k: number,
+  seeds: number,
+  items: number,
+  rng: Rng,
+): { trials: TrialRecord[]; labels: Int32Array } {
+  const labels = Int32Array.from({ length: items }, (_, i) => i % 2);
+  const difficulty = Array.from({ length: items }, () => rng.normal(0, 1));
+  const trials: TrialRecord[] = [];
+  for (let seed = 0; seed < seeds; seed++) {
+    const seedEffect = rng.normal(0, 0.2);
+    for (let v = 0; v <= k; v++) {
+      const variant = v === 0 ? 'baseline' : `t${v}`;
+      const p = Int32Array.from(labels, (y, i) =>
+        1 + difficulty[i]! + seedEffect + rng.normal() > 0 ? y : 1 - y,
+      );
+      trials.push({
+        key: `${variant}/400/${seed}`,
+        variant,
+        trainSize: 400,
+        seed,
+        ok: true,
+        wallTimeMs: 1,
+        testPredictions: encodePredictions(p, 2),
+      });
+    }
+  }
+  return { trials, labels };
+}
+
+describe('family-wise comparisons over the treatments at a size', () => {
+  it('keeps the chance of any false helps or hurts among 8 null treatments near 5%; unadjusted it is far higher', () => {
+    const k = 8;
+    const rng = Rng.create('null-family');
+    const repetitions = 250;
+    let anyFamily = 0;
+    let anyUnadjusted = 0;
+    for (let r = 0; r < repetitions; r++) {
+      const { trials, labels } = nullFamily(k, 3, 150, rng);
+      const comparisons = compareWithBaseline(trials, {
+        baseline: 'baseline',
+        variants: ['baseline', ...Array.from({ length: k }, (_, v) => `t${v + 1}`)],
+        trainSizes: [400],
+        splits: [{ labels }],
+        classes: 2,
+        metrics: ['accuracy'],
+      });
+      expect(comparisons).toHaveLength(k);
+      for (const c of comparisons) {
+        expect(c.family).toEqual({ size: k, method: 'bonferroni', level: 0.95 });
+        // The simultaneous interval contains the comparison's own 95% interval.
+        expect(c.ciFamily![0]).toBeLessThanOrEqual(c.ci[0]);
+        expect(c.ciFamily![1]).toBeGreaterThanOrEqual(c.ci[1]);
+        expect(c.verdictFamily).toBe(verdictOf(c.ciFamily!));
+      }
+      if (comparisons.some((c) => c.verdictFamily !== 'no detectable difference')) anyFamily++;
+      if (comparisons.some((c) => c.verdict !== 'no detectable difference')) anyUnadjusted++;
+    }
+    // 250 repetitions: the binomial standard error at 5% is 1.4 points.
+    expect(anyFamily / repetitions).toBeLessThan(0.08);
+    // Eight unadjusted 95% intervals call something in several times as many runs (they share the
+    // baseline's trials, so less often than the 1 - 0.95^8 = 34% of independent tests would).
+    expect(anyUnadjusted / repetitions).toBeGreaterThan(0.1);
+    expect(anyUnadjusted).toBeGreaterThan(3 * anyFamily);
+  });
+
+  /** One size, a baseline at 80% and 8 treatments with the given differences and standard errors. */
+  function headline(effects: readonly { difference: number; se: number }[]): {
+    sentence: string;
+    comparisons: Comparison[];
+  } {
+    const spread = (mean: number) => ({
+      mean,
+      std: 0.01,
+      ci95: [mean - 0.01, mean + 0.01] as [number, number],
+      n: 3,
+    });
+    const summary = (variant: string, accuracy: number): VariantSummary => ({
+      variant,
+      sizes: [
+        {
+          variant,
+          trainSize: 400,
+          testAccuracy: spread(accuracy),
+          trainAccuracy: spread(accuracy + 0.02),
+          gap: spread(0.02),
+          verdict: 'fits',
+          explanation: 'fits',
+          failedTrials: 0,
+        },
+      ],
+      curve: null,
+      dataEquivalents: [],
+      projectedSizeForTarget: null,
+    });
+    const raw: Comparison[] = effects.map((e, i) => {
+      const half = tQuantile(0.975, 200) * e.se;
+      const ci: [number, number] = [e.difference - half, e.difference + half];
+      return {
+        variant: `t${i + 1}`,
+        trainSize: 400,
+        metric: 'accuracy',
+        difference: e.difference,
+        ci,
+        verdict: verdictOf(ci),
+        se: e.se,
+        df: 200,
+        pairs: 3,
+        minimumDetectable: 2.8 * e.se,
+      };
+    });
+    const comparisons = adjustFamilies(raw);
+    const summaries = [
+      summary('baseline', 0.8),
+      ...effects.map((e, i) => summary(`t${i + 1}`, 0.8 + e.difference)),
+    ];
+    const lines = verdicts(summaries, { baseline: 'baseline', targetAccuracy: null, comparisons });
+    return { sentence: lines.find((l) => l.includes('n=400'))!, comparisons };
+  }
+
+  const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+  const bonferroni = (difference: number, se: number) => {
+    const q = tQuantile(1 - 0.05 / 16, 200) * se;
+    return `${pts(difference - q)} to ${pts(difference + q)} points`;
+  };
+  const others = Array.from({ length: 7 }, (_, i) => ({ difference: -0.01 + 0.002 * i, se: 0.015 }));
+
+  it('names a treatment in the headline only when its simultaneous interval is above zero', () => {
+    const { sentence, comparisons } = headline([{ difference: 0.06, se: 0.012 }, ...others]);
+    expect(comparisons[0]!.verdictFamily).toBe('helps');
+    expect(sentence).toContain(
+      `Best treatment at n=400: t1 helps, +6.0 points accuracy over baseline (95% simultaneous interval over 8 treatments: ${bonferroni(0.06, 0.012)}; 86.0% vs 80.0%)`,
+    );
+    expect(sentence).toContain(
+      `Others at n=400, same intervals: t8 no detectable difference (+0.2 points, ${bonferroni(0.002, 0.015)})`,
+    );
+  });
+
+  it('says no treatment detectably helps when only the unadjusted interval clears zero', () => {
+    // Like the main job under seed 1: +1.6 points with a 95% interval of about +0.2 to +3.0.
+    const { sentence, comparisons } = headline([{ difference: 0.016, se: 0.007 }, ...others]);
+    expect(comparisons[0]!.verdict).toBe('helps');
+    expect(comparisons[0]!.verdictFamily).toBe('no detectable difference');
+    expect(sentence).toContain(
+      `At n=400 no treatment detectably helps over baseline (80.0%) after accounting for the 8 treatments compared; the best point estimate, t1, is +1.6 points (95% simultaneous interval over 8 treatments: ${bonferroni(0.016, 0.007)}): no detectable difference`,
+    );
   });
 });

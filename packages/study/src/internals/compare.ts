@@ -1,5 +1,12 @@
-import { tQuantile } from './stats.ts';
-import type { Comparison, ComparisonMetric, ComparisonVerdict, StudyPower, TrialRecord } from './types.ts';
+import { normalQuantile, tQuantile } from './stats.ts';
+import type {
+  Comparison,
+  ComparisonFamily,
+  ComparisonMetric,
+  ComparisonVerdict,
+  StudyPower,
+  TrialRecord,
+} from './types.ts';
 
 /**
  * Paired comparisons of each treatment with the baseline.
@@ -218,6 +225,48 @@ export function verdictOf(ci: readonly [number, number]): ComparisonVerdict {
   return 'no detectable difference';
 }
 
+/**
+ * A simultaneous interval for one of `k` comparisons: Bonferroni, the same Student t interval at
+ * level 1 - 0.05 / k, so that all k intervals of a family cover their true differences together
+ * at least 95% of the time whatever their dependence (they share the baseline's trials).
+ *
+ * Bonferroni intervals rather than Holm's step-down tests: the headline quotes an interval next to
+ * its verdict, and Holm's procedure adjusts the tests only (the verdict could say `helps` while no
+ * interval shows it). Bonferroni's intervals agree with their verdicts by construction. Holm would
+ * find a few more effects when several treatments truly differ; with 8 treatments and at most one
+ * or two real effects per size, as in the main job, the two differ little.
+ */
+export function simultaneousInterval(
+  comparison: Pick<Comparison, 'difference' | 'se' | 'df'>,
+  k: number,
+  level = 0.95,
+): [number, number] {
+  const { difference, se } = comparison;
+  if (!(se > 0)) return [difference, difference];
+  const alpha = (1 - level) / Math.max(1, k);
+  // df null: no spread to count degrees of freedom from; the normal quantile is the limit.
+  const df = comparison.df === null ? Number.POSITIVE_INFINITY : Math.max(1, comparison.df);
+  const q = Number.isFinite(df) ? tQuantile(1 - alpha / 2, df) : normalQuantile(1 - alpha / 2);
+  return [difference - q * se, difference + q * se];
+}
+
+/**
+ * Adds the family-wise fields to every comparison: a family is every treatment compared with the
+ * baseline at one size on one metric, and its simultaneous 95% intervals (`ciFamily`) and the
+ * verdicts read off them (`verdictFamily`) hold for the family together. Each comparison's own
+ * 95% interval and verdict are kept as they are.
+ */
+export function adjustFamilies(comparisons: readonly Comparison[], level = 0.95): Comparison[] {
+  const sizes = new Map<string, number>();
+  const key = (c: Comparison) => `${c.trainSize}|${c.metric}`;
+  for (const c of comparisons) sizes.set(key(c), (sizes.get(key(c)) ?? 0) + 1);
+  return comparisons.map((c) => {
+    const family: ComparisonFamily = { size: sizes.get(key(c))!, method: 'bonferroni', level };
+    const ciFamily = simultaneousInterval(c, family.size, level);
+    return { ...c, ciFamily, verdictFamily: verdictOf(ciFamily), family };
+  });
+}
+
 /** The test items of one split: true class indices, in the order trials store predictions. */
 export interface SplitLabels {
   labels: Int32Array;
@@ -298,7 +347,7 @@ export function compareWithBaseline(
       }
     }
   }
-  return out;
+  return adjustFamilies(out);
 }
 
 /**

@@ -364,31 +364,42 @@ export function verdicts(
     (n, i, all): n is number => n !== undefined && all.indexOf(n) === i,
   );
   for (const n of bySize) {
-    // The best is the largest difference among treatments that detectably help, else overall.
+    // Family-wise: the best of k treatments at a size is picked after looking, so each is judged by
+    // its simultaneous interval over the k (Bonferroni, see `simultaneousInterval`); the per-
+    // comparison 95% intervals stay in `results.comparisons`. Older results have no family fields.
     const at = comparisons
       .filter((c) => c.trainSize === n)
+      .map((c) => ({ c, ci: c.ciFamily ?? c.ci, verdict: c.verdictFamily ?? c.verdict }))
       .sort(
         (a, b) =>
-          Number(b.verdict === 'helps') - Number(a.verdict === 'helps') || b.difference - a.difference,
+          Number(b.verdict === 'helps') - Number(a.verdict === 'helps') || b.c.difference - a.c.difference,
       );
     const best = at[0];
     if (!best || !base) continue;
+    const k = best.c.family?.size ?? at.length;
+    const adjusted = best.c.ciFamily !== undefined;
+    const kind = adjusted
+      ? k > 1
+        ? `95% simultaneous interval over ${k} treatments`
+        : '95% interval'
+      : '95% interval, not adjusted for the other treatments';
     const baseAt = base.sizes.find((z) => z.trainSize === n);
-    const bestAt = summaries.find((s) => s.variant === best.variant)?.sizes.find((z) => z.trainSize === n);
+    const bestAt = summaries.find((s) => s.variant === best.c.variant)?.sizes.find((z) => z.trainSize === n);
     const means =
       baseAt && bestAt ? `; ${pct(bestAt.testAccuracy.mean)} vs ${pct(baseAt.testAccuracy.mean)}` : '';
+    const accounting = adjusted && k > 1 ? ` after accounting for the ${k} treatments compared` : '';
     const head =
       best.verdict === 'helps'
-        ? `Best treatment at n=${n}: ${best.variant} helps, ${points(best.difference)} accuracy over ${base.variant} (95% interval ${interval(best.ci)}${means})`
-        : `At n=${n} no treatment detectably helps over ${base.variant}${baseAt ? ` (${pct(baseAt.testAccuracy.mean)})` : ''}; the best, ${best.variant}, is ${points(best.difference)} (95% interval ${interval(best.ci)}): ${best.verdict}`;
+        ? `Best treatment at n=${n}: ${best.c.variant} helps, ${points(best.c.difference)} accuracy over ${base.variant} (${kind}: ${interval(best.ci)}${means})`
+        : `At n=${n} no treatment detectably helps over ${base.variant}${baseAt ? ` (${pct(baseAt.testAccuracy.mean)})` : ''}${accounting}; the best point estimate, ${best.c.variant}, is ${points(best.c.difference)} (${kind}: ${interval(best.ci)}): ${best.verdict}`;
     const rest = at
       .slice(1)
-      .map((c) => `${c.variant} ${c.verdict} (${points(c.difference)}, 95% interval ${interval(c.ci)})`);
+      .map((x) => `${x.c.variant} ${x.verdict} (${points(x.c.difference)}, ${interval(x.ci)})`);
     const eq = summaries
-      .find((s) => s.variant === best.variant)
+      .find((s) => s.variant === best.c.variant)
       ?.dataEquivalents.find((d) => d.trainSize === n);
     out.push(
-      `${head}${rest.length > 0 ? `. Others at n=${n}: ${rest.join('; ')}` : ''}${eq && best.verdict === 'helps' ? `; ${eq.sentence}` : ''}.`,
+      `${head}${rest.length > 0 ? `. Others at n=${n}, same intervals: ${rest.join('; ')}` : ''}${eq && best.verdict === 'helps' ? `; ${eq.sentence}` : ''}.`,
     );
   }
   // Overfitting: which variants overfit, how badly, and which treatment narrows the gap most.

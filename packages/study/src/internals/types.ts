@@ -196,6 +196,24 @@ export interface Comparison {
   pairs: number;
   /** Smallest true difference this comparison finds 80% of the time at the 95% level. */
   minimumDetectable: number;
+  /**
+   * Simultaneous 95% interval over the family (every treatment compared with the baseline at this
+   * size on this metric): Bonferroni, each at level 1 - 0.05 / family.size.
+   */
+  ciFamily?: [number, number];
+  /** The verdict read off `ciFamily`. */
+  verdictFamily?: ComparisonVerdict;
+  /** The family the adjustment is over: how many comparisons, and how. */
+  family?: ComparisonFamily;
+}
+
+/** A family of comparisons adjusted together (all treatments at one size, one metric). */
+export interface ComparisonFamily {
+  /** Comparisons in the family (treatments compared with the baseline at this size). */
+  size: number;
+  method: 'bonferroni';
+  /** Family-wise confidence level. */
+  level: number;
 }
 
 /** What the study can detect. */

@@ -160,6 +160,9 @@ const comparisonSchema: z.ZodType<Comparison> = z.looseObject({
   df: z.number().nullable(),
   pairs: count,
   minimumDetectable: stat,
+  ciFamily: interval.optional(),
+  verdictFamily: z.enum(['helps', 'hurts', 'no detectable difference']).optional(),
+  family: z.looseObject({ size: count, method: z.literal('bonferroni'), level: z.number() }).optional(),
 });
 
 const powerSchema: z.ZodType<StudyPower> = z.looseObject({
