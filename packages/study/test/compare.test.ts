@@ -263,9 +263,13 @@ describe('family-wise comparisons over the treatments at a size', () => {
   });
 
   /** One size, a baseline at 80% and 8 treatments with the given differences and standard errors. */
-  function headline(effects: readonly { difference: number; se: number }[]): {
+  function headline(
+    effects: readonly { difference: number; se: number }[],
+    worthOfFirst?: { worth: number; interval: [number, number] },
+  ): {
     sentence: string;
     comparisons: Comparison[];
+    lines: string[];
   } {
     const spread = (mean: number) => ({
       mean,
@@ -288,7 +292,19 @@ describe('family-wise comparisons over the treatments at a size', () => {
         },
       ],
       curve: null,
-      dataEquivalents: [],
+      dataEquivalents:
+        variant === 't1' && worthOfFirst
+          ? [
+              {
+                variant,
+                trainSize: 400,
+                equivalentBaselineSize: Math.round(400 * worthOfFirst.worth),
+                worth: worthOfFirst.worth,
+                worthInterval: worthOfFirst.interval,
+                sentence: `t1 at n=400 matches baseline at n=${Math.round(400 * worthOfFirst.worth)}: worth ${worthOfFirst.worth}x data`,
+              },
+            ]
+          : [],
       projectedSizeForTarget: null,
     });
     const raw: Comparison[] = effects.map((e, i) => {
@@ -313,7 +329,7 @@ describe('family-wise comparisons over the treatments at a size', () => {
       ...effects.map((e, i) => summary(`t${i + 1}`, 0.8 + e.difference)),
     ];
     const lines = verdicts(summaries, { baseline: 'baseline', targetAccuracy: null, comparisons });
-    return { sentence: lines.find((l) => l.includes('n=400'))!, comparisons };
+    return { sentence: lines.find((l) => l.includes('n=400'))!, comparisons, lines };
   }
 
   const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
@@ -342,5 +358,16 @@ describe('family-wise comparisons over the treatments at a size', () => {
     expect(sentence).toContain(
       `At n=400 no treatment detectably helps over baseline (80.0%) after accounting for the 8 treatments compared; the best point estimate, t1, is +1.6 points (95% simultaneous interval over 8 treatments: ${bonferroni(0.016, 0.007)}): no detectable difference`,
     );
+  });
+
+  it('states a worth in data only where the treatment detectably helps after the adjustment', () => {
+    const worth = { worth: 2.5, interval: [1.2, 5] as [number, number] };
+    const firm = headline([{ difference: 0.06, se: 0.012 }, ...others], worth).lines;
+    expect(firm.some((l) => l.includes('t1 at n=400 matches baseline at n=1000: worth 2.5x data'))).toBe(
+      true,
+    );
+    // Its own interval clears zero, the simultaneous one does not: no worth line either.
+    const loose = headline([{ difference: 0.016, se: 0.007 }, ...others], worth).lines;
+    expect(loose.some((l) => l.includes('worth 2.5x data'))).toBe(false);
   });
 });

@@ -436,10 +436,18 @@ export function verdicts(
     const z = measured(s).find((x) => x.verdict === 'underfits')!;
     out.push(`${s.variant} ${z.explanation}.`);
   }
-  // Data equivalents: each treatment's largest worth whose interval is above 1x, unless already said.
+  // Data equivalents: each treatment's largest worth whose interval is above 1x, unless already said;
+  // with paired comparisons, only where the treatment detectably helps at that size after the
+  // family-wise adjustment, so that this line never praises what the best-treatment line could not.
+  const helpsAt = (variant: string, trainSize: number) => {
+    const c = options.comparisons?.find(
+      (x) => x.variant === variant && x.trainSize === trainSize && x.metric === 'accuracy',
+    );
+    return c === undefined || (c.verdictFamily ?? c.verdict) === 'helps';
+  };
   for (const s of summaries) {
     const best = s.dataEquivalents
-      .filter((d) => d.worth !== null && (d.worthInterval?.[0] ?? 0) > 1)
+      .filter((d) => d.worth !== null && (d.worthInterval?.[0] ?? 0) > 1 && helpsAt(s.variant, d.trainSize))
       .sort((a, b) => b.worth! - a.worth!)[0];
     const said = best && out.some((line) => line.includes(best.sentence));
     if (best && best.worth! >= 1.2 && !said) out.push(`${best.sentence}.`);
