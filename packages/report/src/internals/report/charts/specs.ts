@@ -479,7 +479,7 @@ export function comparisonChart(view: StudyView): ChartPlan {
     id,
     title,
     alt: `Dot-and-interval chart: for each treatment and training size, test accuracy minus the baseline's in percentage points with its 95% interval, labelled helps, hurts or no detectable difference. The largest difference is ${top.variant} at ${count(top.trainSize)} originals: ${points(top.diff)} (${top.verdict}).`,
-    caption: `Each row: a treatment's test accuracy minus ${view.baseline}'s at one size, ${paired ? 'paired (both trained on the same subsets, scored on the same test items), with its 95% interval over seeds and test items' : 'paired by seed, with a 95% interval over seeds'}. The verdict is read off the interval: helps when it lies above zero, hurts below, no detectable difference when it contains zero.${offPlot}`,
+    caption: `Each row: a treatment's test accuracy minus ${view.baseline}'s at one size, ${paired ? 'paired (both trained on the same subsets, scored on the same test items), with its 95% interval over seeds and test items' : 'paired by seed, with a 95% interval over seeds'}. The verdict is read off the interval: helps when it lies above zero, hurts below, no detectable difference when it contains zero.${view.results.comparisons?.some((c) => c.ciFamily) ? " These are each comparison's own intervals; the best-treatment sentences in the verdicts use wider simultaneous intervals over all the treatments compared at a size." : ''}${offPlot}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,
