@@ -115,6 +115,7 @@ export {
   type TabularPayload,
   type TabularSample,
 } from './internals/sample.ts';
+export { chooseScaling, SCALINGS, type Scaling } from './internals/scaling.ts';
 export {
   type Drop,
   filtered,

@@ -1,4 +1,4 @@
-import { type Cell, OptionsError, type RawImage } from '@growset/core';
+import { type Cell, chooseScaling, OptionsError, type RawImage } from '@growset/core';
 import type { ColumnInfo, StudyData } from './dataset.ts';
 
 /** The raw uint8 image of original `index`. */
@@ -35,10 +35,9 @@ export type Scaling = Exclude<ScalingOption, 'auto'>;
  * ranges only, no labels): images are intensities / 255 (`minmax`); `auto` on a table is
  * `minmax` when every column is numeric and looks like a bounded non-negative intensity on one
  * shared scale (all values integers in [0, 255] or all in [0, 1], and at least half of the
- * non-constant columns reach the same maximum, as pixels do), else `standardize`. The rule is
- * `autoScaling` of `@growset/train`, whose bench measures it against scikit-learn: on digits (0..16
- * intensities) min-max is 0.1 to 5 points above z-scores at 20 to 200 rows; on iris and penguins
- * z-scores are 4 to 11 points above min-max.
+ * non-constant columns reach the same maximum, as pixels do), else `standardize`: core's
+ * `chooseScaling`, the rule `growset train` uses too, measured against scikit-learn in train's
+ * bench.
  */
 export function resolveScaling(data: StudyData, requested: ScalingOption, pool: readonly number[]): Scaling {
   if (data.task === 'image') {
@@ -54,29 +53,10 @@ export function resolveScaling(data: StudyData, requested: ScalingOption, pool: 
   if (requested !== 'auto') return requested;
   const table = data.table!;
   if (table.columns.some((c) => c.kind !== 'numeric') || pool.length === 0) return 'standardize';
-  let integers = true;
-  let unit = true;
-  const d = table.columns.length;
-  const min = new Array<number>(d).fill(Number.POSITIVE_INFINITY);
-  const max = new Array<number>(d).fill(Number.NEGATIVE_INFINITY);
-  for (const i of pool) {
-    const row = table.rows[i]!;
-    for (let j = 0; j < d; j++) {
-      const v = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      if (v < 0) return 'standardize';
-      if (v > 1) unit = false;
-      if (v > 255 || !Number.isInteger(v)) integers = false;
-      min[j] = Math.min(min[j]!, v);
-      max[j] = Math.max(max[j]!, v);
-    }
-    if (!integers && !unit) return 'standardize';
-  }
-  const top = Math.max(...max);
-  const varying = max.filter((m, j) => m > min[j]!);
-  return varying.length > 0 && varying.filter((m) => m === top).length * 2 >= varying.length
-    ? 'minmax'
-    : 'standardize';
+  return chooseScaling(pool.length, table.columns.length, (k, j) => {
+    const v = table.rows[pool[k]!]![j];
+    return typeof v === 'number' ? v : null;
+  });
 }
 
 /**
