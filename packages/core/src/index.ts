@@ -58,6 +58,15 @@ export {
 export { type SafeNameOptions, safeFileName, safeJoin, UnsafePathError } from './internals/io/sanitize.ts';
 export type { JsonObject, JsonValue } from './internals/json.ts';
 export { type Logger, type LogLevel, silentLogger, streamLogger } from './internals/logger.ts';
+export {
+  accuracy,
+  argmaxRows,
+  balancedAccuracy,
+  classificationMetrics,
+  confusionMatrix,
+  logLoss,
+  macroF1,
+} from './internals/metrics.ts';
 export { closest, formatPath, optionsErrorFromZod, parseOptions } from './internals/options.ts';
 export {
   Pipeline,

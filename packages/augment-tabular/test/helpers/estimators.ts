@@ -1,5 +1,12 @@
-import type { Estimator, Features, FitResult, JsonObject, LabeledData, Metrics } from '@growset/core';
-import { classificationMetrics } from '../../src/internals/ensemble/metrics.ts';
+import {
+  classificationMetrics,
+  type Estimator,
+  type Features,
+  type FitResult,
+  type JsonObject,
+  type LabeledData,
+  type Metrics,
+} from '@growset/core';
 
 /**
  * Small real estimators for the ensemble tests (no @growset/train needed): they implement core's

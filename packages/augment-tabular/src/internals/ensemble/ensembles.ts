@@ -1,4 +1,6 @@
 import {
+  argmaxRows,
+  classificationMetrics,
   type Estimator,
   type Features,
   type FitOptions,
@@ -13,7 +15,6 @@ import {
 import { z } from 'zod';
 import { parseResampleOptions, type ResampleOptions } from '../options.ts';
 import { resampleData, subsetRows, underSampleRows } from './data.ts';
-import { argmaxRows, classificationMetrics } from './metrics.ts';
 
 /** Options every balanced ensemble takes. */
 export interface BalancedEnsembleOptions {
