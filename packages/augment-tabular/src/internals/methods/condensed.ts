@@ -168,30 +168,33 @@ export function oneSided(
   return left.filter((_, p) => keep[p] === 1);
 }
 
+/**
+ * The shared frame of CNN and OSS: the table's space, the classes to clean, then `select` with
+ * its seeded picks; the kept rows become the mask.
+ */
+function seededSelection<M extends 'condensedNearestNeighbour' | 'oneSidedSelection'>(
+  ctx: MethodContext<M>,
+  optionsType: string,
+  select: typeof condense,
+): MethodResult {
+  const space = spaceOf(ctx, optionsType);
+  const everyRow = Int32Array.from({ length: ctx.table.n }, (_, i) => i);
+  const targeted = targetedClasses(
+    ctx.table,
+    ctx.options.classes,
+    countClasses(space, everyRow),
+    optionsType,
+  );
+  const kept = select(space, ctx.table.members, targeted, ctx.options.k, ctx.options.seeds, randomSeeds(ctx));
+  return { keep: maskOf(ctx.table.n, kept), synthetic: [] };
+}
+
 /** Condensed nearest neighbour (Hart, 1968). */
 export function condensedNearestNeighbour(
   ctx: MethodContext<'condensedNearestNeighbour'>,
   optionsType: string,
 ): MethodResult {
-  const space = spaceOf(ctx, optionsType);
-  const targeted = targetedClasses(
-    ctx.table,
-    ctx.options.classes,
-    countClasses(
-      space,
-      Int32Array.from({ length: ctx.table.n }, (_, i) => i),
-    ),
-    optionsType,
-  );
-  const kept = condense(
-    space,
-    ctx.table.members,
-    targeted,
-    ctx.options.k,
-    ctx.options.seeds,
-    randomSeeds(ctx),
-  );
-  return { keep: maskOf(ctx.table.n, kept), synthetic: [] };
+  return seededSelection(ctx, optionsType, condense);
 }
 
 /** One-sided selection (Kubat and Matwin, 1997). */
@@ -199,23 +202,5 @@ export function oneSidedSelection(
   ctx: MethodContext<'oneSidedSelection'>,
   optionsType: string,
 ): MethodResult {
-  const space = spaceOf(ctx, optionsType);
-  const targeted = targetedClasses(
-    ctx.table,
-    ctx.options.classes,
-    countClasses(
-      space,
-      Int32Array.from({ length: ctx.table.n }, (_, i) => i),
-    ),
-    optionsType,
-  );
-  const kept = oneSided(
-    space,
-    ctx.table.members,
-    targeted,
-    ctx.options.k,
-    ctx.options.seeds,
-    randomSeeds(ctx),
-  );
-  return { keep: maskOf(ctx.table.n, kept), synthetic: [] };
+  return seededSelection(ctx, optionsType, oneSided);
 }
