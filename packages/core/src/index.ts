@@ -56,6 +56,7 @@ export {
   writeManifest,
 } from './internals/io/jsonl.ts';
 export { type SafeNameOptions, safeFileName, safeJoin, UnsafePathError } from './internals/io/sanitize.ts';
+export type { JobContext, JobFiles, JobResult } from './internals/job.ts';
 export type { JsonObject, JsonValue } from './internals/json.ts';
 export { type Logger, type LogLevel, silentLogger, streamLogger } from './internals/logger.ts';
 export {
