@@ -38,15 +38,21 @@ export {
 export { StackingEstimator, type StackingOptions, stacking } from './internals/ensembles/stacking.ts';
 export { VotingEstimator, type VotingOptions, voting } from './internals/ensembles/voting.ts';
 export { BaseEstimator, fitRng } from './internals/estimators/base.ts';
-export {
-  createEstimator,
-  type EstimatorSpec,
-  MODELS,
-  type ModelName,
-} from './internals/estimators/factory.ts';
+export { BUILTIN_ESTIMATORS, MODELS } from './internals/estimators/builtins.ts';
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
+export {
+  type ConformanceCheck,
+  createEstimator,
+  type EstimatorDefinition,
+  type EstimatorExample,
+  EstimatorRegistry,
+  type EstimatorSpec,
+  estimatorNames,
+  estimatorRegistry,
+  registerEstimator,
+} from './internals/estimators/registry.ts';
 export {
   AUTO_EPOCHS,
   AUTO_MIN_STEPS,

@@ -10,7 +10,7 @@ import {
 import { type BackendInfo, type BackendName, describeBackend, initBackend } from '../backend/init.ts';
 import { fitScaler, type Scaling } from '../data/scale.ts';
 import { stratifiedSplit } from '../data/split.ts';
-import { createEstimator } from '../estimators/factory.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import type { TrainResult } from '../loop/fit.ts';
 import { type LoadedDataset, loadDataset } from './dataset.ts';
 

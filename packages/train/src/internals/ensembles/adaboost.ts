@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import { withWeights } from '../data/subset.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
@@ -66,10 +67,6 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
         received: params.base,
       });
     }
-  }
-
-  clone(): AdaBoostEstimator {
-    return new AdaBoostEstimator(this.getParams());
   }
 
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<AdaBoostFitResult> {
@@ -178,3 +175,14 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
 export function adaBoost(options: AdaBoostOptions = {}): AdaBoostEstimator {
   return new AdaBoostEstimator(options);
 }
+
+/** `adaboost` in the estimator registry. */
+export const adaBoostDefinition: EstimatorDefinition = {
+  name: 'adaboost',
+  summary: 'AdaBoost SAMME over a base spec that takes sample weights',
+  optionsType: 'AdaBoostOptions',
+  create: (spec) => new AdaBoostEstimator(spec),
+  examples: [
+    { spec: { model: 'adaboost', base: { model: 'logistic', epochs: 10, learningRate: 0.05 }, n: 3 } },
+  ],
+};

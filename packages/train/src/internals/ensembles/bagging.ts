@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import { subset } from '../data/subset.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import type { StopReason } from '../loop/fit.ts';
 import { classificationMetrics } from '../metrics.ts';
 import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
@@ -59,10 +60,6 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
     this.name = ensembleName('bagging', [probe]);
     this.supportsSampleWeight = probe.supportsSampleWeight;
     probe.dispose();
-  }
-
-  clone(): BaggingEstimator {
-    return new BaggingEstimator(this.getParams());
   }
 
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<BaggingFitResult> {
@@ -159,3 +156,14 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
 export function bagging(options: BaggingOptions): BaggingEstimator {
   return new BaggingEstimator(options);
 }
+
+/** `bagging` in the estimator registry. */
+export const baggingDefinition: EstimatorDefinition = {
+  name: 'bagging',
+  summary: 'bootstrap aggregating over a base spec, with an out-of-bag score',
+  optionsType: 'BaggingOptions',
+  create: (spec) => new BaggingEstimator(spec),
+  examples: [
+    { spec: { model: 'bagging', base: { model: 'logistic', epochs: 10, learningRate: 0.05 }, n: 3 } },
+  ],
+};

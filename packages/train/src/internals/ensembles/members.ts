@@ -1,6 +1,6 @@
 import { type Estimator, type FitResult, type JsonObject, OptionsError } from '@growset/core';
 import { z } from 'zod';
-import { createEstimator } from '../estimators/factory.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import type { StopReason } from '../loop/fit.ts';
 
 /** A JSON estimator spec inside an ensemble's options (validated when the member is built). */

@@ -12,6 +12,7 @@ import { foldIndices, stratifiedFolds } from '../data/split.ts';
 import { subset } from '../data/subset.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
 import { NeuralEstimator } from '../estimators/neural.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import type { StopReason } from '../loop/fit.ts';
 import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
 
@@ -63,10 +64,6 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
     this.name = ensembleName('stacking', probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
-  }
-
-  clone(): StackingEstimator {
-    return new StackingEstimator(this.getParams());
   }
 
   protected async fitChecked(
@@ -172,3 +169,24 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
 export function stacking(options: StackingOptions): StackingEstimator {
   return new StackingEstimator(options);
 }
+
+/** `stacking` in the estimator registry. */
+export const stackingDefinition: EstimatorDefinition = {
+  name: 'stacking',
+  summary: 'stacked generalization: a logistic meta-learner on out-of-fold probabilities',
+  optionsType: 'StackingOptions',
+  create: (spec) => new StackingEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'stacking',
+        estimators: [
+          { model: 'knn', k: 3 },
+          { model: 'logistic', epochs: 10 },
+        ],
+        folds: 3,
+        meta: { epochs: 20 },
+      },
+    },
+  ],
+};

@@ -10,6 +10,7 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import type { StopReason } from '../loop/fit.ts';
 import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
 
@@ -52,10 +53,6 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
     this.name = ensembleName(`voting-${params.voting}`, probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
-  }
-
-  clone(): VotingEstimator {
-    return new VotingEstimator(this.getParams());
   }
 
   protected async fitChecked(
@@ -120,3 +117,28 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
 export function voting(options: VotingOptions): VotingEstimator {
   return new VotingEstimator(options);
 }
+
+/** `voting` in the estimator registry. */
+export const votingDefinition: EstimatorDefinition = {
+  name: 'voting',
+  summary: 'hard or soft voting over independently fitted estimators, optionally weighted',
+  optionsType: 'VotingOptions',
+  create: (spec) => new VotingEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'voting',
+        estimators: [{ model: 'knn' }, { model: 'logistic', epochs: 10 }],
+        voting: 'soft',
+      },
+    },
+    {
+      spec: {
+        model: 'voting',
+        estimators: [{ model: 'knn' }, { model: 'majority' }],
+        voting: 'hard',
+        weights: [2, 1],
+      },
+    },
+  ],
+};

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { buildMember, memberSpecSchema } from '../ensembles/members.ts';
 import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import { SEARCH_METRICS } from './cross-validate.ts';
 import { type SearchResult, search } from './search.ts';
 import { dimensionSchema } from './space.ts';
@@ -70,10 +71,6 @@ export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
     probe.dispose();
   }
 
-  clone(): TunedEstimator {
-    return new TunedEstimator(this.getParams());
-  }
-
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<TunedFitResult> {
     const started = performance.now();
     const params = this.getParams();
@@ -113,3 +110,22 @@ export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
 export function tuned(options: TunedOptions): TunedEstimator {
   return new TunedEstimator(options);
 }
+
+/** `tuned` in the estimator registry. */
+export const tunedDefinition: EstimatorDefinition = {
+  name: 'tuned',
+  summary: 'cross-validated hyperparameter search inside fit, then the best spec refitted',
+  optionsType: 'TunedOptions',
+  create: (spec) => new TunedEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'tuned',
+        base: { model: 'logistic', epochs: 10, learningRate: 0.05 },
+        space: { l2: [0, 1e-3] },
+        strategy: 'grid',
+        folds: 2,
+      },
+    },
+  ],
+};
