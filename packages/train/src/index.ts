@@ -61,15 +61,6 @@ export {
   type TrainResult,
 } from './internals/loop/fit.ts';
 export { type LogisticSolution, solveLogistic } from './internals/loop/lbfgs.ts';
-export {
-  accuracy,
-  argmaxRows,
-  balancedAccuracy,
-  classificationMetrics,
-  confusionMatrix,
-  logLoss,
-  macroF1,
-} from './internals/metrics.ts';
 export { toLayersModel } from './internals/models/layers-model.ts';
 export type {
   Activation,

@@ -1,4 +1,6 @@
 import {
+  argmaxRows,
+  classificationMetrics,
   type Estimator,
   type Features,
   type FitOptions,
@@ -10,7 +12,6 @@ import {
   Rng,
 } from '@growset/core';
 import { alignLabels, checkFeatures, checkLabeled } from '../data/validate.ts';
-import { argmaxRows, classificationMetrics } from '../metrics.ts';
 import { createEstimator } from './registry.ts';
 
 /** What a fitted estimator remembers about its training data. */

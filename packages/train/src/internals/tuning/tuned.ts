@@ -1,5 +1,4 @@
 import {
-  type Estimator,
   type Features,
   type FitOptions,
   type FitResult,
@@ -8,8 +7,8 @@ import {
   parseOptions,
 } from '@growset/core';
 import { z } from 'zod';
-import { buildMember, memberSpecSchema } from '../ensembles/members.ts';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import { buildMember, EnsembleEstimator, memberSpecSchema } from '../ensembles/members.ts';
+import { fitRng } from '../estimators/base.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
 import { SEARCH_METRICS } from './cross-validate.ts';
 import { type SearchResult, search } from './search.ts';
@@ -55,10 +54,9 @@ export interface TunedFitResult extends FitResult {
  * own training data only, then fits the best spec on all of it. In a learning-curve study this is
  * the honest "tuned" variant: the test set never chooses the hyperparameters.
  */
-export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
+export class TunedEstimator extends EnsembleEstimator<TunedParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight: boolean;
-  #best: Estimator | undefined;
   /** The last fit's ranked search. */
   lastSearch: SearchResult | undefined;
 
@@ -87,22 +85,17 @@ export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
       },
       { rng: rng.fork('search'), ...(options.signal ? { signal: options.signal } : {}) },
     );
-    this.#best?.dispose();
+    this.disposeMembers();
     const best = buildMember(result.best.spec, 'base', 'TunedOptions');
-    this.#best = best;
+    this.members = [best];
     const fit = await best.fit(data, { ...options, rng: rng.fork('refit') });
     return { ...fit, wallTimeMs: performance.now() - started, search: result, best: result.best.spec };
   }
 
   protected async probaChecked(features: Features): Promise<Float32Array> {
-    if (!this.#best) throw new Error('The tuned estimator is not fitted');
-    return this.#best.predictProba(features);
-  }
-
-  override dispose(): void {
-    this.#best?.dispose();
-    this.#best = undefined;
-    super.dispose();
+    const best = this.members[0];
+    if (!best) throw new Error('The tuned estimator is not fitted');
+    return best.predictProba(features);
   }
 }
 
