@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { withWeights } from '../data/subset.ts';
 import { fitRng } from '../estimators/base.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
-import { buildMember, EnsembleEstimator, ensembleName, memberSpecSchema } from './members.ts';
+import { EnsembleEstimator, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('adaboost').default('adaboost'),
@@ -52,8 +52,8 @@ export class AdaBoostEstimator extends EnsembleEstimator<AdaBoostParams & JsonOb
 
   constructor(options: AdaBoostOptions | JsonObject = {}) {
     const params = parseOptions(schema, { model: 'adaboost', ...options }, 'AdaBoostOptions');
-    super(params as AdaBoostParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'AdaBoostOptions');
+    super(params as AdaBoostParams & JsonObject, 'AdaBoostOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = ensembleName('adaboost', [probe]);
     const weighted = probe.supportsSampleWeight;
     probe.dispose();
@@ -85,7 +85,7 @@ export class AdaBoostEstimator extends EnsembleEstimator<AdaBoostParams & JsonOb
     let stopReason: string | undefined;
     let backend: string | undefined;
     for (let round = 0; round < params.n; round++) {
-      const member = buildMember(params.base, 'base', 'AdaBoostOptions');
+      const member = this.buildMember(params.base, 'base');
       const weighted = withWeights(data, Float32Array.from(weights));
       const result = await this.fitMember(member, weighted, rng.fork(`round-${round}`), options);
       backend ??= result.backend;

@@ -12,14 +12,7 @@ import { z } from 'zod';
 import { subset } from '../data/subset.ts';
 import { fitRng } from '../estimators/base.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
-import {
-  buildMember,
-  EnsembleEstimator,
-  type EnsembleFitResult,
-  ensembleFitResult,
-  ensembleName,
-  memberSpecSchema,
-} from './members.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('bagging').default('bagging'),
@@ -57,8 +50,8 @@ export class BaggingEstimator extends EnsembleEstimator<BaggingParams & JsonObje
 
   constructor(options: BaggingOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'bagging', ...options }, 'BaggingOptions');
-    super(params as BaggingParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'BaggingOptions');
+    super(params as BaggingParams & JsonObject, 'BaggingOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = ensembleName('bagging', [probe]);
     this.supportsSampleWeight = probe.supportsSampleWeight;
     probe.dispose();
@@ -86,7 +79,7 @@ export class BaggingEstimator extends EnsembleEstimator<BaggingParams & JsonObje
         indices[i] = row;
         seen[row] = 1;
       }
-      const member = buildMember(params.base, 'base', 'BaggingOptions');
+      const member = this.buildMember(params.base, 'base');
       this.members.push(member);
       const result = await this.fitMember(member, subset(data, indices), memberRng.fork('fit'), options);
       backend ??= result.backend;
@@ -103,7 +96,7 @@ export class BaggingEstimator extends EnsembleEstimator<BaggingParams & JsonObje
         }
       }
     }
-    const result: BaggingFitResult = ensembleFitResult(started, memberResults, backend);
+    const result: BaggingFitResult = this.onePassResult(started, memberResults, backend);
     if (oobSum && oobCount) {
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (oobCount[i]! > 0) rows.push(i);

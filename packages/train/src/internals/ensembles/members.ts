@@ -76,6 +76,34 @@ export interface EnsembleFitResult extends FitResult {
  */
 export abstract class EnsembleEstimator<P extends JsonObject> extends BaseEstimator<P> {
   protected members: Estimator[] = [];
+  readonly #optionsType: string;
+
+  /** `optionsType` names the ensemble's options in a member's errors, e.g. `BaggingOptions`. */
+  protected constructor(params: P, optionsType: string) {
+    super(params);
+    this.#optionsType = optionsType;
+  }
+
+  /** Builds a member from the spec at `field` of the options (its errors name that field). */
+  protected buildMember(spec: JsonObject, field: string): Estimator {
+    return buildMember(spec, field, this.#optionsType);
+  }
+
+  /** The fit result of an ensemble that fits its members once. */
+  protected onePassResult(
+    started: number,
+    memberResults: readonly FitResult[],
+    backend: string | undefined,
+  ): EnsembleFitResult {
+    return {
+      epochs: 1,
+      history: [],
+      stoppedEarly: false,
+      stopReason: membersStopReason(memberResults),
+      wallTimeMs: performance.now() - started,
+      ...(backend ? { backend } : {}),
+    };
+  }
 
   /** Fits `member` on `data` with `rng` and the signal of the ensemble's fit. */
   protected fitMember(
@@ -97,20 +125,4 @@ export abstract class EnsembleEstimator<P extends JsonObject> extends BaseEstima
     this.disposeMembers();
     super.dispose();
   }
-}
-
-/** The fit result of an ensemble that fits its members once (epochs 1, no history). */
-export function ensembleFitResult(
-  started: number,
-  memberResults: readonly FitResult[],
-  backend: string | undefined,
-): EnsembleFitResult {
-  return {
-    epochs: 1,
-    history: [],
-    stoppedEarly: false,
-    stopReason: membersStopReason(memberResults),
-    wallTimeMs: performance.now() - started,
-    ...(backend ? { backend } : {}),
-  };
 }

@@ -12,14 +12,7 @@ import { subset } from '../data/subset.ts';
 import { fitRng } from '../estimators/base.ts';
 import { NeuralEstimator } from '../estimators/neural.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
-import {
-  buildMember,
-  EnsembleEstimator,
-  type EnsembleFitResult,
-  ensembleFitResult,
-  ensembleName,
-  memberSpecSchema,
-} from './members.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const metaSchema = z.strictObject({
   l2: z.number().min(0).default(1e-3),
@@ -61,10 +54,8 @@ export class StackingEstimator extends EnsembleEstimator<StackingParams & JsonOb
 
   constructor(options: StackingOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'stacking', ...options }, 'StackingOptions');
-    super(params as StackingParams & JsonObject);
-    const probes = params.estimators.map((spec, i) =>
-      buildMember(spec, `estimators[${i}]`, 'StackingOptions'),
-    );
+    super(params as StackingParams & JsonObject, 'StackingOptions');
+    const probes = params.estimators.map((spec, i) => this.buildMember(spec, `estimators[${i}]`));
     this.name = ensembleName('stacking', probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
@@ -86,7 +77,7 @@ export class StackingEstimator extends EnsembleEstimator<StackingParams & JsonOb
       for (let f = 0; f < params.folds; f++) {
         const { train, test } = foldIndices(fold, f);
         if (test.length === 0) continue;
-        const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
+        const member = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
         try {
           const result = await this.fitMember(
             member,
@@ -103,7 +94,7 @@ export class StackingEstimator extends EnsembleEstimator<StackingParams & JsonOb
           member.dispose();
         }
       }
-      const full = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
+      const full = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
       this.members.push(full);
       memberResults.push(await this.fitMember(full, data, rng.fork(`full-${m}`), options));
     }
@@ -111,7 +102,7 @@ export class StackingEstimator extends EnsembleEstimator<StackingParams & JsonOb
     this.#meta = meta;
     const metaData = this.#metaFeatures(oof, data, n) as LabeledData;
     memberResults.push(await this.fitMember(meta, metaData, rng.fork('meta'), options));
-    return ensembleFitResult(started, memberResults, backend);
+    return this.onePassResult(started, memberResults, backend);
   }
 
   #metaFeatures(

@@ -10,14 +10,7 @@ import {
 import { z } from 'zod';
 import { fitRng } from '../estimators/base.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
-import {
-  buildMember,
-  EnsembleEstimator,
-  type EnsembleFitResult,
-  ensembleFitResult,
-  ensembleName,
-  memberSpecSchema,
-} from './members.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('voting').default('voting'),
@@ -52,8 +45,8 @@ export class VotingEstimator extends EnsembleEstimator<VotingParams & JsonObject
         received: params.weights,
       });
     }
-    super(params as VotingParams & JsonObject);
-    const probes = params.estimators.map((spec, i) => buildMember(spec, `estimators[${i}]`, 'VotingOptions'));
+    super(params as VotingParams & JsonObject, 'VotingOptions');
+    const probes = params.estimators.map((spec, i) => this.buildMember(spec, `estimators[${i}]`));
     this.name = ensembleName(`voting-${params.voting}`, probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
@@ -67,13 +60,13 @@ export class VotingEstimator extends EnsembleEstimator<VotingParams & JsonObject
     let backend: string | undefined;
     const memberResults: FitResult[] = [];
     for (let m = 0; m < params.estimators.length; m++) {
-      const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'VotingOptions');
+      const member = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
       this.members.push(member);
       const result = await this.fitMember(member, data, rng.fork(`member-${m}`), options);
       backend ??= result.backend;
       memberResults.push(result);
     }
-    return ensembleFitResult(started, memberResults, backend);
+    return this.onePassResult(started, memberResults, backend);
   }
 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {

@@ -7,7 +7,7 @@ import {
   parseOptions,
 } from '@growset/core';
 import { z } from 'zod';
-import { buildMember, EnsembleEstimator, memberSpecSchema } from '../ensembles/members.ts';
+import { EnsembleEstimator, memberSpecSchema } from '../ensembles/members.ts';
 import { fitRng } from '../estimators/base.ts';
 import type { EstimatorDefinition } from '../estimators/registry.ts';
 import { SEARCH_METRICS } from './cross-validate.ts';
@@ -62,8 +62,8 @@ export class TunedEstimator extends EnsembleEstimator<TunedParams & JsonObject> 
 
   constructor(options: TunedOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'tuned', ...options }, 'TunedOptions');
-    super(params as TunedParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'TunedOptions');
+    super(params as TunedParams & JsonObject, 'TunedOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = `tuned(${probe.name})`;
     this.supportsSampleWeight = probe.supportsSampleWeight;
     probe.dispose();
@@ -86,7 +86,7 @@ export class TunedEstimator extends EnsembleEstimator<TunedParams & JsonObject> 
       { rng: rng.fork('search'), ...(options.signal ? { signal: options.signal } : {}) },
     );
     this.disposeMembers();
-    const best = buildMember(result.best.spec, 'base', 'TunedOptions');
+    const best = this.buildMember(result.best.spec, 'base');
     this.members = [best];
     const fit = await best.fit(data, { ...options, rng: rng.fork('refit') });
     return { ...fit, wallTimeMs: performance.now() - started, search: result, best: result.best.spec };
