@@ -20,8 +20,7 @@ export {
 } from './internals/cli/dataset.ts';
 export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
-export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
-export { subset, withWeights } from './internals/data/subset.ts';
+export { stratifiedSplit, subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
 export {
   AdaBoostEstimator,

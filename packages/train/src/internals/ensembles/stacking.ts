@@ -2,12 +2,13 @@ import {
   type Features,
   type FitOptions,
   type FitResult,
+  foldIndices,
   type JsonObject,
   type LabeledData,
   parseOptions,
+  stratifiedFolds,
 } from '@growset/core';
 import { z } from 'zod';
-import { foldIndices, stratifiedFolds } from '../data/split.ts';
 import { subset } from '../data/subset.ts';
 import { fitRng } from '../estimators/base.ts';
 import { NeuralEstimator } from '../estimators/neural.ts';

@@ -8,7 +8,7 @@ import {
 } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/init.ts';
-import { stratifiedSplit } from '../data/split.ts';
+import { stratifiedSplit } from '../data/subset.ts';
 import { alignLabels } from '../data/validate.ts';
 import { type TrainResult, trainNetwork } from '../loop/fit.ts';
 import { solveLogistic } from '../loop/lbfgs.ts';

@@ -1,5 +1,12 @@
-import type { FitOptions, JsonObject, LabeledData, Metrics, Rng } from '@growset/core';
-import { foldIndices, stratifiedFolds } from '../data/split.ts';
+import {
+  type FitOptions,
+  foldIndices,
+  type JsonObject,
+  type LabeledData,
+  type Metrics,
+  type Rng,
+  stratifiedFolds,
+} from '@growset/core';
 import { subset } from '../data/subset.ts';
 import { createEstimator } from '../estimators/registry.ts';
 
