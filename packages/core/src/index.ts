@@ -127,6 +127,17 @@ export {
 } from './internals/sample.ts';
 export { chooseScaling, SCALINGS, type Scaling } from './internals/scaling.ts';
 export {
+  allocate,
+  carveValidation,
+  foldIndices,
+  indicesByClass,
+  nestedStratifiedOrder,
+  stratifiedFolds,
+  stratifiedHoldout,
+  stratifiedHoldouts,
+  stratifiedSplitIndices,
+} from './internals/split.ts';
+export {
   type Drop,
   filtered,
   filterStage,

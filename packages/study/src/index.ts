@@ -1,3 +1,4 @@
+export { allocate, carveValidation, nestedStratifiedOrder, stratifiedHoldout } from '@growset/core';
 export {
   adjustFamilies,
   COMPARISON_METRICS,
@@ -58,13 +59,7 @@ export {
   type TabularAugmenter,
 } from './internals/plugins.ts';
 export { type PoolOptions, runTrialPool, type TrialRunner, TrialThreads } from './internals/pool.ts';
-export {
-  allocate,
-  carveValidation,
-  logSpacedSizes,
-  nestedStratifiedOrder,
-  stratifiedHoldout,
-} from './internals/split.ts';
+export { logSpacedSizes } from './internals/sizes.ts';
 export {
   mean,
   normalCdf,

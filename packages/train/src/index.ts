@@ -20,8 +20,7 @@ export {
 } from './internals/cli/dataset.ts';
 export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
-export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
-export { subset, withWeights } from './internals/data/subset.ts';
+export { stratifiedSplit, subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
 export {
   AdaBoostEstimator,
@@ -38,15 +37,21 @@ export {
 export { StackingEstimator, type StackingOptions, stacking } from './internals/ensembles/stacking.ts';
 export { VotingEstimator, type VotingOptions, voting } from './internals/ensembles/voting.ts';
 export { BaseEstimator, fitRng } from './internals/estimators/base.ts';
-export {
-  createEstimator,
-  type EstimatorSpec,
-  MODELS,
-  type ModelName,
-} from './internals/estimators/factory.ts';
+export { BUILTIN_ESTIMATORS, MODELS } from './internals/estimators/builtins.ts';
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
+export {
+  type ConformanceCheck,
+  createEstimator,
+  type EstimatorDefinition,
+  type EstimatorExample,
+  EstimatorRegistry,
+  type EstimatorSpec,
+  estimatorNames,
+  estimatorRegistry,
+  registerEstimator,
+} from './internals/estimators/registry.ts';
 export {
   AUTO_EPOCHS,
   AUTO_MIN_STEPS,
@@ -55,15 +60,6 @@ export {
   type TrainResult,
 } from './internals/loop/fit.ts';
 export { type LogisticSolution, solveLogistic } from './internals/loop/lbfgs.ts';
-export {
-  accuracy,
-  argmaxRows,
-  balancedAccuracy,
-  classificationMetrics,
-  confusionMatrix,
-  logLoss,
-  macroF1,
-} from './internals/metrics.ts';
 export { toLayersModel } from './internals/models/layers-model.ts';
 export type {
   Activation,

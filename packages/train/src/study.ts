@@ -3,4 +3,6 @@
  * `model` is an estimator's JSON spec (`{ model: 'mlp', hidden: [64] }`), rebuilt here in each
  * worker thread. Typed against the study's `EstimatorFactory` where the study imports it.
  */
-export { createEstimator } from './internals/estimators/factory.ts';
+import './internals/estimators/builtins.ts';
+
+export { createEstimator } from './internals/estimators/registry.ts';

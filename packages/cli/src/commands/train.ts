@@ -1,10 +1,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatTable, type JsonObject, type Metrics } from '@growset/core';
-import { BACKENDS, type BackendName, MODELS, runTrainJob, SCALINGS, type Scaling } from '@growset/train';
+import {
+  BACKENDS,
+  type BackendName,
+  estimatorNames,
+  MODELS,
+  runTrainJob,
+  SCALINGS,
+  type Scaling,
+} from '@growset/train';
 import { defineCommand, intOption, listOption, numberOption, stringOption, UsageError } from '../command.ts';
 
-const CLI_MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
+// The built-in models flags can describe (ensembles need nested specs), plus every estimator a
+// user registered with `registerEstimator` before the command ran (e.g. `node --import`).
+const BUILT_IN_CLI_MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'];
+const cliModels = () => [...BUILT_IN_CLI_MODELS, ...estimatorNames().filter((m) => !MODELS.includes(m))];
 
 export const trainCommand = defineCommand({
   name: 'train',
@@ -20,7 +31,12 @@ read as grey pixels in [0, 1] (--image-size resizes). The backend is @tensorflow
 installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).`,
   positionals: { min: 1, max: 1 },
   options: {
-    model: { type: 'string', value: 'NAME', description: `model: ${CLI_MODELS.join(', ')}`, default: 'mlp' },
+    model: {
+      type: 'string',
+      value: 'NAME',
+      description: `model: ${BUILT_IN_CLI_MODELS.join(', ')}, or one you registered`,
+      default: 'mlp',
+    },
     label: { type: 'string', value: 'COL', description: 'CSV column holding the class', default: 'label' },
     hidden: { type: 'string', value: 'N,N', description: 'hidden layer widths (mlp)', default: '128,64' },
     conv: {
@@ -71,9 +87,10 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
     if (!existsSync(input))
       throw new UsageError(`Input not found: \`${args.positionals[0]}\` (an ImageFolder or a .csv file)`);
     const model = stringOption(args, 'model') ?? 'mlp';
-    if (!(CLI_MODELS as readonly string[]).includes(model)) {
+    const models = cliModels();
+    if (!models.includes(model)) {
       throw new UsageError(
-        `Unknown --model \`${model}\`: expected one of ${CLI_MODELS.join(', ')} (the library also has ${MODELS.filter((m) => !(CLI_MODELS as readonly string[]).includes(m)).join(', ')})`,
+        `Unknown --model \`${model}\`: expected one of ${models.join(', ')} (the library also has ${MODELS.filter((m) => !models.includes(m)).join(', ')})`,
       );
     }
     const backend = stringOption(args, 'backend') ?? 'auto';

@@ -5,11 +5,13 @@ import {
   type JsonObject,
   type JsonValue,
   type Logger,
+  nestedStratifiedOrder,
   OptionsError,
   type ProgressListener,
   parseOptions,
   Rng,
   silentLogger,
+  stratifiedHoldouts,
 } from '@growset/core';
 import { z } from 'zod';
 import { compareWithBaseline, studyPower } from './compare.ts';
@@ -18,7 +20,7 @@ import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
 import { runTrialPool, type TrialRunner } from './pool.ts';
-import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldouts } from './split.ts';
+import { logSpacedSizes } from './sizes.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
 import type { StudyResults, StudyValidationCurve, TrialRecord, VariantSpec } from './types.ts';

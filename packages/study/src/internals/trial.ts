@@ -1,4 +1,5 @@
 import {
+  carveValidation,
   derive,
   type Estimator,
   errorMessage,
@@ -17,7 +18,6 @@ import { encodePredictions } from './compare.ts';
 import type { StudyData } from './dataset.ts';
 import { originalImage, type Scaling, TabularEncoder, writeImageFeatures } from './features.ts';
 import type { LoadedPlugins } from './plugins.ts';
-import { carveValidation } from './split.ts';
 import {
   type SplitMetrics,
   STOP_REASONS,

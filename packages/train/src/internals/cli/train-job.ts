@@ -9,8 +9,8 @@ import {
 } from '@growset/core';
 import { type BackendInfo, type BackendName, describeBackend, initBackend } from '../backend/init.ts';
 import { fitScaler, type Scaling } from '../data/scale.ts';
-import { stratifiedSplit } from '../data/split.ts';
-import { createEstimator } from '../estimators/factory.ts';
+import { stratifiedSplit } from '../data/subset.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import type { TrainResult } from '../loop/fit.ts';
 import { type LoadedDataset, loadDataset } from './dataset.ts';
 

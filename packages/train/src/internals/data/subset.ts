@@ -1,4 +1,4 @@
-import type { LabeledData } from '@growset/core';
+import { type LabeledData, type Rng, stratifiedSplitIndices } from '@growset/core';
 
 /** The rows `indices` of a labeled data set (copies; weights and soft labels follow). */
 export function subset(
@@ -36,9 +36,16 @@ export function withWeights(data: LabeledData, sampleWeight: Float32Array | unde
   return sampleWeight ? { ...rest, sampleWeight } : rest;
 }
 
-/** Indices per class. */
-export function indicesByClass(y: Int32Array, classes: number): number[][] {
-  const out: number[][] = Array.from({ length: classes }, () => []);
-  for (let i = 0; i < y.length; i++) out[y[i]!]!.push(i);
-  return out;
+/**
+ * A stratified split of labelled data (core's {@link stratifiedSplitIndices}): about `fraction`
+ * of each class is held out as `test` (at least one of a class with two or more), the rest is
+ * `train`; each part keeps the original order.
+ */
+export function stratifiedSplit(
+  data: LabeledData,
+  fraction: number,
+  rng: Rng,
+): { train: LabeledData; test: LabeledData } {
+  const { train, test } = stratifiedSplitIndices(data.y, data.classes.length, fraction, rng);
+  return { train: subset(data, train), test: subset(data, test) };
 }

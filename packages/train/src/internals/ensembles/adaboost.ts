@@ -1,5 +1,4 @@
 import {
-  type Estimator,
   type Features,
   type FitOptions,
   type FitResult,
@@ -10,8 +9,9 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { withWeights } from '../data/subset.ts';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
-import { buildMember, ensembleName, memberSpecSchema } from './members.ts';
+import { fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
+import { EnsembleEstimator, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('adaboost').default('adaboost'),
@@ -45,16 +45,15 @@ export interface AdaBoostFitResult extends FitResult {
  * each round fits a member on the current weights, gives it `alpha = lr * (log((1 - err) / err)
  * + log(K - 1))`, and multiplies the weights of its mistakes by `exp(alpha)`.
  */
-export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject> {
+export class AdaBoostEstimator extends EnsembleEstimator<AdaBoostParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight = true;
-  #members: Estimator[] = [];
   #alphas: number[] = [];
 
   constructor(options: AdaBoostOptions | JsonObject = {}) {
     const params = parseOptions(schema, { model: 'adaboost', ...options }, 'AdaBoostOptions');
-    super(params as AdaBoostParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'AdaBoostOptions');
+    super(params as AdaBoostParams & JsonObject, 'AdaBoostOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = ensembleName('adaboost', [probe]);
     const weighted = probe.supportsSampleWeight;
     probe.dispose();
@@ -68,15 +67,11 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
     }
   }
 
-  clone(): AdaBoostEstimator {
-    return new AdaBoostEstimator(this.getParams());
-  }
-
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<AdaBoostFitResult> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
-    this.#disposeMembers();
+    this.disposeMembers();
     const n = data.y.length;
     const k = data.classes.length;
     const weights = new Float64Array(n);
@@ -90,11 +85,9 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
     let stopReason: string | undefined;
     let backend: string | undefined;
     for (let round = 0; round < params.n; round++) {
-      const member = buildMember(params.base, 'base', 'AdaBoostOptions');
-      const result = await member.fit(withWeights(data, Float32Array.from(weights)), {
-        rng: rng.fork(`round-${round}`),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const member = this.buildMember(params.base, 'base');
+      const weighted = withWeights(data, Float32Array.from(weights));
+      const result = await this.fitMember(member, weighted, rng.fork(`round-${round}`), options);
       backend ??= result.backend;
       const predicted = await member.predict(data);
       let error = 0;
@@ -102,14 +95,14 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
       if (error >= 1 - 1 / k) {
         member.dispose();
         stopReason = `round ${round + 1}: weighted error ${error.toFixed(4)} is no better than chance (${(1 - 1 / k).toFixed(4)})`;
-        if (this.#members.length === 0) {
+        if (this.members.length === 0) {
           throw new Error(
             `AdaBoost's first member is no better than chance (weighted error ${error.toFixed(4)}); use a stronger base estimator`,
           );
         }
         break;
       }
-      this.#members.push(member);
+      this.members.push(member);
       errors.push(error);
       if (error <= 0) {
         this.#alphas.push(1);
@@ -126,7 +119,7 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
       for (let i = 0; i < n; i++) weights[i] = weights[i]! / sum;
     }
     return {
-      epochs: this.#members.length,
+      epochs: this.members.length,
       history: [],
       stoppedEarly: stopReason !== undefined,
       wallTimeMs: performance.now() - started,
@@ -142,8 +135,8 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
     const k = this.fitted!.classes.length;
     const decision = new Float64Array(n * k);
     const totalAlpha = this.#alphas.reduce((a, b) => a + b, 0);
-    for (let m = 0; m < this.#members.length; m++) {
-      const predicted = await this.#members[m]!.predict(features);
+    for (let m = 0; m < this.members.length; m++) {
+      const predicted = await this.members[m]!.predict(features);
       const alpha = this.#alphas[m]! / totalAlpha;
       for (let i = 0; i < n; i++) decision[i * k + predicted[i]!]! += alpha;
     }
@@ -162,15 +155,9 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
     return out;
   }
 
-  #disposeMembers(): void {
-    for (const member of this.#members) member.dispose();
-    this.#members = [];
+  protected override disposeMembers(): void {
+    super.disposeMembers();
     this.#alphas = [];
-  }
-
-  override dispose(): void {
-    this.#disposeMembers();
-    super.dispose();
   }
 }
 
@@ -178,3 +165,14 @@ export class AdaBoostEstimator extends BaseEstimator<AdaBoostParams & JsonObject
 export function adaBoost(options: AdaBoostOptions = {}): AdaBoostEstimator {
   return new AdaBoostEstimator(options);
 }
+
+/** `adaboost` in the estimator registry. */
+export const adaBoostDefinition: EstimatorDefinition = {
+  name: 'adaboost',
+  summary: 'AdaBoost SAMME over a base spec that takes sample weights',
+  optionsType: 'AdaBoostOptions',
+  create: (spec) => new AdaBoostEstimator(spec),
+  examples: [
+    { spec: { model: 'adaboost', base: { model: 'logistic', epochs: 10, learningRate: 0.05 }, n: 3 } },
+  ],
+};

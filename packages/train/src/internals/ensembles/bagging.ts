@@ -1,5 +1,5 @@
 import {
-  type Estimator,
+  classificationMetrics,
   type Features,
   type FitOptions,
   type FitResult,
@@ -10,10 +10,9 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { subset } from '../data/subset.ts';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
-import type { StopReason } from '../loop/fit.ts';
-import { classificationMetrics } from '../metrics.ts';
-import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
+import { fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('bagging').default('bagging'),
@@ -37,9 +36,7 @@ export interface BaggingOptions {
 }
 
 /** Bagging's fit result: the out-of-bag metrics when computed. */
-export interface BaggingFitResult extends FitResult {
-  /** The members' stop reasons combined (see `membersStopReason`). */
-  stopReason: StopReason;
+export interface BaggingFitResult extends EnsembleFitResult {
   oobScore?: number;
   oob?: Metrics;
   /** Samples no member left out (not in the out-of-bag score). */
@@ -47,29 +44,24 @@ export interface BaggingFitResult extends FitResult {
 }
 
 /** Bootstrap aggregating: members on bootstrap samples, averaged probabilities, out-of-bag score. */
-export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> {
+export class BaggingEstimator extends EnsembleEstimator<BaggingParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight: boolean;
-  #members: Estimator[] = [];
 
   constructor(options: BaggingOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'bagging', ...options }, 'BaggingOptions');
-    super(params as BaggingParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'BaggingOptions');
+    super(params as BaggingParams & JsonObject, 'BaggingOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = ensembleName('bagging', [probe]);
     this.supportsSampleWeight = probe.supportsSampleWeight;
     probe.dispose();
-  }
-
-  clone(): BaggingEstimator {
-    return new BaggingEstimator(this.getParams());
   }
 
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<BaggingFitResult> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
-    this.#disposeMembers();
+    this.disposeMembers();
     const n = data.y.length;
     const k = data.classes.length;
     const size = Math.max(k, Math.round(params.maxSamples * n));
@@ -87,12 +79,9 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
         indices[i] = row;
         seen[row] = 1;
       }
-      const member = buildMember(params.base, 'base', 'BaggingOptions');
-      this.#members.push(member);
-      const result = await member.fit(subset(data, indices), {
-        rng: memberRng.fork('fit'),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const member = this.buildMember(params.base, 'base');
+      this.members.push(member);
+      const result = await this.fitMember(member, subset(data, indices), memberRng.fork('fit'), options);
       backend ??= result.backend;
       memberResults.push(result);
       if (oobSum && oobCount) {
@@ -107,14 +96,7 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
         }
       }
     }
-    const result: BaggingFitResult = {
-      epochs: 1,
-      history: [],
-      stoppedEarly: false,
-      stopReason: membersStopReason(memberResults),
-      wallTimeMs: performance.now() - started,
-      ...(backend ? { backend } : {}),
-    };
+    const result: BaggingFitResult = this.onePassResult(started, memberResults, backend);
     if (oobSum && oobCount) {
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (oobCount[i]! > 0) rows.push(i);
@@ -136,22 +118,12 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {
     const k = this.fitted!.classes.length;
     const sum = new Float32Array(n * k);
-    for (const member of this.#members) {
+    for (const member of this.members) {
       const proba = await member.predictProba(features);
       for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + proba[i]!;
     }
-    for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! / this.#members.length;
+    for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! / this.members.length;
     return sum;
-  }
-
-  #disposeMembers(): void {
-    for (const member of this.#members) member.dispose();
-    this.#members = [];
-  }
-
-  override dispose(): void {
-    this.#disposeMembers();
-    super.dispose();
   }
 }
 
@@ -159,3 +131,14 @@ export class BaggingEstimator extends BaseEstimator<BaggingParams & JsonObject> 
 export function bagging(options: BaggingOptions): BaggingEstimator {
   return new BaggingEstimator(options);
 }
+
+/** `bagging` in the estimator registry. */
+export const baggingDefinition: EstimatorDefinition = {
+  name: 'bagging',
+  summary: 'bootstrap aggregating over a base spec, with an out-of-bag score',
+  optionsType: 'BaggingOptions',
+  create: (spec) => new BaggingEstimator(spec),
+  examples: [
+    { spec: { model: 'bagging', base: { model: 'logistic', epochs: 10, learningRate: 0.05 }, n: 3 } },
+  ],
+};

@@ -1,6 +1,15 @@
-import { type Estimator, type FitResult, type JsonObject, OptionsError } from '@growset/core';
+import {
+  type Estimator,
+  type FitOptions,
+  type FitResult,
+  type JsonObject,
+  type LabeledData,
+  OptionsError,
+  type Rng,
+} from '@growset/core';
 import { z } from 'zod';
-import { createEstimator } from '../estimators/factory.ts';
+import { BaseEstimator } from '../estimators/base.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import type { StopReason } from '../loop/fit.ts';
 
 /** A JSON estimator spec inside an ensemble's options (validated when the member is built). */
@@ -54,4 +63,66 @@ export function membersStopReason(results: readonly FitResult[]): StopReason {
     }),
   );
   return STOP_ORDER.find((reason) => reasons.has(reason)) ?? 'converged';
+}
+
+/** What an ensemble's fit returns: one pass over its members, their stop reasons combined. */
+export interface EnsembleFitResult extends FitResult {
+  stopReason: StopReason;
+}
+
+/**
+ * What every ensemble shares: the fitted members it owns (disposed with it or at the next fit),
+ * and fitting a member with the fit's own abort signal.
+ */
+export abstract class EnsembleEstimator<P extends JsonObject> extends BaseEstimator<P> {
+  protected members: Estimator[] = [];
+  readonly #optionsType: string;
+
+  /** `optionsType` names the ensemble's options in a member's errors, e.g. `BaggingOptions`. */
+  protected constructor(params: P, optionsType: string) {
+    super(params);
+    this.#optionsType = optionsType;
+  }
+
+  /** Builds a member from the spec at `field` of the options (its errors name that field). */
+  protected buildMember(spec: JsonObject, field: string): Estimator {
+    return buildMember(spec, field, this.#optionsType);
+  }
+
+  /** The fit result of an ensemble that fits its members once. */
+  protected onePassResult(
+    started: number,
+    memberResults: readonly FitResult[],
+    backend: string | undefined,
+  ): EnsembleFitResult {
+    return {
+      epochs: 1,
+      history: [],
+      stoppedEarly: false,
+      stopReason: membersStopReason(memberResults),
+      wallTimeMs: performance.now() - started,
+      ...(backend ? { backend } : {}),
+    };
+  }
+
+  /** Fits `member` on `data` with `rng` and the signal of the ensemble's fit. */
+  protected fitMember(
+    member: Estimator,
+    data: LabeledData,
+    rng: Rng,
+    options: FitOptions,
+  ): Promise<FitResult> {
+    return member.fit(data, { rng, ...(options.signal ? { signal: options.signal } : {}) });
+  }
+
+  /** Disposes the members (and whatever else a subclass fitted, when it overrides this). */
+  protected disposeMembers(): void {
+    for (const member of this.members) member.dispose();
+    this.members = [];
+  }
+
+  override dispose(): void {
+    this.disposeMembers();
+    super.dispose();
+  }
 }

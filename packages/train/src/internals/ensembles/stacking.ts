@@ -1,19 +1,19 @@
 import {
-  type Estimator,
   type Features,
   type FitOptions,
   type FitResult,
+  foldIndices,
   type JsonObject,
   type LabeledData,
   parseOptions,
+  stratifiedFolds,
 } from '@growset/core';
 import { z } from 'zod';
-import { foldIndices, stratifiedFolds } from '../data/split.ts';
 import { subset } from '../data/subset.ts';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import { fitRng } from '../estimators/base.ts';
 import { NeuralEstimator } from '../estimators/neural.ts';
-import type { StopReason } from '../loop/fit.ts';
-import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const metaSchema = z.strictObject({
   l2: z.number().min(0).default(1e-3),
@@ -48,50 +48,44 @@ export interface StackingOptions {
  * that did not see it (stratified k-fold), a logistic regression learns from those out-of-fold
  * probabilities, and the first-level estimators are refitted on all the data for prediction.
  */
-export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject> {
+export class StackingEstimator extends EnsembleEstimator<StackingParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight: boolean;
-  #members: Estimator[] = [];
   #meta: NeuralEstimator | undefined;
 
   constructor(options: StackingOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'stacking', ...options }, 'StackingOptions');
-    super(params as StackingParams & JsonObject);
-    const probes = params.estimators.map((spec, i) =>
-      buildMember(spec, `estimators[${i}]`, 'StackingOptions'),
-    );
+    super(params as StackingParams & JsonObject, 'StackingOptions');
+    const probes = params.estimators.map((spec, i) => this.buildMember(spec, `estimators[${i}]`));
     this.name = ensembleName('stacking', probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
   }
 
-  clone(): StackingEstimator {
-    return new StackingEstimator(this.getParams());
-  }
-
-  protected async fitChecked(
-    data: LabeledData,
-    options: FitOptions,
-  ): Promise<FitResult & { stopReason: StopReason }> {
+  protected async fitChecked(data: LabeledData, options: FitOptions): Promise<EnsembleFitResult> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
-    this.#disposeAll();
+    this.disposeMembers();
     const n = data.y.length;
     const k = data.classes.length;
     const e = params.estimators.length;
     const fold = stratifiedFolds(data.y, k, params.folds, rng.fork('folds'));
     const oof = new Float32Array(n * e * k);
-    const signal = options.signal ? { signal: options.signal } : {};
     let backend: string | undefined;
     const memberResults: FitResult[] = [];
     for (let m = 0; m < e; m++) {
       for (let f = 0; f < params.folds; f++) {
         const { train, test } = foldIndices(fold, f);
         if (test.length === 0) continue;
-        const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
+        const member = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
         try {
-          const result = await member.fit(subset(data, train), { rng: rng.fork(`oof-${m}-${f}`), ...signal });
+          const result = await this.fitMember(
+            member,
+            subset(data, train),
+            rng.fork(`oof-${m}-${f}`),
+            options,
+          );
           backend ??= result.backend;
           const proba = await member.predictProba(subset(data, test));
           test.forEach((row, j) => {
@@ -101,26 +95,15 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
           member.dispose();
         }
       }
-      const full = buildMember(params.estimators[m]!, `estimators[${m}]`, 'StackingOptions');
-      this.#members.push(full);
-      memberResults.push(await full.fit(data, { rng: rng.fork(`full-${m}`), ...signal }));
+      const full = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
+      this.members.push(full);
+      memberResults.push(await this.fitMember(full, data, rng.fork(`full-${m}`), options));
     }
     const meta = new NeuralEstimator({ model: 'logistic', ...params.meta });
     this.#meta = meta;
-    memberResults.push(
-      await meta.fit(this.#metaFeatures(oof, data, n) as LabeledData & { y: Int32Array }, {
-        rng: rng.fork('meta'),
-        ...signal,
-      }),
-    );
-    return {
-      epochs: 1,
-      history: [],
-      stoppedEarly: false,
-      stopReason: membersStopReason(memberResults),
-      wallTimeMs: performance.now() - started,
-      ...(backend ? { backend } : {}),
-    };
+    const metaData = this.#metaFeatures(oof, data, n) as LabeledData;
+    memberResults.push(await this.fitMember(meta, metaData, rng.fork('meta'), options));
+    return this.onePassResult(started, memberResults, backend);
   }
 
   #metaFeatures(
@@ -146,25 +129,19 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {
     const k = this.fitted!.classes.length;
-    const e = this.#members.length;
+    const e = this.members.length;
     const stacked = new Float32Array(n * e * k);
     for (let m = 0; m < e; m++) {
-      const proba = await this.#members[m]!.predictProba(features);
+      const proba = await this.members[m]!.predictProba(features);
       for (let i = 0; i < n; i++) stacked.set(proba.subarray(i * k, (i + 1) * k), (i * e + m) * k);
     }
     return this.#meta!.predictProba(this.#metaFeatures(stacked, features, n));
   }
 
-  #disposeAll(): void {
-    for (const member of this.#members) member.dispose();
-    this.#members = [];
+  protected override disposeMembers(): void {
+    super.disposeMembers();
     this.#meta?.dispose();
     this.#meta = undefined;
-  }
-
-  override dispose(): void {
-    this.#disposeAll();
-    super.dispose();
   }
 }
 
@@ -172,3 +149,24 @@ export class StackingEstimator extends BaseEstimator<StackingParams & JsonObject
 export function stacking(options: StackingOptions): StackingEstimator {
   return new StackingEstimator(options);
 }
+
+/** `stacking` in the estimator registry. */
+export const stackingDefinition: EstimatorDefinition = {
+  name: 'stacking',
+  summary: 'stacked generalization: a logistic meta-learner on out-of-fold probabilities',
+  optionsType: 'StackingOptions',
+  create: (spec) => new StackingEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'stacking',
+        estimators: [
+          { model: 'knn', k: 3 },
+          { model: 'logistic', epochs: 10 },
+        ],
+        folds: 3,
+        meta: { epochs: 20 },
+      },
+    },
+  ],
+};

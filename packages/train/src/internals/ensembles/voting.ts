@@ -1,5 +1,4 @@
 import {
-  type Estimator,
   type Features,
   type FitOptions,
   type FitResult,
@@ -9,9 +8,9 @@ import {
   parseOptions,
 } from '@growset/core';
 import { z } from 'zod';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
-import type { StopReason } from '../loop/fit.ts';
-import { buildMember, ensembleName, memberSpecSchema, membersStopReason } from './members.ts';
+import { fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
+import { EnsembleEstimator, type EnsembleFitResult, ensembleName, memberSpecSchema } from './members.ts';
 
 const schema = z.strictObject({
   model: z.literal('voting').default('voting'),
@@ -32,10 +31,9 @@ export interface VotingOptions {
 }
 
 /** Voting over independently fitted estimators (hard or soft, optionally weighted). */
-export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
+export class VotingEstimator extends EnsembleEstimator<VotingParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight: boolean;
-  #members: Estimator[] = [];
 
   constructor(options: VotingOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'voting', ...options }, 'VotingOptions');
@@ -47,46 +45,28 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
         received: params.weights,
       });
     }
-    super(params as VotingParams & JsonObject);
-    const probes = params.estimators.map((spec, i) => buildMember(spec, `estimators[${i}]`, 'VotingOptions'));
+    super(params as VotingParams & JsonObject, 'VotingOptions');
+    const probes = params.estimators.map((spec, i) => this.buildMember(spec, `estimators[${i}]`));
     this.name = ensembleName(`voting-${params.voting}`, probes);
     this.supportsSampleWeight = probes.every((p) => p.supportsSampleWeight);
     for (const p of probes) p.dispose();
   }
 
-  clone(): VotingEstimator {
-    return new VotingEstimator(this.getParams());
-  }
-
-  protected async fitChecked(
-    data: LabeledData,
-    options: FitOptions,
-  ): Promise<FitResult & { stopReason: StopReason }> {
+  protected async fitChecked(data: LabeledData, options: FitOptions): Promise<EnsembleFitResult> {
     const started = performance.now();
     const params = this.getParams();
     const rng = fitRng(options, this.name);
-    for (const member of this.#members) member.dispose();
-    this.#members = [];
+    this.disposeMembers();
     let backend: string | undefined;
     const memberResults: FitResult[] = [];
     for (let m = 0; m < params.estimators.length; m++) {
-      const member = buildMember(params.estimators[m]!, `estimators[${m}]`, 'VotingOptions');
-      this.#members.push(member);
-      const result = await member.fit(data, {
-        rng: rng.fork(`member-${m}`),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      const member = this.buildMember(params.estimators[m]!, `estimators[${m}]`);
+      this.members.push(member);
+      const result = await this.fitMember(member, data, rng.fork(`member-${m}`), options);
       backend ??= result.backend;
       memberResults.push(result);
     }
-    return {
-      epochs: 1,
-      history: [],
-      stoppedEarly: false,
-      stopReason: membersStopReason(memberResults),
-      wallTimeMs: performance.now() - started,
-      ...(backend ? { backend } : {}),
-    };
+    return this.onePassResult(started, memberResults, backend);
   }
 
   protected async probaChecked(features: Features, n: number): Promise<Float32Array> {
@@ -94,25 +74,19 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
     const k = this.fitted!.classes.length;
     const out = new Float32Array(n * k);
     let totalWeight = 0;
-    for (let m = 0; m < this.#members.length; m++) {
+    for (let m = 0; m < this.members.length; m++) {
       const w = params.weights?.[m] ?? 1;
       totalWeight += w;
       if (params.voting === 'soft') {
-        const proba = await this.#members[m]!.predictProba(features);
+        const proba = await this.members[m]!.predictProba(features);
         for (let i = 0; i < out.length; i++) out[i] = out[i]! + w * proba[i]!;
       } else {
-        const predicted = await this.#members[m]!.predict(features);
+        const predicted = await this.members[m]!.predict(features);
         for (let i = 0; i < n; i++) out[i * k + predicted[i]!] = out[i * k + predicted[i]!]! + w;
       }
     }
     for (let i = 0; i < out.length; i++) out[i] = totalWeight > 0 ? out[i]! / totalWeight : 1 / k;
     return out;
-  }
-
-  override dispose(): void {
-    for (const member of this.#members) member.dispose();
-    this.#members = [];
-    super.dispose();
   }
 }
 
@@ -120,3 +94,28 @@ export class VotingEstimator extends BaseEstimator<VotingParams & JsonObject> {
 export function voting(options: VotingOptions): VotingEstimator {
   return new VotingEstimator(options);
 }
+
+/** `voting` in the estimator registry. */
+export const votingDefinition: EstimatorDefinition = {
+  name: 'voting',
+  summary: 'hard or soft voting over independently fitted estimators, optionally weighted',
+  optionsType: 'VotingOptions',
+  create: (spec) => new VotingEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'voting',
+        estimators: [{ model: 'knn' }, { model: 'logistic', epochs: 10 }],
+        voting: 'soft',
+      },
+    },
+    {
+      spec: {
+        model: 'voting',
+        estimators: [{ model: 'knn' }, { model: 'majority' }],
+        voting: 'hard',
+        weights: [2, 1],
+      },
+    },
+  ],
+};

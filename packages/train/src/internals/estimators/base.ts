@@ -1,4 +1,6 @@
 import {
+  argmaxRows,
+  classificationMetrics,
   type Estimator,
   type Features,
   type FitOptions,
@@ -10,7 +12,7 @@ import {
   Rng,
 } from '@growset/core';
 import { alignLabels, checkFeatures, checkLabeled } from '../data/validate.ts';
-import { argmaxRows, classificationMetrics } from '../metrics.ts';
+import { createEstimator } from './registry.ts';
 
 /** What a fitted estimator remembers about its training data. */
 export interface FittedShape {
@@ -43,7 +45,13 @@ export abstract class BaseEstimator<P extends JsonObject> implements Estimator<P
     return structuredClone(this.#params);
   }
 
-  abstract clone(): Estimator<P>;
+  /**
+   * A fresh, untrained estimator with the same params, built by the estimator registry from
+   * `getParams()` (so a subclass needs no clone of its own, only a registered `model` name).
+   */
+  clone(): Estimator<P> {
+    return createEstimator(this.getParams()) as Estimator<P>;
+  }
 
   async fit(data: LabeledData, options?: FitOptions): Promise<FitResult> {
     this.#checkAlive();

@@ -7,6 +7,7 @@ import {
 } from '@growset/core';
 import { z } from 'zod';
 import { BaseEstimator, singleEpochResult } from './base.ts';
+import type { EstimatorDefinition } from './registry.ts';
 
 const schema = z.strictObject({
   model: z.literal('knn').default('knn'),
@@ -43,11 +44,6 @@ export class KnnEstimator extends BaseEstimator<KnnParams> {
 
   constructor(options: KnnOptions = {}) {
     super(parseOptions(schema, { model: 'knn', ...options }, 'KnnOptions'));
-  }
-
-  clone(): KnnEstimator {
-    const { model: _model, ...options } = this.getParams();
-    return new KnnEstimator(options);
   }
 
   protected async fitChecked(data: LabeledData, _options: FitOptions): Promise<FitResult> {
@@ -139,3 +135,12 @@ export class KnnEstimator extends BaseEstimator<KnnParams> {
 export function knn(options: KnnOptions = {}): KnnEstimator {
   return new KnnEstimator(options);
 }
+
+/** `knn` in the estimator registry. */
+export const knnDefinition: EstimatorDefinition = {
+  name: 'knn',
+  summary: 'k-nearest neighbours (Euclidean), uniform or distance-weighted votes',
+  optionsType: 'KnnOptions',
+  create: (spec) => new KnnEstimator(spec as KnnOptions),
+  examples: [{ spec: { model: 'knn', k: 3 } }, { spec: { model: 'knn', k: 5, weights: 'distance' } }],
+};

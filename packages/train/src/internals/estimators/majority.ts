@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { lossWeights } from '../loop/weights.ts';
 import { BaseEstimator, singleEpochResult } from './base.ts';
+import type { EstimatorDefinition } from './registry.ts';
 
 const schema = z.strictObject({
   model: z.literal('majority').default('majority'),
@@ -30,11 +31,6 @@ export class MajorityEstimator extends BaseEstimator<MajorityParams> {
   constructor(options: MajorityOptions = {}) {
     const params = parseOptions(schema, { model: 'majority', ...options }, 'MajorityOptions');
     super(params);
-  }
-
-  clone(): MajorityEstimator {
-    const { model: _model, ...options } = this.getParams();
-    return new MajorityEstimator(options);
   }
 
   protected async fitChecked(data: LabeledData, _options: FitOptions): Promise<FitResult> {
@@ -68,3 +64,13 @@ export class MajorityEstimator extends BaseEstimator<MajorityParams> {
 export function majority(options: MajorityOptions = {}): MajorityEstimator {
   return new MajorityEstimator(options);
 }
+
+/** `majority` in the estimator registry. */
+export const majorityDefinition: EstimatorDefinition = {
+  name: 'majority',
+  summary: 'majority-class baseline: predicts the training class frequencies, ignores the features',
+  optionsType: 'MajorityOptions',
+  create: (spec) => new MajorityEstimator(spec as MajorityOptions),
+  examples: [{ spec: { model: 'majority' } }],
+  optOuts: { learns: 'a baseline that ignores the features: it predicts the class prior' },
+};

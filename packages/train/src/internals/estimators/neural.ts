@@ -8,7 +8,7 @@ import {
 } from '@growset/core';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/init.ts';
-import { stratifiedSplit } from '../data/split.ts';
+import { stratifiedSplit } from '../data/subset.ts';
 import { alignLabels } from '../data/validate.ts';
 import { type TrainResult, trainNetwork } from '../loop/fit.ts';
 import { solveLogistic } from '../loop/lbfgs.ts';
@@ -24,6 +24,7 @@ import {
   type NetworkSpec,
 } from '../models/spec.ts';
 import { BaseEstimator, fitRng } from './base.ts';
+import type { EstimatorDefinition } from './registry.ts';
 
 const PREDICT_BATCH = 1024;
 
@@ -51,10 +52,6 @@ export class NeuralEstimator extends BaseEstimator<NetworkSpec & JsonObject> {
     super(parsed as NetworkSpec & JsonObject);
     this.spec = parsed;
     this.name = parsed.model;
-  }
-
-  clone(): NeuralEstimator {
-    return new NeuralEstimator(this.getParams());
   }
 
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<TrainResult> {
@@ -203,3 +200,33 @@ export function cnn(options: CnnOptions = {}): NeuralEstimator {
 export function logisticRegression(options: LogisticOptions = {}): NeuralEstimator {
   return new NeuralEstimator({ ...(options as JsonObject), model: 'logistic' });
 }
+
+const fast = { epochs: 15, batchSize: 16, learningRate: 0.02 };
+
+/** `mlp`, `cnn` and `logistic` in the estimator registry. */
+export const neuralDefinitions: readonly EstimatorDefinition[] = [
+  {
+    name: 'mlp',
+    summary: 'multilayer perceptron: dense layers, dropout, batch norm, L1/L2, early stopping',
+    optionsType: 'MlpOptions',
+    create: (spec) => new NeuralEstimator(spec as { model: 'mlp' } & JsonObject),
+    examples: [
+      { spec: { model: 'mlp', hidden: [16], ...fast } },
+      { spec: { model: 'mlp', hidden: [16, 8], dropout: 0.2, batchNorm: true, l2: 1e-4, ...fast } },
+    ],
+  },
+  {
+    name: 'cnn',
+    summary: 'small convolutional network for image features [height, width, channels]',
+    optionsType: 'CnnOptions',
+    create: (spec) => new NeuralEstimator(spec as { model: 'cnn' } & JsonObject),
+    examples: [{ spec: { model: 'cnn', conv: [4], dense: [8], dropout: 0.1, ...fast }, data: 'images' }],
+  },
+  {
+    name: 'logistic',
+    summary: 'multinomial logistic regression (L-BFGS, or the training loop with L1)',
+    optionsType: 'LogisticOptions',
+    create: (spec) => new NeuralEstimator(spec as { model: 'logistic' } & JsonObject),
+    examples: [{ spec: { model: 'logistic', epochs: 20, learningRate: 0.05 } }],
+  },
+];

@@ -1,7 +1,14 @@
-import type { FitOptions, JsonObject, LabeledData, Metrics, Rng } from '@growset/core';
-import { foldIndices, stratifiedFolds } from '../data/split.ts';
+import {
+  type FitOptions,
+  foldIndices,
+  type JsonObject,
+  type LabeledData,
+  type Metrics,
+  type Rng,
+  stratifiedFolds,
+} from '@growset/core';
 import { subset } from '../data/subset.ts';
-import { createEstimator } from '../estimators/factory.ts';
+import { createEstimator } from '../estimators/registry.ts';
 
 /** Metrics a search can rank by; `logLoss` is minimized, the others maximized. */
 export const SEARCH_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss'] as const;

@@ -1,7 +1,7 @@
 import { errorMessage, type JsonObject, type LabeledData, parseOptions, Rng } from '@growset/core';
 import { z } from 'zod';
 import { memberSpecSchema } from '../ensembles/members.ts';
-import { createEstimator } from '../estimators/factory.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import { AUTO_EPOCHS } from '../loop/fit.ts';
 import { crossValidate, SEARCH_METRICS, type SearchMetric } from './cross-validate.ts';
 import {

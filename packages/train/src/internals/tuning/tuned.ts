@@ -1,5 +1,4 @@
 import {
-  type Estimator,
   type Features,
   type FitOptions,
   type FitResult,
@@ -8,8 +7,9 @@ import {
   parseOptions,
 } from '@growset/core';
 import { z } from 'zod';
-import { buildMember, memberSpecSchema } from '../ensembles/members.ts';
-import { BaseEstimator, fitRng } from '../estimators/base.ts';
+import { EnsembleEstimator, memberSpecSchema } from '../ensembles/members.ts';
+import { fitRng } from '../estimators/base.ts';
+import type { EstimatorDefinition } from '../estimators/registry.ts';
 import { SEARCH_METRICS } from './cross-validate.ts';
 import { type SearchResult, search } from './search.ts';
 import { dimensionSchema } from './space.ts';
@@ -54,24 +54,19 @@ export interface TunedFitResult extends FitResult {
  * own training data only, then fits the best spec on all of it. In a learning-curve study this is
  * the honest "tuned" variant: the test set never chooses the hyperparameters.
  */
-export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
+export class TunedEstimator extends EnsembleEstimator<TunedParams & JsonObject> {
   readonly name: string;
   readonly supportsSampleWeight: boolean;
-  #best: Estimator | undefined;
   /** The last fit's ranked search. */
   lastSearch: SearchResult | undefined;
 
   constructor(options: TunedOptions | JsonObject) {
     const params = parseOptions(schema, { model: 'tuned', ...options }, 'TunedOptions');
-    super(params as TunedParams & JsonObject);
-    const probe = buildMember(params.base, 'base', 'TunedOptions');
+    super(params as TunedParams & JsonObject, 'TunedOptions');
+    const probe = this.buildMember(params.base, 'base');
     this.name = `tuned(${probe.name})`;
     this.supportsSampleWeight = probe.supportsSampleWeight;
     probe.dispose();
-  }
-
-  clone(): TunedEstimator {
-    return new TunedEstimator(this.getParams());
   }
 
   protected async fitChecked(data: LabeledData, options: FitOptions): Promise<TunedFitResult> {
@@ -90,22 +85,17 @@ export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
       },
       { rng: rng.fork('search'), ...(options.signal ? { signal: options.signal } : {}) },
     );
-    this.#best?.dispose();
-    const best = buildMember(result.best.spec, 'base', 'TunedOptions');
-    this.#best = best;
+    this.disposeMembers();
+    const best = this.buildMember(result.best.spec, 'base');
+    this.members = [best];
     const fit = await best.fit(data, { ...options, rng: rng.fork('refit') });
     return { ...fit, wallTimeMs: performance.now() - started, search: result, best: result.best.spec };
   }
 
   protected async probaChecked(features: Features): Promise<Float32Array> {
-    if (!this.#best) throw new Error('The tuned estimator is not fitted');
-    return this.#best.predictProba(features);
-  }
-
-  override dispose(): void {
-    this.#best?.dispose();
-    this.#best = undefined;
-    super.dispose();
+    const best = this.members[0];
+    if (!best) throw new Error('The tuned estimator is not fitted');
+    return best.predictProba(features);
   }
 }
 
@@ -113,3 +103,22 @@ export class TunedEstimator extends BaseEstimator<TunedParams & JsonObject> {
 export function tuned(options: TunedOptions): TunedEstimator {
   return new TunedEstimator(options);
 }
+
+/** `tuned` in the estimator registry. */
+export const tunedDefinition: EstimatorDefinition = {
+  name: 'tuned',
+  summary: 'cross-validated hyperparameter search inside fit, then the best spec refitted',
+  optionsType: 'TunedOptions',
+  create: (spec) => new TunedEstimator(spec),
+  examples: [
+    {
+      spec: {
+        model: 'tuned',
+        base: { model: 'logistic', epochs: 10, learningRate: 0.05 },
+        space: { l2: [0, 1e-3] },
+        strategy: 'grid',
+        folds: 2,
+      },
+    },
+  ],
+};

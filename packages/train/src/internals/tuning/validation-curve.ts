@@ -1,5 +1,5 @@
 import { errorMessage, type JsonObject, type JsonValue, type LabeledData, type Rng } from '@growset/core';
-import { createEstimator } from '../estimators/factory.ts';
+import { createEstimator } from '../estimators/registry.ts';
 import { crossValidate, type SearchMetric } from './cross-validate.ts';
 import { candidateSpec } from './space.ts';
 

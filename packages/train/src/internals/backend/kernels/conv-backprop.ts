@@ -4,11 +4,10 @@ import {
   type Conv2DBackpropFilterAttrs,
   Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { free, heapF32, runWasmKernel, type WasmBackend, withShape } from './heap.ts';
+import { free, heapF32, runWasmKernel, type WasmBackend, wasmKernel, withShape } from './heap.ts';
 import { type ConvGeometry, col2im, im2colTransposed } from './im2col.ts';
 import { simdFilterGrad } from './simd/ops.ts';
 
@@ -218,14 +217,6 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-export const conv2DBackpropFilterConfig: KernelConfig = {
-  kernelName: Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter,
-};
+export const conv2DBackpropFilterConfig = wasmKernel(Conv2DBackpropFilter, conv2DBackpropFilter);
 
-export const conv2DBackpropInputConfig: KernelConfig = {
-  kernelName: Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInput,
-};
+export const conv2DBackpropInputConfig = wasmKernel(Conv2DBackpropInput, conv2DBackpropInput);

@@ -1,5 +1,5 @@
-import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { free, heapF32, runWasmKernel, type WasmBackend, withShape } from './heap.ts';
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { free, heapF32, runWasmKernel, type WasmBackend, wasmKernel, withShape } from './heap.ts';
 import { type ConvGeometry, im2colTransposed } from './im2col.ts';
 import { simdFilterGrad, simdPoolReluGrad } from './simd/ops.ts';
 
@@ -127,14 +127,6 @@ const maxPoolReluGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return dz;
 };
 
-export const convFilterBiasGradConfig: KernelConfig = {
-  kernelName: CONV_FILTER_BIAS_GRAD,
-  backendName: 'wasm',
-  kernelFunc: convFilterBiasGrad,
-};
+export const convFilterBiasGradConfig = wasmKernel(CONV_FILTER_BIAS_GRAD, convFilterBiasGrad);
 
-export const maxPoolReluGradConfig: KernelConfig = {
-  kernelName: MAX_POOL_RELU_GRAD,
-  backendName: 'wasm',
-  kernelFunc: maxPoolReluGrad,
-};
+export const maxPoolReluGradConfig = wasmKernel(MAX_POOL_RELU_GRAD, maxPoolReluGrad);

@@ -1,5 +1,5 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { free, heapF32, runWasmKernel, type WasmBackend, withShape } from './heap.ts';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { free, heapF32, runWasmKernel, type WasmBackend, wasmKernel, withShape } from './heap.ts';
 import {
   type DenseGeometry,
   type DenseGradGeometry,
@@ -265,26 +265,10 @@ const mlpStep: KernelFunc = ({ inputs, backend, attrs }) => {
   return [loss, ...grads];
 };
 
-export const mlpStepConfig: KernelConfig = {
-  kernelName: MLP_STEP,
-  backendName: 'wasm',
-  kernelFunc: mlpStep,
-};
+export const mlpStepConfig = wasmKernel(MLP_STEP, mlpStep);
 
-export const denseForwardConfig: KernelConfig = {
-  kernelName: DENSE_FORWARD,
-  backendName: 'wasm',
-  kernelFunc: denseForward,
-};
+export const denseForwardConfig = wasmKernel(DENSE_FORWARD, denseForward);
 
-export const denseGradConfig: KernelConfig = {
-  kernelName: DENSE_GRAD,
-  backendName: 'wasm',
-  kernelFunc: denseGrad,
-};
+export const denseGradConfig = wasmKernel(DENSE_GRAD, denseGrad);
 
-export const softmaxCrossEntropyConfig: KernelConfig = {
-  kernelName: SOFTMAX_CROSS_ENTROPY,
-  backendName: 'wasm',
-  kernelFunc: softmaxCrossEntropy,
-};
+export const softmaxCrossEntropyConfig = wasmKernel(SOFTMAX_CROSS_ENTROPY, softmaxCrossEntropy);

@@ -1,4 +1,11 @@
-import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
+import {
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -43,4 +50,9 @@ export function swapLastTwo(rank: number): number[] {
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;
   return perm;
+}
+
+/** A kernel of growset's for tfjs's wasm backend, for `registerKernel`. */
+export function wasmKernel(kernelName: string, kernelFunc: KernelFunc): KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc };
 }

@@ -1,5 +1,5 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { free, heapF32, type WasmBackend } from './heap.ts';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { free, heapF32, type WasmBackend, wasmKernel } from './heap.ts';
 import { adamKernel, adamKey } from './simd/adam.ts';
 import { pointer, simdKernel } from './simd/runtime.ts';
 
@@ -226,8 +226,4 @@ const optimizerStep: KernelFunc = ({ inputs, backend, attrs }) => {
   return outputs;
 };
 
-export const optimizerStepConfig: KernelConfig = {
-  kernelName: OPTIMIZER_STEP,
-  backendName: 'wasm',
-  kernelFunc: optimizerStep,
-};
+export const optimizerStepConfig = wasmKernel(OPTIMIZER_STEP, optimizerStep);

@@ -1,12 +1,11 @@
 import {
   backend_util,
-  type KernelConfig,
   type KernelFunc,
   MaxPoolGrad,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs';
-import { heapF32, type WasmBackend } from './heap.ts';
+import { heapF32, type WasmBackend, wasmKernel } from './heap.ts';
 
 /**
  * Gradient of max pooling (NHWC): each output's gradient goes to the first maximal input of its
@@ -71,8 +70,4 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return dx;
 };
 
-export const maxPoolGradConfig: KernelConfig = {
-  kernelName: MaxPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: maxPoolGrad,
-};
+export const maxPoolGradConfig = wasmKernel(MaxPoolGrad, maxPoolGrad);

@@ -1,4 +1,70 @@
-import type { Rng } from '@growset/core';
+import type { Rng } from './rng.ts';
+
+// Stratified splits, for every package: two families that differ on purpose.
+// - Class indices (`Int32Array`, as in `LabeledData.y`): `stratifiedSplitIndices` rounds each
+//   class's share on its own; `stratifiedFolds` deals each class round the folds. Used by train
+//   (validation split, the train job's test split, cross-validation, stacking).
+// - Class names (`string[]`): `stratifiedHoldout(s)`, `nestedStratifiedOrder` and
+//   `carveValidation` allocate largest-remainder quotas over the classes (sorted by name). Used
+//   by study (its test sets, nested training subsets and validation carving).
+// Both keep their exact draws: the same seed gives the same split as before they moved here.
+
+/** Indices of each class, in input order: `indicesByClass(y, k)[c]` lists the samples of class `c`. */
+export function indicesByClass(y: Int32Array, classes: number): number[][] {
+  const out: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < y.length; i++) out[y[i]!]!.push(i);
+  return out;
+}
+
+/**
+ * A stratified split of class indices `y` (train's validation split and `growset train`'s test
+ * split): about `fraction` of each class, rounded per class, goes to `test` (at least one sample
+ * of a class with two or more, never a class's last one), the rest to `train`; each part sorted.
+ * Study's test sets use {@link stratifiedHoldout} instead (largest-remainder quotas over classes).
+ */
+export function stratifiedSplitIndices(
+  y: Int32Array,
+  classes: number,
+  fraction: number,
+  rng: Rng,
+): { train: number[]; test: number[] } {
+  const held: number[] = [];
+  const kept: number[] = [];
+  indicesByClass(y, classes).forEach((members, c) => {
+    const shuffled = rng.fork(`class-${c}`).shuffle(members);
+    let count = Math.round(members.length * fraction);
+    if (count === 0 && members.length >= 2 && fraction > 0) count = 1;
+    if (count >= members.length && members.length > 0) count = members.length - 1;
+    held.push(...shuffled.slice(0, count));
+    kept.push(...shuffled.slice(count));
+  });
+  held.sort((a, b) => a - b);
+  kept.sort((a, b) => a - b);
+  return { train: kept, test: held };
+}
+
+/** Stratified k-fold assignment: `fold[i]` in `[0, k)`, classes spread evenly over the folds. */
+export function stratifiedFolds(y: Int32Array, classes: number, k: number, rng: Rng): Int32Array {
+  const fold = new Int32Array(y.length);
+  let offset = 0;
+  indicesByClass(y, classes).forEach((members, c) => {
+    const shuffled = rng.fork(`fold-class-${c}`).shuffle(members);
+    shuffled.forEach((index, j) => {
+      fold[index] = (j + offset) % k;
+    });
+    // Rotate so that small classes do not all land in fold 0.
+    offset = (offset + shuffled.length) % k;
+  });
+  return fold;
+}
+
+/** Rows of fold `f` (test) and the others (train). */
+export function foldIndices(fold: Int32Array, f: number): { train: number[]; test: number[] } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < fold.length; i++) (fold[i] === f ? test : train).push(i);
+  return { train, test };
+}
 
 /** Indices grouped by class, in input order. */
 function byClass(labels: readonly string[], indices: readonly number[]): Map<string, number[]> {
@@ -181,12 +247,4 @@ export function carveValidation(
     fit: subset.filter((i) => !validation.has(i)),
     validation: subset.filter((i) => validation.has(i)),
   };
-}
-
-/** Log-spaced training sizes between `min` and `max` (inclusive), rounded and distinct. */
-export function logSpacedSizes(min: number, max: number, count: number): number[] {
-  if (max <= min || count <= 1) return [Math.max(1, Math.round(max))];
-  const out = new Set<number>();
-  for (let i = 0; i < count; i++) out.add(Math.round(min * (max / min) ** (i / (count - 1))));
-  return [...out].sort((a, b) => a - b);
 }
