@@ -1,6 +1,6 @@
 import { isFiniteNumber, percent } from '../format.ts';
 import type { StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, focusDomain, HEIGHT, tickSettings, WIDTH } from './specs.ts';
+import { type ChartPlan, CONFIG, focusDomain, HEIGHT, tickSettings, WIDTH } from './shared.ts';
 
 /**
  * scikit-learn's validation curve: training and cross-validated accuracy against each value of one
