@@ -178,6 +178,7 @@ export const APP_JS = String.raw`
       'data-column': c.name,
       title: 'click to sort, shift-click to add a sort key',
       onclick: function (e) {
+        ask();
         var key = at >= 0 && !desc ? '-' + c.name : c.name;
         if (e.shiftKey) {
           var rest = state.sort.filter(function (s) { return s !== c.name && s !== '-' + c.name; });
@@ -232,6 +233,7 @@ export const APP_JS = String.raw`
           onclick: function () { state.offset = shown.length; renderGrid(true); } }));
       }
       document.body.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+      if (!append) painted();
       if (!append && state.group) renderGroups();
       if (!append && meta.confusion) renderConfusion();
     }, function (e) { showError(e.message); });
@@ -359,13 +361,30 @@ export const APP_JS = String.raw`
     }, function (e) { showError(e.message); });
   }
 
+  // A query's time as a person sees it: from the key that asked for it to the first frame painted
+  // with its rows (data-query-ms on <body>, data-query-seq counts answered queries).
+  var asked = 0, answered = 0;
+  function ask() { asked = performance.now(); }
+  function painted() {
+    if (!asked) return;
+    var from = asked;
+    asked = 0;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        answered += 1;
+        document.body.setAttribute('data-query-ms', String(Math.round(performance.now() - from)));
+        document.body.setAttribute('data-query-seq', String(answered));
+      }, 0);
+    });
+  }
+
   function render() {
     $('filter').value = state.q;
     $('group').value = state.group;
-    // Rows first: the server answers in order, and the grid is what a person waits for.
+    // Rows first, facets once they are on screen: the server answers one query at a time, and a
+    // facet count over every row must not hold up the grid a person waits for.
     var main = state.sample ? renderSample() : renderGrid(false);
-    renderFacets().catch(function (e) { showError(e.message); });
-    return main;
+    return main.then(function () { renderFacets().catch(function (e) { showError(e.message); }); });
   }
 
   function start() {
@@ -378,10 +397,10 @@ export const APP_JS = String.raw`
       var timer = null;
       $('filter').addEventListener('input', function () {
         clearTimeout(timer);
-        timer = setTimeout(function () { state.q = $('filter').value; state.sample = ''; writeUrl(false); render(); }, 200);
+        timer = setTimeout(function () { ask(); state.q = $('filter').value; state.sample = ''; writeUrl(false); render(); }, 200);
       });
       $('filter').addEventListener('keydown', function (e) {
-        if (e.key === 'Enter') { clearTimeout(timer); state.q = $('filter').value; state.sample = ''; writeUrl(true); render(); }
+        if (e.key === 'Enter') { ask(); clearTimeout(timer); state.q = $('filter').value; state.sample = ''; writeUrl(true); render(); }
       });
       $('group').addEventListener('change', function () { state.group = $('group').value; writeUrl(true); render(); });
       window.addEventListener('popstate', function () { readUrl(); render(); });
