@@ -37,6 +37,7 @@ export const APP_CSS = `
 body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2330; background: #f6f7f9; }
 header { position: sticky; top: 0; z-index: 2; display: flex; gap: 12px; align-items: center; padding: 8px 12px; background: #1d2330; color: #fff; }
 header .brand { color: #fff; font-weight: 600; text-decoration: none; white-space: nowrap; }
+header .report { color: #c8d7fb; white-space: nowrap; }
 #filter { flex: 1; min-width: 200px; padding: 6px 8px; border: 1px solid #4a5368; border-radius: 4px; font: 13px ui-monospace, monospace; }
 #count { white-space: nowrap; font-variant-numeric: tabular-nums; }
 #error { margin: 8px 12px; padding: 6px 10px; background: #fde8e8; color: #8a1c1c; border-radius: 4px; }
@@ -392,6 +393,7 @@ export const APP_JS = String.raw`
     api('/api/meta', {}).then(function (m) {
       meta = m;
       m.groupable.forEach(function (g) { $('group').appendChild(el('option', { value: g, text: g })); });
+      if (m.report) $('count').parentNode.appendChild(el('a', { class: 'report', href: '/report.html', 'data-testid': 'report-link', text: 'report' }));
       var notes = $('notes');
       m.notes.forEach(function (n) { notes.appendChild(el('p', { text: n })); });
       var timer = null;
