@@ -96,8 +96,8 @@ let browser: Browser | undefined;
 type Doc = { document: { body: { getAttribute(n: string): string | null } } };
 
 /**
- * In Chromium: the first grid, then a filter typed and entered and a sort clicked. Each query is
- * timed by the page itself (key or click to the first frame painted with its rows: `data-query-ms`)
+ * In Chromium: the first grid, then (best of three each) a filter typed and entered and a sort
+ * clicked. Each query is timed by the page itself (key or click to the first frame painted with its rows: `data-query-ms`)
  * and, for comparison, from this process (Playwright's key press and polling round trips included).
  */
 async function inPage(
@@ -129,12 +129,31 @@ async function inPage(
     );
     return { ms, trip };
   };
+  // Once the first screen has settled (thumbnails, facets), as when a person starts typing.
+  await page.waitForLoadState('networkidle');
   const filter = page.getByTestId('filter');
-  await filter.fill('width >= 100 and label in (3, 7)');
-  const filtered = await answered(() => filter.press('Enter'));
-  const sorted = await answered(() => page.locator('th[data-column="width"]').click());
+  const best = {
+    filter: Number.POSITIVE_INFINITY,
+    filterTrip: Number.POSITIVE_INFINITY,
+    sort: Number.POSITIVE_INFINITY,
+  };
+  // Best of three, as for the API: two filters in turn (each changes the rows), then three sorts.
+  for (const q of [
+    'width >= 100 and label in (3, 7)',
+    'width >= 100 and label in (3, 8)',
+    'width >= 100 and label in (3, 7)',
+  ]) {
+    await filter.fill(q);
+    const filtered = await answered(() => filter.press('Enter'));
+    best.filter = Math.min(best.filter, filtered.ms);
+    best.filterTrip = Math.min(best.filterTrip, filtered.trip);
+  }
+  for (let i = 0; i < 3; i++) {
+    const sorted = await answered(() => page.locator('th[data-column="width"]').click());
+    best.sort = Math.min(best.sort, sorted.ms);
+  }
   await page.close();
-  return { grid, filter: filtered.ms, filterTrip: filtered.trip, sort: sorted.ms };
+  return { grid, ...best };
 }
 
 async function measure(n: number): Promise<Numbers> {
