@@ -1,12 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sample, TabularPayload } from '@growset/core';
-import { loadVegaDataset } from '@growset/fixtures';
-import { runStudy, standardVariants, studyDataFromSamples } from '@growset/study';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
+import { penguinStudy } from './helpers/penguins.ts';
 
 type Row = { id: string; reason: string | null; [column: string]: unknown };
 interface Api {
@@ -81,29 +79,7 @@ describe('study output', () => {
 
   it("reads a real study: per test item errors from its trials' compact predictions", async () => {
     const out = join(dir, 'real-study');
-    const rows = await loadVegaDataset('penguins');
-    const samples: Sample<TabularPayload>[] = rows.flatMap((row, i) => {
-      const { Species, ...values } = row as { Species: unknown; [column: string]: unknown };
-      if (typeof Species !== 'string' || Object.values(values).some((v) => v === null || v === undefined))
-        return [];
-      const payload = { kind: 'tabular', values: values as TabularPayload['values'] } as const;
-      return [{ id: `penguins#${i}`, label: Species, payload, lineage: [] }];
-    });
-    const { data } = await studyDataFromSamples(samples as Sample<unknown>[], { name: 'penguins' });
-    const results = await runStudy(data, {
-      name: 'penguins',
-      out,
-      testSize: 30,
-      trainSizes: [15, 30],
-      seeds: 2,
-      workers: 0,
-      bootstrapRounds: 20,
-      variants: standardVariants(['baseline', 'majority'], {
-        task: 'tabular',
-        base: { model: 'logistic' },
-        categorical: true,
-      }),
-    });
+    const results = await penguinStudy({ out });
     await writeFile(join(out, 'results.json'), JSON.stringify(results));
     const loaded = await loadDataset(out);
     expect(loaded.kind).toBe('study');

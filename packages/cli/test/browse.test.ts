@@ -9,14 +9,6 @@ import { repo, runMain } from './helpers/run-main.ts';
 
 const bin = join(repo, 'packages/cli/bin/growset.js');
 
-interface Api {
-  total: number;
-}
-/** GETs a browse API route. */
-async function api(url: string): Promise<Api> {
-  return (await (await fetch(url)).json()) as Api;
-}
-
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'growset-browse-cli-'));
@@ -47,7 +39,7 @@ describe('growset browse', () => {
       child.once('exit', () => fail(new Error(`exited early: ${stderr}`)));
     });
     expect(url).toMatch(/^Browse http:\/\/127\.0\.0\.1:\d+\/$/);
-    const meta = await api(`${url.slice('Browse '.length)}api/meta`);
+    const meta = (await (await fetch(`${url.slice('Browse '.length)}api/meta`)).json()) as { total: number };
     expect(meta.total).toBe(26);
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.kill('SIGINT');

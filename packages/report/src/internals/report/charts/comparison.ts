@@ -1,7 +1,6 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, points } from '../format.ts';
 import { pairedDifferences, type StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, focusDomain, tickSettings, WIDTH } from './shared.ts';
+import { type ChartPlan, focusDomain, layeredSpec, tickSettings, WIDTH } from './shared.ts';
 
 const VERDICT_COLORS: { [verdict: string]: string } = {
   helps: '#2e7d32',
@@ -77,13 +76,9 @@ export function comparisonChart(view: StudyView): ChartPlan {
     title,
     alt: `Dot-and-interval chart: for each treatment and training size, test accuracy minus the baseline's in percentage points with its 95% interval, labelled helps, hurts or no detectable difference. The largest difference is ${top.variant} at ${count(top.trainSize)} originals: ${points(top.diff)} (${top.verdict}).`,
     caption: `Each row: a treatment's test accuracy minus ${view.baseline}'s at one size, ${paired ? 'paired (both trained on the same subsets, scored on the same test items), with its 95% interval over seeds and test items' : 'paired by seed, with a 95% interval over seeds'}. The verdict is read off the interval: helps when it lies above zero, hurts below, no detectable difference when it contains zero.${view.results.comparisons?.some((c) => c.ciFamily) ? " These are each comparison's own intervals; the best-treatment sentences in the verdicts use wider simultaneous intervals over all the treatments compared at a size." : ''}${offPlot}`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: Math.max(120, 22 * rows.length),
-      config: CONFIG,
-      data: { values: rows },
-      layer: [
+    spec: layeredSpec(
+      { width: WIDTH, height: Math.max(120, 22 * rows.length) },
+      [
         {
           data: { values: [{ zero: 0 }] },
           mark: { type: 'rule', color: '#444' },
@@ -98,6 +93,7 @@ export function comparisonChart(view: StudyView): ChartPlan {
           encoding: { y, x: xAxis, color },
         },
       ],
-    } as TopLevelSpec,
+      rows,
+    ),
   };
 }

@@ -1,7 +1,6 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, times } from '../format.ts';
 import type { StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, colorEncoding, groupedWidth, HEIGHT } from './shared.ts';
+import { type ChartPlan, colorEncoding, groupedWidth, HEIGHT, layeredSpec } from './shared.ts';
 
 /** What each treatment is worth in baseline data, per size. */
 export function dataEquivalentChart(view: StudyView): ChartPlan {
@@ -68,13 +67,9 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
     title,
     alt: `Grouped bar chart of data equivalents: for each training size, how many times more baseline data would reach each treatment's accuracy. A bar at 1x is worth nothing. The largest is ${top.variant} at ${count(top.trainSize)} originals, worth ${top.label} data.`,
     caption: `Baseline data needed to match each treatment, as a multiple of the data the treatment used (read from the baseline's fitted curve). Above the 1x line the treatment is worth more data.${whiskers.length > 0 ? ` Whiskers: the 95% interval, from the interval of the paired difference read off the same curve${cut ? '; those that reach past the top (or past the curve) are cut there' : ''}.` : ''}${beyond.length > 0 ? ` Beyond the baseline curve's reach, not drawn: ${beyond.join(', ')}.` : ''}`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: groupedWidth(sizes.length, present.length),
-      height: HEIGHT,
-      config: CONFIG,
-      data: { values: rows },
-      layer: [
+    spec: layeredSpec(
+      { width: groupedWidth(sizes.length, present.length), height: HEIGHT },
+      [
         {
           mark: { type: 'bar', opacity: 0.9 },
           encoding: {
@@ -108,6 +103,7 @@ export function dataEquivalentChart(view: StudyView): ChartPlan {
           encoding: { y: { field: 'one', type: 'quantitative' } },
         },
       ],
-    } as TopLevelSpec,
+      rows,
+    ),
   };
 }

@@ -1,7 +1,15 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, percent } from '../format.ts';
 import type { StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, colorEncoding, focusDomain, logSizeAxis, tickSettings } from './shared.ts';
+import {
+  type ChartPlan,
+  CONFIG,
+  colorEncoding,
+  focusDomain,
+  logSizeAxis,
+  SCHEMA,
+  tickSettings,
+} from './shared.ts';
 
 /** Small multiples: train and test accuracy per variant, the gap between them shaded. */
 export function gapChart(view: StudyView): ChartPlan {
@@ -36,7 +44,7 @@ export function gapChart(view: StudyView): ChartPlan {
     caption:
       'Per variant: train accuracy (dashed) and test accuracy (solid), means over seeds. The shaded band is the gap; a wide gap that does not close as data grows means the model overfits.',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: SCHEMA,
       config: CONFIG,
       data: { values: rows },
       facet: { field: 'variant', type: 'nominal', sort: present, title: null },

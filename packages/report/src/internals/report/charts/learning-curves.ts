@@ -1,13 +1,12 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, percent } from '../format.ts';
 import { clamp01, logSpace } from '../stats.ts';
 import type { StudyView } from '../study-view.ts';
 import {
   type ChartPlan,
-  CONFIG,
   colorEncoding,
   focusDomain,
   HEIGHT,
+  layeredSpec,
   logSizeAxis,
   tickSettings,
   WIDTH,
@@ -207,13 +206,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
     title,
     alt: `Mean test accuracy against training size (log scale) for ${present.join(', ')}, with 95% intervals${fitted.length > 0 ? " and each variant's chosen learning curve with its bootstrap band, dashed where it extrapolates" : ''}. At the largest size, ${count(best.trainSize)}, ${best.variant} is best at ${percent(best.mean)}.${ill.length > 0 ? ` Ill-behaved, not extrapolated: ${ill.join('; ')}.` : ''}`,
     caption: `Dots: mean test accuracy over seeds, with its 95% interval (bars). Lines: each variant's learning curve, the family chosen by how well it predicts the largest size from the smaller ones (${families.join('; ') || 'none fitted'}), with its 95% bootstrap band; dashed and lighter beyond ${count(maxSize)}, where it is an extrapolation${reach > maxSize ? ` (drawn to ${count(reach)})` : ''}.${ill.length > 0 ? ` Marked in red: curves whose accuracy falls beyond noise, not fitted or extrapolated (${ill.join('; ')}).` : ''}${clipped ? ' Intervals that reach past the plot are cut at its edge; the tables give every value.' : ''}${target !== null ? ` Dotted line: the target accuracy, ${percent(target)}.` : ''}`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: HEIGHT,
-      config: CONFIG,
-      layer,
-    } as TopLevelSpec,
+    spec: layeredSpec({ width: WIDTH, height: HEIGHT }, layer),
   };
 }
 

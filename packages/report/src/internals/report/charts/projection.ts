@@ -1,7 +1,6 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { count, isFiniteNumber, percent } from '../format.ts';
 import type { StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, colorEncoding, WIDTH } from './shared.ts';
+import { type ChartPlan, colorEncoding, layeredSpec, WIDTH } from './shared.ts';
 
 /** Training size each variant needs to reach the target accuracy, from its fitted curve. */
 export function projectionChart(view: StudyView): ChartPlan {
@@ -36,13 +35,9 @@ export function projectionChart(view: StudyView): ChartPlan {
     title,
     alt: `Dot chart, log scale: training size each variant needs to reach ${percent(target)} test accuracy, projected from its fitted curve, against the largest size studied (${count(largest)}). Cheapest: ${cheapest.variant} at about ${count(cheapest.projected)} originals.`,
     caption: `Training originals each variant needs to reach ${percent(target)} test accuracy, projected from its fitted curve (log scale). The grey line marks the largest size studied, ${count(largest)}; beyond it the numbers are extrapolations.${unreachable.length > 0 ? ` Never reaching the target on its curve: ${unreachable.join(', ')}.` : ''}`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: Math.max(90, 34 * rows.length),
-      config: CONFIG,
-      data: { values: rows },
-      layer: [
+    spec: layeredSpec(
+      { width: WIDTH, height: Math.max(90, 34 * rows.length) },
+      [
         {
           mark: { type: 'rule', strokeWidth: 2 },
           encoding: {
@@ -71,6 +66,7 @@ export function projectionChart(view: StudyView): ChartPlan {
           encoding: { x: { field: 'largest', type: 'quantitative' } },
         },
       ],
-    } as TopLevelSpec,
+      rows,
+    ),
   };
 }

@@ -95,3 +95,25 @@ export const logSizeAxis = (title: string, sizes: readonly number[]) => ({
   scale: { type: 'log' as const, nice: false, padding: 10 },
   axis: { format: '~s', title, ...(sizes.length > 0 && sizes.length <= 9 ? { values: [...sizes] } : {}) },
 });
+
+/** The vega-lite schema every chart spec names. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/**
+ * A layered chart: the schema, its size, the theme, the rows its layers share (when they do; a
+ * layer may bring its own) and the layers, in that order.
+ */
+export function layeredSpec(
+  size: { width: number; height: number },
+  layer: readonly unknown[],
+  rows?: readonly unknown[],
+): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    width: size.width,
+    height: size.height,
+    config: CONFIG,
+    ...(rows ? { data: { values: rows } } : {}),
+    layer,
+  } as TopLevelSpec;
+}
