@@ -81,15 +81,28 @@ interface Numbers {
   facets: number;
   /** In Chromium: navigation start to the first grid rows on screen. */
   pageGrid: number;
-  /** In Chromium: Enter in the filter box to the new count shown. */
+  /** In Chromium, timed by the page: Enter in the filter box to the first frame painted with the rows. */
   pageFilter: number;
+  /** The same, timed from this process: Playwright's key press and polling round trips included. */
+  pageFilterTrip: number;
+  /** In Chromium, timed by the page: a click on a column header to the sorted rows painted. */
+  pageSort: number;
   rssMb: number;
   heapMb: number;
 }
 
 let browser: Browser | undefined;
 
-async function inPage(url: string): Promise<{ grid: number; filter: number }> {
+type Doc = { document: { body: { getAttribute(n: string): string | null } } };
+
+/**
+ * In Chromium: the first grid, then (best of three each) a filter typed and entered and a sort
+ * clicked. Each query is timed by the page itself (key or click to the first frame painted with its rows: `data-query-ms`)
+ * and, for comparison, from this process (Playwright's key press and polling round trips included).
+ */
+async function inPage(
+  url: string,
+): Promise<{ grid: number; filter: number; filterTrip: number; sort: number }> {
   browser ??= await chromium.launch({
     executablePath: findChromium()!.path,
     headless: true,
@@ -100,24 +113,47 @@ async function inPage(url: string): Promise<{ grid: number; filter: number }> {
   await page.goto(url);
   await page.locator('[data-testid="grid"] tbody tr').first().waitFor();
   const grid = performance.now() - start;
-  const before = await page.getByTestId('count').getAttribute('data-count');
-  await page.getByTestId('filter').fill('width >= 100 and label in (3, 7)');
-  const typed = performance.now();
-  await page.getByTestId('filter').press('Enter');
-  await page.waitForFunction(
-    (old) =>
-      (
-        globalThis as unknown as {
-          document: { querySelector(s: string): { getAttribute(n: string): string | null } | null };
-        }
-      ).document
-        .querySelector('[data-testid="count"]')
-        ?.getAttribute('data-count') !== old,
-    before,
-  );
-  const filter = performance.now() - typed;
+  const answered = async (act: () => Promise<void>) => {
+    const seq = await page.evaluate(() =>
+      (globalThis as unknown as Doc).document.body.getAttribute('data-query-seq'),
+    );
+    const t0 = performance.now();
+    await act();
+    await page.waitForFunction(
+      (old) => (globalThis as unknown as Doc).document.body.getAttribute('data-query-seq') !== old,
+      seq,
+    );
+    const trip = performance.now() - t0;
+    const ms = Number(
+      await page.evaluate(() => (globalThis as unknown as Doc).document.body.getAttribute('data-query-ms')),
+    );
+    return { ms, trip };
+  };
+  // Once the first screen has settled (thumbnails, facets), as when a person starts typing.
+  await page.waitForLoadState('networkidle');
+  const filter = page.getByTestId('filter');
+  const best = {
+    filter: Number.POSITIVE_INFINITY,
+    filterTrip: Number.POSITIVE_INFINITY,
+    sort: Number.POSITIVE_INFINITY,
+  };
+  // Best of three, as for the API: two filters in turn (each changes the rows), then three sorts.
+  for (const q of [
+    'width >= 100 and label in (3, 7)',
+    'width >= 100 and label in (3, 8)',
+    'width >= 100 and label in (3, 7)',
+  ]) {
+    await filter.fill(q);
+    const filtered = await answered(() => filter.press('Enter'));
+    best.filter = Math.min(best.filter, filtered.ms);
+    best.filterTrip = Math.min(best.filterTrip, filtered.trip);
+  }
+  for (let i = 0; i < 3; i++) {
+    const sorted = await answered(() => page.locator('th[data-column="width"]').click());
+    best.sort = Math.min(best.sort, sorted.ms);
+  }
   await page.close();
-  return { grid, filter };
+  return { grid, ...best };
 }
 
 async function measure(n: number): Promise<Numbers> {
@@ -152,7 +188,12 @@ async function measure(n: number): Promise<Numbers> {
       textSearch: await best(`api/rows?limit=100&q=${q('img123')}`),
       sort: await best(`api/rows?limit=100&sort=${q('-width,label')}`),
       facets: await best(`api/facets?q=${q('width >= 100 and label in (3, 7)')}`),
-      ...(await inPage(u).then((r) => ({ pageGrid: r.grid, pageFilter: r.filter }))),
+      ...(await inPage(u).then((r) => ({
+        pageGrid: r.grid,
+        pageFilter: r.filter,
+        pageFilterTrip: r.filterTrip,
+        pageSort: r.sort,
+      }))),
       rssMb: process.memoryUsage().rss / 2 ** 20,
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
     };
@@ -175,5 +216,5 @@ for (const k of rows) {
 }
 await browser?.close();
 console.log(
-  `Targets at 100,000: first grid < 1000 ms (API ${big.firstGrid.toFixed(0)}, in Chromium ${big.pageGrid.toFixed(0)}), filter and sort < 300 ms (API ${big.filter.toFixed(0)}, ${big.sort.toFixed(0)}; filter in Chromium ${big.pageFilter.toFixed(0)}); facets ${big.facets.toFixed(0)} ms`,
+  `Targets at 100,000: first grid < 1000 ms (API ${big.firstGrid.toFixed(0)}, in Chromium ${big.pageGrid.toFixed(0)}), filter and sort < 300 ms (API ${big.filter.toFixed(0)}, ${big.sort.toFixed(0)}; in Chromium ${big.pageFilter.toFixed(0)}, ${big.pageSort.toFixed(0)}; filter timed through Playwright ${big.pageFilterTrip.toFixed(0)}); facets ${big.facets.toFixed(0)} ms`,
 );

@@ -18,6 +18,14 @@ export {
   type OpenOptions,
   type QueryOptions,
 } from './internals/index-db.ts';
+export {
+  type BrowseExportJobOptions,
+  type BrowseJob,
+  type BrowseJobOptions,
+  type BrowseJobSummary,
+  runBrowseExportJob,
+  startBrowseJob,
+} from './internals/jobs/browse-job.ts';
 export { type BrowseRow, type DatasetKind, type LoadedDataset, loadDataset } from './internals/load.ts';
 export { type PathVerdict, resolveInside } from './internals/safe-path.ts';
 export {

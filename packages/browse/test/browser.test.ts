@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_FLAGS, findChromium } from '@growset/core';
+import { writeReport } from '@growset/report';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowseServer, exportStatic, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
+import { penguinStudy } from './helpers/penguins.ts';
 
 let dir: string;
 let server: BrowseServer;
@@ -32,8 +34,9 @@ interface Visit {
   errors: string[];
 }
 
-async function visit(path = ''): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/** Records every request and every console or page error of a new page in its own context. */
+async function watch(options: { offline?: boolean } = {}): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
@@ -42,9 +45,14 @@ async function visit(path = ''): Promise<Visit> {
     if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url + path);
-  await page.getByTestId('grid').or(page.getByTestId('lineage')).first().waitFor();
   return { page, requests, errors };
+}
+
+async function visit(path = ''): Promise<Visit> {
+  const visited = await watch();
+  await visited.page.goto(server.url + path);
+  await visited.page.getByTestId('grid').or(visited.page.getByTestId('lineage')).first().waitFor();
+  return visited;
 }
 
 const count = (page: Page) => page.getByTestId('count').getAttribute('data-count').then(Number);
@@ -127,15 +135,7 @@ describe('growset browse in real Chromium', () => {
     const out = join(dir, 'export');
     const summary = await exportStatic(dir, out, { cacheDir: join(dir, '.cache') });
     expect(summary).toMatchObject({ rows: 26, thumbnails: 24 });
-    const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, requests, errors } = await watch({ offline: true });
     await page.goto(pathToFileURL(join(out, 'index.html')).href);
     await page.getByTestId('grid').waitFor();
     expect(await count(page)).toBe(26);
@@ -150,6 +150,97 @@ describe('growset browse in real Chromium', () => {
     expect(await page.getByTestId('lineage').locator('a').count()).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     expect(requests.every((u) => u.startsWith('file://'))).toBe(true);
-    await context.close();
+    await page.context().close();
+  });
+});
+
+// An output folder (images, manifest, quarantine) with a study report beside it, whose gallery
+// names two samples (one in the dataset, one not) and whose quarantine counts name three reasons
+// (two in quarantine.jsonl, one not).
+describe('a study report served by growset browse', () => {
+  let reportDir: string;
+  let served: BrowseServer;
+  beforeAll(async () => {
+    reportDir = join(dir, 'with-report');
+    await writeFixture(reportDir);
+    const results = await penguinStudy({
+      context: {
+        gallery: [
+          {
+            title: 'cat/cat0 (class cat)',
+            id: 'cat/cat0',
+            original: 'images/cat/cat0.png',
+            augmented: ['images/cat/cat0~aug0.png', 'images/cat/cat0~aug1.png'],
+          },
+          {
+            title: 'a sample of another dataset',
+            id: 'elsewhere/1',
+            original: 'images/dog/dog0.png',
+            augmented: [],
+          },
+        ],
+        quarantine: [
+          { stage: 'check-images', reason: 'truncated image', count: 1 },
+          { stage: 'check-images', reason: 'empty file', count: 1 },
+          { stage: 'read-csv', reason: 'ragged row', count: 3 },
+        ],
+      },
+    });
+    await writeReport(results, join(reportDir, 'report.html'));
+    served = await startBrowseServer(reportDir, { cacheDir: join(reportDir, '.cache') });
+  }, 60_000);
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  const reasonLink = (page: Page, reason: string) => page.locator(`a[data-browse-reason="${reason}"]`);
+
+  it('links gallery images to their sample page and quarantine counts to their reason, in real Chromium', async () => {
+    const { page, requests, errors } = await watch();
+    await page.goto(`${served.url}report.html`);
+    // Three images of cat/cat0 link to its page; the sample the dataset lacks, and the reason it
+    // lacks, stay plain text.
+    expect(await page.locator('#gallery a.browse-link img').count()).toBe(3);
+    expect(await page.locator('a[data-browse-sample="elsewhere/1"]').count()).toBe(0);
+    expect(await page.locator('[data-browse-sample="elsewhere/1"]').count()).toBe(0);
+    expect(await reasonLink(page, 'truncated image').textContent()).toBe('1');
+    expect(await reasonLink(page, 'ragged row').count()).toBe(0);
+
+    await page.locator('#gallery a.browse-link').first().click();
+    await page.getByTestId('lineage').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await page.getByTestId('count').textContent()).toBe('sample cat/cat0');
+    // Its lineage: the original and its two augmented copies.
+    expect(await page.locator('[data-testid="lineage"] a').count()).toBe(3);
+
+    await page.goBack();
+    await reasonLink(page, 'truncated image').click();
+    await page.getByTestId('grid').waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('reason = "truncated image"');
+    await expect.poll(() => page.getByTestId('count').getAttribute('data-count')).toBe('1');
+    expect(await page.locator('[data-testid="grid"] td[data-column="reason"]').allTextContents()).toEqual([
+      'truncated image',
+    ]);
+    // And back from the grid to the report.
+    expect(await page.getByTestId('report-link').getAttribute('href')).toBe('/report.html');
+
+    expect(requests.length).toBeGreaterThan(5);
+    for (const url of requests) expect(url.startsWith(served.url) || url.startsWith('data:')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opened from disk, the same report has no links (none broken) and loads nothing', async () => {
+    const { page, requests, errors } = await watch({ offline: true });
+    await page.goto(pathToFileURL(join(reportDir, 'report.html')).href);
+    expect(await page.locator('a.browse-link').count()).toBe(0);
+    expect(await page.locator('span.browse-link img').count()).toBe(4);
+    for (const href of await page
+      .locator('a[href]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      expect(href).toMatch(/^#/);
+    expect(requests.every((u) => u.startsWith('file:') || u.startsWith('data:'))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
   });
 });

@@ -70,3 +70,26 @@ describe('filter language', () => {
     });
   });
 });
+
+describe("the static export's parser", () => {
+  it('is filter-syntax.js itself, run as a classic script: the same trees and errors as the server', async () => {
+    const { filterSyntaxScript } = await import('../src/internals/export.ts');
+    const { runInNewContext } = await import('node:vm');
+    const script = await filterSyntaxScript();
+    expect(script).not.toMatch(/^\s*(export|import)\b/m);
+    const page = runInNewContext(`${script}\n({ parseFilter, FilterSyntaxError })`, {}) as {
+      parseFilter: typeof parseFilter;
+    };
+    for (const q of [
+      'label = 3',
+      'width >= 20 and label in (1, 7)',
+      'reason = "truncated image"',
+      'not (a ~ b) or c is not null',
+      'cat dog',
+    ])
+      expect(JSON.stringify(page.parseFilter(q))).toBe(JSON.stringify(parseFilter(q)));
+    expect(() => page.parseFilter('label in (1')).toThrow(
+      expect.objectContaining({ name: 'FilterSyntaxError' }),
+    );
+  });
+});

@@ -8,6 +8,12 @@ export {
   screenshotReport,
 } from './internals/browser/screenshot.ts';
 export {
+  type ReportJobFiles,
+  type ReportJobOptions,
+  type ReportJobSummary,
+  runReportJob,
+} from './internals/jobs/report-job.ts';
+export {
   type BuiltReport,
   buildReport,
   type ChartOutcome,

@@ -172,6 +172,48 @@ describe('report.html in real Chromium', () => {
     await page.context().close();
   });
 
+  it('keeps the first column of a wide table in view while it scrolls sideways, in a narrow window', async () => {
+    const context = await browser.newContext({ offline: true, viewport: { width: 640, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(reportPath).href, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      type Box = {
+        scrollWidth: number;
+        clientWidth: number;
+        scrollLeft: number;
+        getBoundingClientRect(): { left: number };
+        querySelectorAll(selector: string): ArrayLike<Box>;
+      };
+      const { document } = globalThis as unknown as {
+        document: { documentElement: Box; querySelectorAll(selector: string): ArrayLike<Box> };
+      };
+      const tables = Array.from(document.querySelectorAll('.wide')).map((box) => {
+        const scrolls = box.scrollWidth > box.clientWidth + 1;
+        box.scrollLeft = box.scrollWidth;
+        const left = box.getBoundingClientRect().left;
+        const cells = Array.from(box.querySelectorAll(':scope > table > * > tr > :first-child'));
+        return {
+          scrolls,
+          scrolled: box.scrollLeft,
+          cells: cells.length,
+          // Where each first-column cell sits relative to the scrolled box: 0 when it stays in view.
+          drift: Math.max(...cells.map((c) => Math.abs(c.getBoundingClientRect().left - left))),
+        };
+      });
+      return { tables, pageWidth: document.documentElement.scrollWidth };
+    });
+    // The page itself never scrolls sideways: only the wide tables do.
+    expect(layout.pageWidth).toBeLessThanOrEqual(640);
+    const scrolling = layout.tables.filter((t) => t.scrolls);
+    expect(scrolling.length).toBeGreaterThanOrEqual(2);
+    for (const t of scrolling) {
+      expect(t.scrolled).toBeGreaterThan(0);
+      expect(t.cells).toBeGreaterThan(1);
+      expect(t.drift).toBeLessThan(1);
+    }
+    await context.close();
+  });
+
   it('saves a full-page screenshot with screenshotReport', async () => {
     const png = join(dir, 'shots', 'report.png');
     const shot = await screenshotReport(reportPath, png, { executablePath: findChromium()! });

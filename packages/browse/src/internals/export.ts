@@ -1,7 +1,6 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { writeFileAtomic } from '@growset/core';
-import { FilterSyntaxError, parseFilter, tokenize } from './filter.ts';
 import { BrowseIndex, GROUPABLE, type OpenOptions } from './index-db.ts';
 import { APP_CSS, APP_JS, pageHtml } from './page.ts';
 import { resolveInside } from './safe-path.ts';
@@ -20,17 +19,29 @@ export interface ExportSummary {
 }
 
 /**
- * The static page's stand-in for the server API: the same filter language (the parser's own code,
- * shipped as is), evaluated over the rows held in data.js.
+ * The filter syntax module (filter-syntax.js, beside this file in src/ and in dist/) as part of a
+ * classic script: a page opened from disk cannot load ES modules, so its `export` keywords go and
+ * its declarations become locals of the page's runtime. The file is read as it is installed, never
+ * built or bundled at run time.
  */
-function staticRuntime(): string {
-  const parser = [FilterSyntaxError, tokenize, parseFilter].map((f) => f.toString()).join('\n');
+export async function filterSyntaxScript(): Promise<string> {
+  const source = await readFile(new URL('./filter-syntax.js', import.meta.url), 'utf8');
+  const body = source.replace(/^export (?=function |class |const )/gm, '');
+  if (/^\s*(?:export|import)\b/m.test(body))
+    throw new Error(
+      'filter-syntax.js must import nothing and export only function, class and const declarations',
+    );
+  return body;
+}
+
+/**
+ * The static page's stand-in for the server API: the same filter language (the syntax module
+ * itself, see {@link filterSyntaxScript}), evaluated over the rows held in data.js.
+ */
+function staticRuntime(syntax: string): string {
   return `(function () {
 'use strict';
-var __name = function (f) { return f; };
-var OPS = ${JSON.stringify(['>=', '<=', '!=', '<>', '=', '<', '>', '~'])};
-var KEYWORDS = new Set(${JSON.stringify(['and', 'or', 'not', 'in', 'is', 'null', 'contains'])});
-${parser}
+${syntax}
 var data = window.GROWSET_DATA;
 var types = {};
 data.meta.columns.forEach(function (c) { types[c.name.toLowerCase()] = c; });
@@ -155,7 +166,7 @@ export async function exportStatic(
     };
     const data = { meta, rows, extra, thumbs, media };
     // `<` escaped so that no value can close the script element.
-    const dataJs = `window.GROWSET_DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};\n${staticRuntime()}`;
+    const dataJs = `window.GROWSET_DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};\n${staticRuntime(await filterSyntaxScript())}`;
     await writeFileAtomic(join(dir, 'data.js'), dataJs);
     await writeFileAtomic(join(dir, 'app.js'), APP_JS);
     await writeFileAtomic(join(dir, 'app.css'), APP_CSS);

@@ -37,6 +37,7 @@ export const APP_CSS = `
 body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2330; background: #f6f7f9; }
 header { position: sticky; top: 0; z-index: 2; display: flex; gap: 12px; align-items: center; padding: 8px 12px; background: #1d2330; color: #fff; }
 header .brand { color: #fff; font-weight: 600; text-decoration: none; white-space: nowrap; }
+header .report { color: #c8d7fb; white-space: nowrap; }
 #filter { flex: 1; min-width: 200px; padding: 6px 8px; border: 1px solid #4a5368; border-radius: 4px; font: 13px ui-monospace, monospace; }
 #count { white-space: nowrap; font-variant-numeric: tabular-nums; }
 #error { margin: 8px 12px; padding: 6px 10px; background: #fde8e8; color: #8a1c1c; border-radius: 4px; }
@@ -178,6 +179,7 @@ export const APP_JS = String.raw`
       'data-column': c.name,
       title: 'click to sort, shift-click to add a sort key',
       onclick: function (e) {
+        ask();
         var key = at >= 0 && !desc ? '-' + c.name : c.name;
         if (e.shiftKey) {
           var rest = state.sort.filter(function (s) { return s !== c.name && s !== '-' + c.name; });
@@ -232,6 +234,7 @@ export const APP_JS = String.raw`
           onclick: function () { state.offset = shown.length; renderGrid(true); } }));
       }
       document.body.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+      if (!append) painted();
       if (!append && state.group) renderGroups();
       if (!append && meta.confusion) renderConfusion();
     }, function (e) { showError(e.message); });
@@ -359,13 +362,30 @@ export const APP_JS = String.raw`
     }, function (e) { showError(e.message); });
   }
 
+  // A query's time as a person sees it: from the key that asked for it to the first frame painted
+  // with its rows (data-query-ms on <body>, data-query-seq counts answered queries).
+  var asked = 0, answered = 0;
+  function ask() { asked = performance.now(); }
+  function painted() {
+    if (!asked) return;
+    var from = asked;
+    asked = 0;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        answered += 1;
+        document.body.setAttribute('data-query-ms', String(Math.round(performance.now() - from)));
+        document.body.setAttribute('data-query-seq', String(answered));
+      }, 0);
+    });
+  }
+
   function render() {
     $('filter').value = state.q;
     $('group').value = state.group;
-    // Rows first: the server answers in order, and the grid is what a person waits for.
+    // Rows first, facets once they are on screen: the server answers one query at a time, and a
+    // facet count over every row must not hold up the grid a person waits for.
     var main = state.sample ? renderSample() : renderGrid(false);
-    renderFacets().catch(function (e) { showError(e.message); });
-    return main;
+    return main.then(function () { renderFacets().catch(function (e) { showError(e.message); }); });
   }
 
   function start() {
@@ -373,15 +393,16 @@ export const APP_JS = String.raw`
     api('/api/meta', {}).then(function (m) {
       meta = m;
       m.groupable.forEach(function (g) { $('group').appendChild(el('option', { value: g, text: g })); });
+      if (m.report) $('count').parentNode.appendChild(el('a', { class: 'report', href: '/report.html', 'data-testid': 'report-link', text: 'report' }));
       var notes = $('notes');
       m.notes.forEach(function (n) { notes.appendChild(el('p', { text: n })); });
       var timer = null;
       $('filter').addEventListener('input', function () {
         clearTimeout(timer);
-        timer = setTimeout(function () { state.q = $('filter').value; state.sample = ''; writeUrl(false); render(); }, 200);
+        timer = setTimeout(function () { ask(); state.q = $('filter').value; state.sample = ''; writeUrl(false); render(); }, 200);
       });
       $('filter').addEventListener('keydown', function (e) {
-        if (e.key === 'Enter') { clearTimeout(timer); state.q = $('filter').value; state.sample = ''; writeUrl(true); render(); }
+        if (e.key === 'Enter') { ask(); clearTimeout(timer); state.q = $('filter').value; state.sample = ''; writeUrl(true); render(); }
       });
       $('group').addEventListener('change', function () { state.group = $('group').value; writeUrl(true); render(); });
       window.addEventListener('popstate', function () { readUrl(); render(); });

@@ -8,6 +8,7 @@ import { loadSharp, writeFileAtomic } from '@growset/core';
 import { FilterSyntaxError } from './filter.ts';
 import { BrowseIndex, GROUPABLE, type OpenOptions } from './index-db.ts';
 import { APP_CSS, APP_JS, pageHtml } from './page.ts';
+import { linkReport, REPORT_CONTENT_SECURITY_POLICY } from './report-links.ts';
 import { resolveInside } from './safe-path.ts';
 
 export interface BrowseServerOptions extends OpenOptions {
@@ -100,10 +101,16 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Uint8Array,
+  policy = CONTENT_SECURITY_POLICY,
+): void {
   res.writeHead(status, {
     'content-type': type,
-    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'content-security-policy': policy,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
@@ -143,6 +150,13 @@ export async function startBrowseServer(
     if (path === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', APP_JS);
     if (path === '/app.css') return send(res, 200, 'text/css; charset=utf-8', APP_CSS);
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
+    if (path === '/report.html') {
+      // A study report beside the data: served with its gallery and quarantine counts linked here.
+      const verdict = await resolveInside(index.root, 'report.html');
+      if (!verdict.ok) return send(res, verdict.status, 'text/plain; charset=utf-8', verdict.reason);
+      const page = linkReport(await readFile(verdict.path, 'utf8'), index).html;
+      return send(res, 200, 'text/html; charset=utf-8', page, REPORT_CONTENT_SECURITY_POLICY);
+    }
     if (path === '/api/meta') {
       return json(res, 200, {
         kind: index.kind,
@@ -151,6 +165,7 @@ export async function startBrowseServer(
         groupable: GROUPABLE.filter((g) => index.columns.some((c) => c.name === g && c.used)),
         notes: index.notes,
         confusion: index.confusion() !== undefined,
+        report: (await resolveInside(index.root, 'report.html')).ok,
       });
     }
     if (path === '/api/rows') {

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { exportStatic, isLoopback, startBrowseServer } from '@growset/browse';
+import { runBrowseExportJob, startBrowseJob } from '@growset/browse';
 import { type CommandResult, defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 
 export const browseCommand = defineCommand({
@@ -13,6 +12,8 @@ stops it. Opens an ImageFolder (with or without manifest.jsonl), a CSV file, a J
 quarantine file, or a scrape, clean, augment or study output folder. An SQLite index (sql.js) and
 the thumbnails are cached under the OS temp folder and reused while the input is unchanged. The
 page loads nothing from outside the server, and the server serves only files inside the dataset.
+When the folder holds a report.html, it is served at /report.html with its gallery images and
+quarantine counts linked to their browse views.
 --export DIR writes a static copy instead (index.html, data, thumbnails, images) that opens from
 disk, optionally only the rows matching --filter.`,
   positionals: { min: 1, max: 1 },
@@ -32,70 +33,47 @@ disk, optionally only the rows matching --filter.`,
     filter: { type: 'string', value: 'EXPR', description: 'with --export: only rows matching this filter' },
   },
   async run(args, io): Promise<CommandResult> {
-    const input = resolve(io.cwd, args.positionals[0]!);
+    const input = args.positionals[0]!;
     const exportDir = stringOption(args, 'export');
-    if (exportDir === undefined && stringOption(args, 'filter') !== undefined)
+    const filter = stringOption(args, 'filter');
+    const context = { logger: io.logger, onProgress: io.onProgress, signal: io.signal };
+    const missing = (error: unknown) =>
+      (error as { code?: string }).code === 'ENOENT'
+        ? new UsageError(`No such file or folder: ${input}`, { cause: error })
+        : undefined;
+    if (exportDir === undefined && filter !== undefined)
       throw new UsageError(
         '`--filter` only applies with `--export DIR` (in the page, type the filter in its box)',
       );
     if (exportDir !== undefined) {
-      const out = resolve(io.cwd, exportDir);
-      const filter = stringOption(args, 'filter');
-      let written: Awaited<ReturnType<typeof exportStatic>>;
       try {
-        written = await exportStatic(input, out, filter === undefined ? {} : { filter });
+        return await runBrowseExportJob(
+          { input, out: exportDir, cwd: io.cwd, ...(filter === undefined ? {} : { filter }) },
+          context,
+        );
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'ENOENT') throw new UsageError(`No such file or folder: ${input}`, { cause: error });
         if (error instanceof Error && error.name === 'FilterSyntaxError')
           throw new UsageError(`--filter: ${error.message}`, { cause: error });
-        throw error;
+        throw missing(error) ?? error;
       }
-      return {
-        summary: {
-          input,
-          export: written.dir,
-          rows: written.rows,
-          thumbnails: written.thumbnails,
-          images: written.images,
-        },
-        text: `Exported ${written.rows} rows (${written.thumbnails} thumbnails, ${written.images} images) to ${out}; open ${out}/index.html\n`,
-      };
     }
     const port = intOption(args, 'port', { min: 0, max: 65535 }) ?? 0;
     const host = stringOption(args, 'host') ?? '127.0.0.1';
-    let server: Awaited<ReturnType<typeof startBrowseServer>>;
+    let job: Awaited<ReturnType<typeof startBrowseJob>>;
     try {
-      server = await startBrowseServer(input, { host, port });
+      // The job logs its notes; `Browse URL` below is still the first line of stdout.
+      job = await startBrowseJob({ input, cwd: io.cwd, host, port }, context);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'ENOENT') throw new UsageError(`No such file or folder: ${input}`, { cause: error });
       if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
         throw new UsageError(`Cannot listen on ${host}:${port} (${code})`, { cause: error });
-      throw error;
+      throw missing(error) ?? error;
     }
-    io.stdout.write(`Browse ${server.url}\n`);
-    if (!isLoopback(host))
-      io.logger.warn(`--host ${host} exposes this dataset to every machine that can reach this address`);
-    const total = server.index.total;
-    io.logger.info(
-      `${total} rows (${server.index.kind})${server.index.reused ? ', cached index reused' : ''}; press Ctrl-C to stop`,
-    );
-    for (const note of server.index.notes) io.logger.warn(note);
+    io.stdout.write(`Browse ${job.url}\n`);
     await new Promise<void>((done) => {
       if (io.signal.aborted) done();
       else io.signal.addEventListener('abort', () => done(), { once: true });
     });
-    await server.close();
-    return {
-      summary: {
-        input,
-        url: server.url,
-        kind: server.index.kind,
-        rows: total,
-        reusedIndex: server.index.reused,
-      },
-      text: 'Stopped.\n',
-    };
+    return job.close();
   },
 });

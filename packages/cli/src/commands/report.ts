@@ -1,5 +1,4 @@
-import { dirname, join, relative, resolve } from 'node:path';
-import { ResultsFileError, readResults, screenshotReport, writeReport } from '@growset/report';
+import { ResultsFileError, runReportJob } from '@growset/report';
 import { defineCommand, stringOption, UsageError } from '../command.ts';
 
 export const reportCommand = defineCommand({
@@ -26,56 +25,21 @@ or Debian's chromium).`,
     },
   },
   async run(args, io) {
-    const input = resolve(io.cwd, args.positionals[0]!);
-    let results: Awaited<ReturnType<typeof readResults>>;
+    const out = stringOption(args, 'out');
+    const screenshot = stringOption(args, 'screenshot');
     try {
-      results = await readResults(input);
+      return await runReportJob(
+        {
+          results: args.positionals[0]!,
+          cwd: io.cwd,
+          ...(out !== undefined ? { out } : {}),
+          ...(screenshot !== undefined ? { screenshot } : {}),
+        },
+        { logger: io.logger, onProgress: io.onProgress, signal: io.signal },
+      );
     } catch (error) {
       if (error instanceof ResultsFileError) throw new UsageError(error.message, { cause: error });
       throw error;
     }
-    const out = resolve(io.cwd, stringOption(args, 'out') ?? join(dirname(input), 'report.html'));
-    const written = await writeReport(results, out, {
-      resultsDir: dirname(input),
-      onProgress: io.onProgress,
-    });
-    for (const warning of written.warnings) io.logger.warn(warning);
-    const rendered = written.charts.filter((c) => c.rendered).length;
-    const shotPath = stringOption(args, 'screenshot');
-    let screenshot: string | undefined;
-    if (shotPath !== undefined) {
-      screenshot = resolve(io.cwd, shotPath);
-      const shot = await screenshotReport(out, screenshot);
-      for (const e of shot.consoleErrors) io.logger.warn(`Browser console error: ${e}`);
-    }
-    const failed = results.trials.filter((t) => !t.ok).length;
-    const show = (path: string) => {
-      const rel = relative(io.cwd, path);
-      return rel === '' || rel.startsWith('..') ? path : rel;
-    };
-    const lines = [
-      `Report for \`${results.name}\`: ${results.trials.length} trials (${failed} failed), ${results.summaries.length} variants`,
-      `Charts: ${written.charts.map((c) => `${c.id}${c.rendered ? '' : ' (not drawn)'}`).join(', ')}`,
-      `Gallery images: ${written.galleryImages}${written.warnings.length > 0 ? `; ${written.warnings.length} warning(s) noted in the report` : ''}`,
-      ...results.verdicts.slice(0, 3).map((v) => `- ${v}`),
-      `Wrote ${show(out)} (${Math.round(written.bytes / 1024)} KB)${screenshot ? ` and ${show(screenshot)}` : ''}`,
-    ];
-    return {
-      summary: {
-        results: input,
-        out,
-        bytes: written.bytes,
-        charts: rendered,
-        chartsSkipped: written.charts.filter((c) => !c.rendered).map((c) => c.id),
-        galleryImages: written.galleryImages,
-        trials: results.trials.length,
-        failedTrials: failed,
-        variants: results.summaries.length,
-        verdicts: results.verdicts,
-        warnings: written.warnings,
-        ...(screenshot ? { screenshot } : {}),
-      },
-      text: `${lines.join('\n')}\n`,
-    };
   },
 });

@@ -1,5 +1,5 @@
 import { count, isFiniteNumber, num } from './format.ts';
-import { html, type SafeHtml, table } from './html.ts';
+import { browseLink, html, type SafeHtml, table } from './html.ts';
 
 const MAX_ROWS = 200;
 const MAX_DEPTH = 4;
@@ -37,13 +37,18 @@ export function humanize(key: string): string {
  * few levels, and very long arrays, are cut with a note rather than flooding the page. Cycles and
  * values JSON cannot hold (functions, NaN) render as text, never throw.
  */
-export function jsonToHtml(value: unknown, depth = 0, seen: Set<unknown> = new Set()): SafeHtml {
+export function jsonToHtml(
+  value: unknown,
+  depth = 0,
+  seen: Set<unknown> = new Set(),
+  options: JsonTableOptions = {},
+): SafeHtml {
   if (value === null || typeof value !== 'object') return html`${scalar(value)}`;
   if (seen.has(value)) return html`<em>(circular)</em>`;
   if (depth >= MAX_DEPTH) return html`<code>${truncate(scalar(value), 300)}</code>`;
   seen.add(value);
   try {
-    if (Array.isArray(value)) return arrayToHtml(value, depth, seen);
+    if (Array.isArray(value)) return arrayToHtml(value, depth, seen, options);
     const entries = Object.entries(value as object);
     if (entries.length === 0) return html`<em>(empty)</em>`;
     return table(
@@ -59,7 +64,17 @@ export function jsonToHtml(value: unknown, depth = 0, seen: Set<unknown> = new S
   }
 }
 
-function arrayToHtml(items: unknown[], depth: number, seen: Set<unknown>): SafeHtml {
+export interface JsonTableOptions {
+  /** In a list of records, the `count` cell of each record with a string `reason` is marked as a browse link to that reason. */
+  linkReasons?: boolean;
+}
+
+function arrayToHtml(
+  items: unknown[],
+  depth: number,
+  seen: Set<unknown>,
+  options: JsonTableOptions,
+): SafeHtml {
   if (items.length === 0) return html`<em>(none)</em>`;
   const shown = items.slice(0, MAX_ROWS);
   const more = items.length - shown.length;
@@ -69,7 +84,15 @@ function arrayToHtml(items: unknown[], depth: number, seen: Set<unknown>): SafeH
     for (const row of shown)
       for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
     const numeric = columns.map((c) => shown.every((r) => r[c] === undefined || isFiniteNumber(r[c])));
-    const rows = shown.map((row) => columns.map((c) => jsonToHtml(row[c], depth + 1, seen)));
+    const rows = shown.map((row) =>
+      columns.map((c) => {
+        const cell = jsonToHtml(row[c], depth + 1, seen);
+        const reason = row.reason;
+        return options.linkReasons && c === 'count' && typeof reason === 'string' && isFiniteNumber(row[c])
+          ? browseLink('reason', reason, cell)
+          : cell;
+      }),
+    );
     const total = totalsRow(columns, shown, numeric);
     return html`${table(columns.map(humanize), total ? [...rows, total] : rows, { numeric, className: 'records' })}${note}`;
   }

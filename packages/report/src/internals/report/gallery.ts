@@ -26,6 +26,8 @@ export interface GalleryImage {
 
 export interface GalleryEntry {
   title: string;
+  /** The sample's id in the dataset, when the results name it (links to its browse page). */
+  id?: string;
   caption?: string;
   original: GalleryImage;
   augmented: GalleryImage[];
@@ -38,13 +40,14 @@ export interface GalleryLimits {
 
 const entrySchema = z.object({
   title: z.string(),
+  id: z.string().min(1).optional(),
   original: z.string().min(1),
   augmented: z.array(z.string().min(1)),
   caption: z.string().optional(),
 });
 
 /**
- * Reads the gallery described by `context.gallery` (`[{ title, original, augmented[], caption? }]`,
+ * Reads the gallery described by `context.gallery` (`[{ title, id?, original, augmented[], caption? }]`,
  * paths relative to `baseDir`). A malformed entry, a missing or unreadable file, a format browsers
  * cannot show, or a file over the limits becomes a warning and a visible placeholder, never a crash.
  */
@@ -103,13 +106,14 @@ export async function loadGallery(
       );
       continue;
     }
-    const { title, original, augmented, caption } = parsed.data;
+    const { title, id, original, augmented, caption } = parsed.data;
     const entry: GalleryEntry = {
       title,
       original: await load(original, `${title}: original`),
       augmented: [],
     };
     if (caption !== undefined) entry.caption = caption;
+    if (id !== undefined) entry.id = id;
     for (const [k, path] of augmented.entries())
       entry.augmented.push(await load(path, `${title}: augmented copy ${k + 1} of ${augmented.length}`));
     entries.push(entry);

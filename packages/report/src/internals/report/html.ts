@@ -54,3 +54,14 @@ export function table(
     (row) => html`<tr>${row.map((cell, i) => html`<td${trusted(cls(i))}>${cell}</td>`)}</tr>`,
   )}</tbody></table>`;
 }
+
+/**
+ * Marks `inner` (text or one image, no other `span`) as pointing at a `growset browse` view: the
+ * sample with this id, or the rows quarantined for this reason. Opened from disk it is plain
+ * content; when `growset browse` serves the report, it turns the mark into a link, or drops it
+ * when the dataset has no such view. `undefined` leaves `inner` unmarked.
+ */
+export function browseLink(kind: 'sample' | 'reason', value: string | undefined, inner: SafeHtml): SafeHtml {
+  if (value === undefined) return inner;
+  return html`<span class="browse-link" data-browse-${trusted(kind)}="${value}">${inner}</span>`;
+}

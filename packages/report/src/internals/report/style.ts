@@ -33,7 +33,10 @@ td.num { white-space: nowrap; }
 table.kv > tbody > tr > td:first-child { color: var(--muted); white-space: nowrap; }
 table table { margin: 0; font-size: 1em; }
 tr.failed td { color: var(--bad); }
-.wide { overflow-x: auto; }
+.wide { overflow-x: auto; max-width: 100%; }
+.wide > table > thead th { vertical-align: bottom; min-width: 4.5em; }
+.wide > table > thead th.num { max-width: 8.5em; }
+.wide > table > * > tr > :first-child { position: sticky; left: 0; z-index: 1; background: #fff; padding-left: 2px; box-shadow: inset -1px 0 0 var(--rule); }
 code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .82rem; }
 pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-width: 420px; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
@@ -56,6 +59,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: .85rem; border-top: 1
   h2 { break-after: avoid; page-break-after: avoid; }
   tr, .gallery-entry { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
+  .wide { overflow: visible; }
+  .wide > table > * > tr > :first-child { position: static; box-shadow: none; }
 }
 @page { margin: 14mm; }
 `;

@@ -1,6 +1,6 @@
 import { isFiniteNumber, percent } from '../format.ts';
 import type { StudyView } from '../study-view.ts';
-import { type ChartPlan, CONFIG, focusDomain, HEIGHT, tickSettings, WIDTH } from './specs.ts';
+import { type ChartPlan, CONFIG, focusDomain, HEIGHT, SCHEMA, tickSettings, WIDTH } from './shared.ts';
 
 /**
  * scikit-learn's validation curve: training and cross-validated accuracy against each value of one
@@ -43,7 +43,7 @@ export function validationCurveChart(view: StudyView): ChartPlan {
     alt: `Training and ${curve.folds}-fold cross-validated accuracy of ${curve.variant} at ${curve.trainSize} training originals for ${curve.param} = ${values.join(', ')}.${best ? ` Best cross-validated: ${curve.param} = ${best.value} (${percent(best.mean)}).` : ''}`,
     caption: `${curve.variant}'s model with ${curve.param} set to each value, fitted on the same ${curve.folds} stratified folds of one ${curve.trainSize}-original training subset (seed ${curve.seed}; the test set is never used). Dashed: accuracy on the rows it trained on; solid: on the held-out fold; bars: one standard deviation over folds. A gap that widens along the axis means the option lets the model overfit; both low means it underfits.`,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      $schema: SCHEMA,
       config: CONFIG,
       width: WIDTH,
       height: HEIGHT,

@@ -17,7 +17,9 @@ export function contextSection(context: { [key: string]: unknown } | undefined):
   for (const [key, title, intro] of KNOWN) {
     const value = context?.[key];
     if (value === undefined) continue;
-    parts.push(html`<h3>${title}</h3><p class="note">${intro}</p>${jsonToHtml(value)}`);
+    // Quarantine counts by reason link to the browse view of that reason when browse serves the report.
+    const table = jsonToHtml(value, 0, new Set(), { linkReasons: key === 'quarantine' });
+    parts.push(html`<h3>${title}</h3><p class="note">${intro}</p>${table}`);
   }
   const others = entries.filter(([key]) => key !== 'gallery' && !KNOWN.some(([k]) => k === key));
   for (const [key, value] of others) parts.push(html`<h3>${key}</h3>${jsonToHtml(value)}`);

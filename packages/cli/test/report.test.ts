@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { writeResults } from '@growset/report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeResults } from '../src/index.ts';
-import { syntheticStudy } from './helpers/study-results.ts';
-
-const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const bin = join(repo, 'packages/cli/bin/growset.js');
+// The report package's synthetic study (results computed as a study computes them, with gallery PNGs).
+import { syntheticStudy } from '../../report/test/helpers/study-results.ts';
+import { runMain } from './helpers/run-main.ts';
 
 let dir: string;
 let resultsJson: string;
@@ -21,23 +18,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the real `growset` bin in a child process. */
-function growset(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
+/** Runs `growset` in this process, in the study's folder. */
+const growset = (args: string[]) => runMain(args, dir);
 const lastJson = (stdout: string) =>
   JSON.parse(stdout.trim().split('\n').at(-1)!) as { [key: string]: unknown };
 

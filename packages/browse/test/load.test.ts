@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Sample, TabularPayload } from '@growset/core';
-import { loadVegaDataset } from '@growset/fixtures';
-import { runStudy, standardVariants, studyDataFromSamples } from '@growset/study';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback, loadDataset, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
+import { penguinStudy } from './helpers/penguins.ts';
 
 type Row = { id: string; reason: string | null; [column: string]: unknown };
 interface Api {
@@ -23,52 +19,13 @@ async function api(url: string): Promise<Api> {
   return (await (await fetch(url)).json()) as Api;
 }
 
-const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const bin = join(repo, 'packages/cli/bin/growset.js');
-
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'growset-browse-cli-'));
+  dir = await mkdtemp(join(tmpdir(), 'growset-browse-load-'));
   await writeFixture(dir);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-});
-
-describe('growset browse', () => {
-  it('prints `Browse URL` first, serves the dataset, and stops cleanly on SIGINT with a JSON summary', async () => {
-    const child = spawn(process.execPath, [bin, 'browse', dir, '--json'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GROWSET_SOURCE: '1', TMPDIR: dir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c;
-    });
-    const url = await new Promise<string>((done, fail) => {
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c;
-        const first = stdout.split('\n')[0]!;
-        if (stdout.includes('\n')) done(first);
-      });
-      child.once('exit', () => fail(new Error(`exited early: ${stderr}`)));
-    });
-    expect(url).toMatch(/^Browse http:\/\/127\.0\.0\.1:\d+\/$/);
-    const meta = await api(`${url.slice('Browse '.length)}api/meta`);
-    expect(meta.total).toBe(26);
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    const last = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(last).toMatchObject({ ok: true, command: 'browse', rows: 26, kind: 'imagefolder' });
-  }, 30_000);
-
-  it('tells loopback hosts from exposed ones (the command warns for the latter)', () => {
-    expect(['127.0.0.1', 'localhost', '::1', '127.1.2.3'].every(isLoopback)).toBe(true);
-    expect(['0.0.0.0', '::', '192.168.1.5'].some(isLoopback)).toBe(false);
-  });
 });
 
 describe('study output', () => {
@@ -122,29 +79,7 @@ describe('study output', () => {
 
   it("reads a real study: per test item errors from its trials' compact predictions", async () => {
     const out = join(dir, 'real-study');
-    const rows = await loadVegaDataset('penguins');
-    const samples: Sample<TabularPayload>[] = rows.flatMap((row, i) => {
-      const { Species, ...values } = row as { Species: unknown; [column: string]: unknown };
-      if (typeof Species !== 'string' || Object.values(values).some((v) => v === null || v === undefined))
-        return [];
-      const payload = { kind: 'tabular', values: values as TabularPayload['values'] } as const;
-      return [{ id: `penguins#${i}`, label: Species, payload, lineage: [] }];
-    });
-    const { data } = await studyDataFromSamples(samples as Sample<unknown>[], { name: 'penguins' });
-    const results = await runStudy(data, {
-      name: 'penguins',
-      out,
-      testSize: 30,
-      trainSizes: [15, 30],
-      seeds: 2,
-      workers: 0,
-      bootstrapRounds: 20,
-      variants: standardVariants(['baseline', 'majority'], {
-        task: 'tabular',
-        base: { model: 'logistic' },
-        categorical: true,
-      }),
-    });
+    const results = await penguinStudy({ out });
     await writeFile(join(out, 'results.json'), JSON.stringify(results));
     const loaded = await loadDataset(out);
     expect(loaded.kind).toBe('study');
@@ -203,5 +138,12 @@ describe('CSV input', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('isLoopback', () => {
+  it('tells loopback hosts from exposed ones (the command warns for the latter)', () => {
+    expect(['127.0.0.1', 'localhost', '::1', '127.1.2.3'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '::', '192.168.1.5'].some(isLoopback)).toBe(false);
   });
 });
