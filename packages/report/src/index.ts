@@ -8,6 +8,13 @@ export {
   screenshotReport,
 } from './internals/browser/screenshot.ts';
 export {
+  runStudyJob,
+  type StudyJobFiles,
+  type StudyJobOptions,
+  type StudyJobResult,
+  studyJobSummary,
+} from './internals/jobs/study-job.ts';
+export {
   type BuiltReport,
   buildReport,
   type ChartOutcome,

@@ -12,6 +12,7 @@ import {
   type TabularSample,
 } from '@growset/core';
 import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
+import { runStudyJob } from '@growset/report';
 import {
   DIGITS_RECIPE,
   parseSearchSpace,
@@ -31,7 +32,6 @@ import {
   stringOption,
   UsageError,
 } from '../command.ts';
-import { runStudyJob, studyJobSummary } from '../jobs/study-job.ts';
 
 const MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
 
@@ -241,7 +241,8 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     );
     return {
       summary: {
-        ...studyJobSummary(job, { out }),
+        ...job.summary,
+        out,
         ...(queue === undefined ? {} : { queue: redactRedisUrl(queue) }),
       },
       text: job.text,

@@ -3,12 +3,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queueTrialRunner, RETENTION_SECONDS } from '@growset/queue';
 import { runStudy, type StudyData, type StudyOptions, type StudyResults } from '@growset/study';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queueTrialRunner, RETENTION_SECONDS } from '../src/index.ts';
-import { freePort, type LocalRedis, startLocalRedis } from './support/redis-server.ts';
+// The queue package's own redis-server helper (its benchmark uses it too).
+import { freePort, type LocalRedis, startLocalRedis } from '../../queue/test/support/redis-server.ts';
 
+/**
+ * `growset study --queue` and `growset worker` end to end: a coordinator (the study through
+ * @growset/queue's runner, or the CLI) and `growset worker` processes on a real redis-server.
+ */
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = join(repo, 'packages/cli/bin/growset.js');
 
