@@ -111,10 +111,23 @@ describe('studies through BullMQ on a real redis-server', () => {
   it('gives trial-for-trial the results of a local run with 2 worker processes', async () => {
     const a = startWorker();
     const b = startWorker();
+    const logs: string[] = [];
     const queued = await runStudy(table(), options('queued'), {
       runner: queueTrialRunner({ url: redis.url }),
+      logger: {
+        debug() {},
+        info: (m) => logs.push(m),
+        warn: (m) => logs.push(m),
+        error: (m) => logs.push(m),
+      },
     });
     expect(queued.trials).toHaveLength(12);
+    // The coordinator says where trials go and records the worker processes, not its own threads.
+    expect(logs.join('\n')).toMatch(/12 trial\(s\) to run on the queue at redis:\/\/127\.0\.0\.1:\d+/);
+    expect(logs.join('\n')).not.toMatch(/worker thread/);
+    expect(queued.config.queue).toMatch(/^redis:\/\/127\.0\.0\.1:\d+/);
+    expect(queued.config.workers).toBeGreaterThanOrEqual(1);
+    expect(queued.config.workers).toBeLessThanOrEqual(2);
     expect(comparable(queued)).toEqual(comparable(local));
     expect(queued.summaries).toEqual(local.summaries);
     // What Redis holds: the study data once, under its hash, expiring (as the README says).

@@ -57,7 +57,13 @@ export {
   type StudyPlugins,
   type TabularAugmenter,
 } from './internals/plugins.ts';
-export { type PoolOptions, runTrialPool, type TrialRunner, TrialThreads } from './internals/pool.ts';
+export {
+  type PoolOptions,
+  runTrialPool,
+  type TrialRunner,
+  type TrialRunReport,
+  TrialThreads,
+} from './internals/pool.ts';
 export {
   allocate,
   carveValidation,

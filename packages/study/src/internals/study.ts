@@ -17,7 +17,7 @@ import type { StudyData } from './dataset.ts';
 import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
-import { runTrialPool, type TrialRunner } from './pool.ts';
+import { runTrialPool, type TrialRunner, type TrialRunReport } from './pool.ts';
 import { logSpacedSizes, nestedStratifiedOrder, stratifiedHoldouts } from './split.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
@@ -219,7 +219,10 @@ export async function runStudy(
   }
   // Longest first (LPT scheduling): the pool ends with short trials on every worker.
   tasks.sort((a, b) => estimatedCost(b) - estimatedCost(a));
-  const workers = Math.min(opts.workers ?? availableParallelism(), tasks.length);
+  const remote = run.runner?.where;
+  // Worker threads of this process; with a remote runner (a queue), none: its report says how many
+  // worker processes took part.
+  const threads = Math.min(opts.workers ?? availableParallelism(), tasks.length);
   const configForHash = {
     data: { name: data.name, ids: data.ids.length, classes: data.classes },
     test: holdouts.length > 1 ? holdouts.map((h) => h.test) : test,
@@ -253,42 +256,44 @@ export async function runStudy(
     task: `study ${opts.name}`,
     done: records.size,
     total,
-    message: `${workers} worker(s)`,
+    message: remote ?? `${threads} worker(s)`,
   });
   logger.info(
-    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test${holdouts.length > 1 ? `, ${holdouts.length} test splits` : ''}), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}`,
+    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test${holdouts.length > 1 ? `, ${holdouts.length} test splits` : ''}), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${remote ?? (threads === 0 ? 'this thread' : `${threads} worker thread(s)`)}`,
   );
 
   let firstError: TrialRecord | undefined;
   const controller = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
+  let report: TrialRunReport | undefined;
   try {
-    await (run.runner ?? runTrialPool)(
-      pending,
-      { data, plan, plugins, variants },
-      {
-        workers,
-        signal,
-        onResult: async (record) => {
-          records.set(record.key, record);
-          await journal?.append(record);
-          run.onProgress?.({
-            type: 'task',
-            task: `study ${opts.name}`,
-            done: records.size,
-            total,
-            message: `${record.key}: ${record.ok ? `test ${(100 * record.test!.accuracy).toFixed(1)}%` : `failed (${record.error})`}`,
-          });
-          if (!record.ok) {
-            logger.warn(`Trial ${record.key} failed: ${record.error}`);
-            if (opts.onTrialError === 'raise' && !firstError) {
-              firstError = record;
-              controller.abort();
+    report =
+      (await (run.runner ?? runTrialPool)(
+        pending,
+        { data, plan, plugins, variants },
+        {
+          workers: threads,
+          signal,
+          onResult: async (record) => {
+            records.set(record.key, record);
+            await journal?.append(record);
+            run.onProgress?.({
+              type: 'task',
+              task: `study ${opts.name}`,
+              done: records.size,
+              total,
+              message: `${record.key}: ${record.ok ? `test ${(100 * record.test!.accuracy).toFixed(1)}%` : `failed (${record.error})`}`,
+            });
+            if (!record.ok) {
+              logger.warn(`Trial ${record.key} failed: ${record.error}`);
+              if (opts.onTrialError === 'raise' && !firstError) {
+                firstError = record;
+                controller.abort();
+              }
             }
-          }
+          },
         },
-      },
-    );
+      )) ?? undefined;
   } catch (error) {
     if (firstError)
       throw new GrowsetError(`Trial ${firstError.key} failed: ${firstError.error}`, {
@@ -359,7 +364,8 @@ export async function runStudy(
       validationFraction: opts.validationFraction,
       scaling: plan.scaling,
       variants,
-      workers,
+      workers: remote === undefined ? threads : (report?.workers ?? 0),
+      ...(report?.queue ? { queue: report.queue } : {}),
     },
     versions: await collectVersions(),
     backend,

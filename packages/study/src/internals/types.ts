@@ -275,7 +275,13 @@ export interface StudyResults {
     /** Scaling of numeric table features (`minmax` for images: intensities / 255); absent in results written before it was recorded. */
     scaling?: 'standardize' | 'minmax' | 'none';
     variants: VariantSpec[];
+    /**
+     * Worker threads of this process; with `queue`, the worker processes that returned this
+     * run's trials through it.
+     */
     workers: number;
+    /** The queue trials went through (`redis://***@host:6379/0`, no credentials), when not local. */
+    queue?: string;
   };
   versions: { [name: string]: string };
   backend: string;
