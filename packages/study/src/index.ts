@@ -56,6 +56,7 @@ export {
   loadExport,
   type StudyPlugins,
   type TabularAugmenter,
+  type ThresholdTuner,
 } from './internals/plugins.ts';
 export {
   type PoolOptions,
@@ -109,6 +110,7 @@ export type {
   StudyPower,
   StudyResults,
   StudyValidationCurve,
+  ThresholdSpec,
   TrialRecord,
   VariantSpec,
   VariantSummary,

@@ -52,7 +52,9 @@ summary.csv, report.html and trials.jsonl (a killed study resumes from it; --fre
 Variants: ${STANDARD_VARIANTS.join(', ')}. The first is the baseline the others are compared
 with. On images, augment uses --recipe (an @growset/augment-image recipe; default: small affine
 warps and elastic distortions, as for handwritten digits). On tables, augment is SMOTE (SMOTE-NC
-with categorical columns); smote balances classes; noise and mixup add one row per row.`,
+with categorical columns); smote balances classes; noise and mixup add one row per row;
+threshold keeps the base model and moves its decision threshold (two classes only), tuned for
+balanced accuracy on each trial's validation originals: resample or move the threshold?`,
   positionals: { min: 1, max: 1 },
   options: {
     out: { type: 'string', value: 'DIR', description: 'output folder (required)' },

@@ -46,6 +46,12 @@ const variantSchema = z.strictObject({
       }),
     ])
     .optional(),
+  threshold: z
+    .strictObject({
+      metric: z.enum(['balancedAccuracy', 'f1', 'macroF1', 'accuracy']).optional(),
+      positive: z.string().optional(),
+    })
+    .optional(),
   baseline: z.boolean().optional(),
 });
 
@@ -64,7 +70,12 @@ const optionsSchema = z.strictObject({
   out: z.string().optional(),
   fresh: z.boolean().default(false),
   plugins: z
-    .strictObject({ estimator: z.string(), imageAugmenter: z.string(), tabularAugmenter: z.string() })
+    .strictObject({
+      estimator: z.string(),
+      imageAugmenter: z.string(),
+      tabularAugmenter: z.string(),
+      thresholdTuner: z.string(),
+    })
     .partial()
     .optional(),
   bootstrapRounds: z.int().min(0).max(10_000).default(200),
@@ -163,6 +174,20 @@ export async function runStudy(
         code: 'ERR_OPTIONS',
       });
     names.add(v.name);
+    if (v.threshold && data.classes.length !== 2)
+      throw new OptionsError({
+        optionsType: 'StudyOptions',
+        field: `variants[${v.name}].threshold`,
+        expected: 'a binary classification (two classes) to tune a decision threshold on',
+        received: `${data.classes.length} classes`,
+      });
+    if (v.threshold?.positive !== undefined && !data.classes.includes(v.threshold.positive))
+      throw new OptionsError({
+        optionsType: 'StudyOptions',
+        field: `variants[${v.name}].threshold.positive`,
+        expected: `one of the classes ${data.classes.join(', ')}`,
+        received: v.threshold.positive,
+      });
   }
   const variants = opts.variants as VariantSpec[];
   const baseline = variants.find((v) => v.baseline) ?? variants[0]!;
