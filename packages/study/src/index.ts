@@ -13,9 +13,7 @@ export {
 } from './internals/compare.ts';
 export {
   type BootstrapCurve,
-  type BootstrapFit,
   bootstrapCurve,
-  bootstrapPowerLaw,
   CURVE_FAMILIES,
   type CurveFamily,
   type CurveShape,

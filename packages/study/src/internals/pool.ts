@@ -14,6 +14,7 @@ export type TrialRunner = ((
   tasks: readonly TrialTask[],
   setup: WorkerSetup,
   options: PoolOptions,
+  // biome-ignore lint/suspicious/noConfusingVoidType: runTrialPool (Promise<void>) is the default runner
 ) => Promise<void | TrialRunReport>) & {
   /**
    * Where a runner whose workers are elsewhere sends trials (`the queue at redis://***@host:6379`),
