@@ -82,6 +82,9 @@ async function peer<T>(name: string, purpose: string, load: () => Promise<T>): P
   }
 }
 
+const augmentTabular = (purpose: string) =>
+  peer('@growset/augment-tabular', purpose, () => import('@growset/augment-tabular/study'));
+
 /** The default plugins: typed imports of the packages' `study` entry points. */
 export const defaultPlugins: {
   estimator(): Promise<EstimatorFactory>;
@@ -94,22 +97,8 @@ export const defaultPlugins: {
   imageAugmenter: async () =>
     (await peer('@growset/augment-image', 'augment images', () => import('@growset/augment-image/study')))
       .augmentImageJson,
-  tabularAugmenter: async () =>
-    (
-      await peer(
-        '@growset/augment-tabular',
-        'resample tables',
-        () => import('@growset/augment-tabular/study'),
-      )
-    ).resampleJson,
-  thresholdTuner: async () =>
-    (
-      await peer(
-        '@growset/augment-tabular',
-        'tune decision thresholds',
-        () => import('@growset/augment-tabular/study'),
-      )
-    ).tuneThreshold,
+  tabularAugmenter: async () => (await augmentTabular('resample tables')).resampleJson,
+  thresholdTuner: async () => (await augmentTabular('tune decision thresholds')).tuneThreshold,
 };
 
 /** The plugins a trial calls, loaded. */
