@@ -190,6 +190,14 @@ class StageCounter {
   readonly quarantinedBy = new Map<string, number>();
   startedAt: number | undefined;
   endedAt: number | undefined;
+  /**
+   * Items between two progress reports: doubled (up to 256) while items come faster than one per
+   * 10 ms, halved (down to 1) when they come slower. A slow stream (image files) reports every
+   * item; a fast one costs a clock read per `stride` items.
+   */
+  stride = 1;
+  nextReport = 1;
+  lastReport = 0;
 
   constructor(name: string, isSource: boolean) {
     this.name = name;
@@ -484,7 +492,16 @@ function countOut<T>(
               return step;
             }
             counter.out += 1;
-            emit(counter);
+            if (counter.out >= counter.nextReport) {
+              const now = performance.now();
+              counter.stride =
+                now - counter.lastReport < 10
+                  ? Math.min(256, counter.stride * 2)
+                  : Math.max(1, counter.stride >> 1);
+              counter.lastReport = now;
+              counter.nextReport = counter.out + counter.stride;
+              emit(counter);
+            }
             return step;
           }, fail);
         },
