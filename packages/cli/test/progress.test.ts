@@ -189,8 +189,8 @@ describe('a real growset augment on a terminal', () => {
       );
       expect(code).toBe(0);
       // What a person reads last: 13 entries read (12 images, 1 filtered), 12 images made 36.
-      const escape = String.fromCharCode(27);
-      const screen = text.replace(new RegExp(`${escape}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
+      const esc = String.fromCharCode(27);
+      const screen = text.replace(new RegExp(`${esc}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
       expect(screen).toMatch(/augment done {2}\[█{24}\] {2}13\/13 {2}100%/);
       expect(screen).toContain(
         'read-image-folder 13/13 (1 filtered) · augment-images 12 -> 36 · write-image-folder 36',
