@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { augmentImages, type RecipeSpec } from '@growset/augment-image';
 import { checkImages, cleaningSummary, dedupeImages, summaryToJson } from '@growset/clean';
-import { runStudyJob, studyJobSummary } from '@growset/cli';
 import {
   definePipeline,
   formatRunSummary,
@@ -14,6 +13,7 @@ import {
   writeImageFolder,
 } from '@growset/core';
 import { startFixtureSite } from '@growset/fixtures';
+import { runStudyJob, studyJobSummary } from '@growset/report';
 import { type CrawlConfig, crawl, findChromium } from '@growset/scrape';
 import { DIGITS_RECIPE, standardVariants, studyDataFromSamples } from '@growset/study';
 

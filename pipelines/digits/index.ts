@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { runStudyJob, studyJobSummary } from '@growset/cli';
 import { definePipeline } from '@growset/core';
 import { loadMnist } from '@growset/fixtures';
+import { runStudyJob } from '@growset/report';
 import { DIGITS_RECIPE, standardVariants, studyDataFromSamples } from '@growset/study';
 
 /**
@@ -61,6 +61,6 @@ export default definePipeline({
       },
       { signal: ctx.signal, logger: ctx.logger, onProgress: ctx.onProgress },
     );
-    return { summary: studyJobSummary(job), text: job.text };
+    return { summary: job.summary, text: job.text };
   },
 });

@@ -8,9 +8,9 @@ import {
   summaryToJson,
   validate,
 } from '@growset/clean';
-import { runStudyJob, studyJobSummary } from '@growset/cli';
 import { definePipeline, type JsonObject, pipeline, type Sample, type TabularSample } from '@growset/core';
 import { loadVegaDataset } from '@growset/fixtures';
+import { runStudyJob, studyJobSummary } from '@growset/report';
 import { standardVariants, studyDataFromSamples } from '@growset/study';
 
 /**

@@ -7,6 +7,9 @@ import type { JsonObject, Rng, TabularSample } from '@growset/core';
 import type { ResampleOptions } from './internals/options.ts';
 import { type ResampleResult, resample } from './internals/resample.ts';
 
+/** Decision-threshold tuning for a study's `threshold` variant (typed as the study's `ThresholdTuner`). */
+export { tuneThreshold } from './internals/ensemble/threshold.ts';
+
 /**
  * {@link resample} with options as they arrive from a study's JSON variant spec
  * (`{ method: 'smote', k: 5 }`); `resample` validates them (an `OptionsError` names the field).

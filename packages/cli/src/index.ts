@@ -20,6 +20,5 @@ export {
 } from './command.ts';
 export { commands } from './commands/index.ts';
 export { loadPipeline } from './commands/run.ts';
-export { runStudyJob, type StudyJobOptions, type StudyJobResult, studyJobSummary } from './jobs/study-job.ts';
 export { type MainOptions, main } from './main.ts';
 export { createProgressRenderer, type ProgressRenderer } from './progress.ts';

@@ -78,7 +78,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  const renderer = createProgressRenderer(stderr);
+  const renderer = createProgressRenderer(stderr, json ? { tty: false } : {});
   try {
     const command = await resolveCommand(entry);
     const args = parseCommandArgs(command, rest);
@@ -92,7 +92,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       verbose,
       stdout,
       stderr,
-      logger: streamLogger({ level: verbose ? 'debug' : 'info', stream: stderr }),
+      // Log lines go through the renderer, which clears and redraws the bars around them.
+      logger: streamLogger({ level: verbose ? 'debug' : 'info', stream: { write: renderer.write } }),
       onProgress: renderer.listener,
       signal: controller.signal,
     };

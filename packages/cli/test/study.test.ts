@@ -130,6 +130,67 @@ describe('growset study', () => {
     expect(best).toBeGreaterThan(0.9); // penguin species are easy to tell apart from measurements
   }, 300_000);
 
+  it('answers "resample or move the threshold?" on a two-class table, and refuses a threshold on three classes', async () => {
+    const out = join(dir, 'study-threshold');
+    // Sex is MALE or FEMALE, or missing (left out), except one row's `.`: without it, two classes.
+    const [header, ...lines] = (await readFile(penguins, 'utf8')).split('\n');
+    const sex = header!.split(',').indexOf('Sex');
+    const twoClasses = join(dir, 'penguins-sex.csv');
+    await writeFile(twoClasses, [header, ...lines.filter((l) => l.split(',')[sex] !== '.')].join('\n'));
+    const args = [
+      '--model',
+      'knn',
+      '--sizes',
+      '60,120',
+      '--seeds',
+      '2',
+      '--test-fraction',
+      '80',
+      '--workers',
+      '0',
+    ];
+    const run = await growset([
+      'study',
+      twoClasses,
+      '--label',
+      'Sex',
+      '--variants',
+      'baseline,threshold,smote',
+      ...args,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.json();
+    expect(summary.variants.map((v: { variant: string }) => v.variant)).toEqual([
+      'baseline',
+      'threshold',
+      'smote',
+    ]);
+    expect(summary.comparisons.filter((c: { variant: string }) => c.variant === 'threshold')).toHaveLength(2);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    const tuned = results.trials.filter((t: { variant: string }) => t.variant === 'threshold');
+    expect(tuned).toHaveLength(4);
+    for (const t of tuned)
+      expect(t.threshold).toMatchObject({ metric: 'balancedAccuracy', on: 'validation' });
+    const three = await growset([
+      'study',
+      penguins,
+      '--label',
+      'Species',
+      '--variants',
+      'baseline,threshold',
+      ...args,
+      '--out',
+      join(dir, 'three'),
+    ]);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toMatch(
+      /`variants\[threshold\]\.threshold` in StudyOptions: expected a binary classification/,
+    );
+  });
+
   it('exits 2 with one line for bad usage', async () => {
     const noOut = await growset(['study', images]);
     expect(noOut.code).toBe(2);

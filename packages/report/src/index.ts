@@ -14,6 +14,13 @@ export {
   runReportJob,
 } from './internals/jobs/report-job.ts';
 export {
+  runStudyJob,
+  type StudyJobFiles,
+  type StudyJobOptions,
+  type StudyJobResult,
+  studyJobSummary,
+} from './internals/jobs/study-job.ts';
+export {
   type BuiltReport,
   buildReport,
   type ChartOutcome,

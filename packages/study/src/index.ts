@@ -14,9 +14,7 @@ export {
 } from './internals/compare.ts';
 export {
   type BootstrapCurve,
-  type BootstrapFit,
   bootstrapCurve,
-  bootstrapPowerLaw,
   CURVE_FAMILIES,
   type CurveFamily,
   type CurveShape,
@@ -57,8 +55,15 @@ export {
   loadExport,
   type StudyPlugins,
   type TabularAugmenter,
+  type ThresholdTuner,
 } from './internals/plugins.ts';
-export { type PoolOptions, runTrialPool, type TrialRunner, TrialThreads } from './internals/pool.ts';
+export {
+  type PoolOptions,
+  runTrialPool,
+  type TrialRunner,
+  type TrialRunReport,
+  TrialThreads,
+} from './internals/pool.ts';
 export { logSpacedSizes } from './internals/sizes.ts';
 export {
   mean,
@@ -98,6 +103,7 @@ export type {
   StudyPower,
   StudyResults,
   StudyValidationCurve,
+  ThresholdSpec,
   TrialRecord,
   VariantSpec,
   VariantSummary,

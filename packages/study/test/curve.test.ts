@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   allocate,
   bootstrapCurve,
-  bootstrapPowerLaw,
   type Comparison,
   carveValidation,
   chooseFamily,
@@ -73,7 +72,7 @@ describe('power-law learning curves', () => {
         Array.from({ length: 5 }, () => 1 - powerLawError(truth, n) + rng.normal(0, 0.005)),
       );
     }
-    const boot = bootstrapPowerLaw(bySize, rng.fork('boot'), { rounds: 300, predictAt: [1600, 3200] })!;
+    const boot = bootstrapCurve('pow3', bySize, rng.fork('boot'), { rounds: 300, predictAt: [1600, 3200] })!;
     expect(boot.interval.b[0]).toBeLessThan(truth.b);
     expect(boot.interval.b[1]).toBeGreaterThan(truth.b);
     for (const p of boot.predictions) {

@@ -12,6 +12,7 @@ import {
   type TabularSample,
 } from '@growset/core';
 import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
+import { runStudyJob } from '@growset/report';
 import {
   DIGITS_RECIPE,
   parseSearchSpace,
@@ -31,7 +32,6 @@ import {
   stringOption,
   UsageError,
 } from '../command.ts';
-import { runStudyJob, studyJobSummary } from '../jobs/study-job.ts';
 
 const MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
 
@@ -52,7 +52,9 @@ summary.csv, report.html and trials.jsonl (a killed study resumes from it; --fre
 Variants: ${STANDARD_VARIANTS.join(', ')}. The first is the baseline the others are compared
 with. On images, augment uses --recipe (an @growset/augment-image recipe; default: small affine
 warps and elastic distortions, as for handwritten digits). On tables, augment is SMOTE (SMOTE-NC
-with categorical columns); smote balances classes; noise and mixup add one row per row.`,
+with categorical columns); smote balances classes; noise and mixup add one row per row;
+threshold keeps the base model and moves its decision threshold (two classes only), tuned for
+balanced accuracy on each trial's validation originals: resample or move the threshold?`,
   positionals: { min: 1, max: 1 },
   options: {
     out: { type: 'string', value: 'DIR', description: 'output folder (required)' },
@@ -241,7 +243,8 @@ with categorical columns); smote balances classes; noise and mixup add one row p
     );
     return {
       summary: {
-        ...studyJobSummary(job, { out }),
+        ...job.summary,
+        out,
         ...(queue === undefined ? {} : { queue: redactRedisUrl(queue) }),
       },
       text: job.text,

@@ -1,7 +1,12 @@
 import { abortReason, raceAbort } from './concurrency.ts';
 import { AccountingError, errorMessage, GrowsetError, StageError } from './errors.ts';
 import { type Logger, silentLogger } from './logger.ts';
-import { type ProgressListener, type StageProgress, ThrottledProgress } from './progress.ts';
+import {
+  type ProgressEvent,
+  type ProgressListener,
+  type StageProgress,
+  ThrottledProgress,
+} from './progress.ts';
 import { QuarantineFolder, type QuarantineSink, quarantineRecord } from './quarantine.ts';
 import { Rng } from './rng.ts';
 import type { Identified } from './sample.ts';
@@ -178,11 +183,21 @@ class StageCounter {
   filtered = 0;
   quarantined = 0;
   total: number | undefined;
+  bytes: number | undefined;
+  totalBytes: number | undefined;
   message: string | undefined;
   readonly filteredBy = new Map<string, number>();
   readonly quarantinedBy = new Map<string, number>();
   startedAt: number | undefined;
   endedAt: number | undefined;
+  /**
+   * Items between two progress reports: doubled (up to 256) while items come faster than one per
+   * 10 ms, halved (down to 1) when they come slower. A slow stream (image files) reports every
+   * item; a fast one costs a clock read per `stride` items.
+   */
+  stride = 1;
+  nextReport = 1;
+  lastReport = 0;
 
   constructor(name: string, isSource: boolean) {
     this.name = name;
@@ -206,6 +221,8 @@ class StageCounter {
       filtered: this.filtered,
       quarantined: this.quarantined,
       ...(this.total === undefined ? {} : { total: this.total }),
+      ...(this.bytes === undefined ? {} : { bytes: this.bytes }),
+      ...(this.totalBytes === undefined ? {} : { totalBytes: this.totalBytes }),
       ...(this.message === undefined ? {} : { message: this.message }),
     };
   }
@@ -283,12 +300,16 @@ export class PipelineExecution<O> implements AsyncIterable<O> {
     const throttle = options.onProgress ? new ThrottledProgress(options.onProgress) : undefined;
     const counters = this.#counters;
     const names = counters.map((c) => c.name);
+    // One event builder per stage, called only when the throttle delivers: reporting every item
+    // costs a clock read, not an event.
+    const events = new Map(
+      counters.map((counter) => [
+        counter,
+        (): ProgressEvent => ({ type: 'stage-progress', run: this.#runName, progress: counter.snapshot() }),
+      ]),
+    );
     const emit = (counter: StageCounter, force = false) =>
-      throttle?.emit(
-        counter.name,
-        { type: 'stage-progress', run: this.#runName, progress: counter.snapshot() },
-        force,
-      );
+      throttle?.emit(counter.name, events.get(counter)!, force);
 
     const contexts = counters.map((counter) =>
       makeContext(counter, rng, signal, logger, sink, () => emit(counter)),
@@ -412,6 +433,8 @@ function makeContext(
     },
     progress(update) {
       if (update.total !== undefined) counter.total = update.total;
+      if (update.bytes !== undefined) counter.bytes = update.bytes;
+      if (update.totalBytes !== undefined) counter.totalBytes = update.totalBytes;
       if (update.message !== undefined) counter.message = update.message;
       emit();
     },
@@ -469,7 +492,16 @@ function countOut<T>(
               return step;
             }
             counter.out += 1;
-            if ((counter.out & 255) === 0) emit(counter);
+            if (counter.out >= counter.nextReport) {
+              const now = performance.now();
+              counter.stride =
+                now - counter.lastReport < 10
+                  ? Math.min(256, counter.stride * 2)
+                  : Math.max(1, counter.stride >> 1);
+              counter.lastReport = now;
+              counter.nextReport = counter.out + counter.stride;
+              emit(counter);
+            }
             return step;
           }, fail);
         },

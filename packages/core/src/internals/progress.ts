@@ -9,6 +9,10 @@ export interface StageProgress {
   quarantined: number;
   /** Total items the stage expects to handle, when it knows (a source that counted its files). */
   total?: number;
+  /** Bytes read so far, for a source that reads a file (a CSV): with `totalBytes`, its progress. */
+  bytes?: number;
+  /** Size of what a source reads, when it knows it before it counts items (a CSV file's size). */
+  totalBytes?: number;
   /** Latest message from the stage (current URL, epoch, ...). */
   message?: string;
 }
@@ -31,20 +35,24 @@ export class ThrottledProgress {
   readonly #listener: ProgressListener;
   readonly #intervalMs: number;
   readonly #last = new Map<string, number>();
-  readonly #pending = new Map<string, ProgressEvent>();
+  readonly #pending = new Map<string, ProgressEvent | (() => ProgressEvent)>();
 
   constructor(listener: ProgressListener, intervalMs = 100) {
     this.#listener = listener;
     this.#intervalMs = intervalMs;
   }
 
-  emit(key: string, event: ProgressEvent, force = false): void {
+  /**
+   * `event` may be a function that builds it: it is called only when the event is delivered, so
+   * a caller can report every item of a stream without building an event per item.
+   */
+  emit(key: string, event: ProgressEvent | (() => ProgressEvent), force = false): void {
     const now = performance.now();
     const last = this.#last.get(key) ?? Number.NEGATIVE_INFINITY;
     if (force || now - last >= this.#intervalMs) {
       this.#last.set(key, now);
       this.#pending.delete(key);
-      this.#listener(event);
+      this.#listener(typeof event === 'function' ? event() : event);
     } else {
       this.#pending.set(key, event);
     }
@@ -53,7 +61,7 @@ export class ThrottledProgress {
   flush(): void {
     for (const [key, event] of this.#pending) {
       this.#last.set(key, performance.now());
-      this.#listener(event);
+      this.#listener(typeof event === 'function' ? event() : event);
     }
     this.#pending.clear();
   }

@@ -20,8 +20,11 @@ export interface StageContext {
   quarantine(subject: Identified, reason: string, options?: QuarantineOptions): void;
   /** Records `count` samples created by this stage (augmented copies, synthetic rows). */
   created(count?: number): void;
-  /** Reports the expected total and/or a status message for progress displays. */
-  progress(update: { total?: number; message?: string }): void;
+  /**
+   * Reports the expected total, a status message, or (a source reading a file) the bytes read and
+   * the file's size, for progress displays.
+   */
+  progress(update: { total?: number; message?: string; bytes?: number; totalBytes?: number }): void;
 }
 
 export interface QuarantineOptions {

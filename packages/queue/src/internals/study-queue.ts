@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
 import { AbortError, GrowsetError, type Logger, silentLogger } from '@growset/core';
 import {
   type PoolOptions,
   type TrialRecord,
   type TrialRunner,
+  type TrialRunReport,
   type TrialTask,
   TrialThreads,
   trialKey,
@@ -29,6 +30,8 @@ export interface TrialJobData {
 /** What a trial job returns: the record, v8-serialized (NaN and -0 survive) in base64. */
 export interface TrialJobResult {
   record: string;
+  /** The worker process that ran it (`host:pid`), so the coordinator can count workers. */
+  worker?: string;
 }
 
 /** The job id of a trial: its study's data hash and its key, so adding it twice adds it once. */
@@ -61,7 +64,9 @@ export interface QueueRunnerOptions {
  * study as it completes. Workers (`runStudyWorker`) may run anywhere.
  */
 export function queueTrialRunner(options: QueueRunnerOptions): TrialRunner {
-  return async (tasks, setup, pool) => await runThroughQueue(tasks, setup, pool, options);
+  const run = async (tasks: readonly TrialTask[], setup: WorkerSetup, pool: PoolOptions) =>
+    await runThroughQueue(tasks, setup, pool, options);
+  return Object.assign(run, { where: `the queue at ${redactRedisUrl(options.url)}` });
 }
 
 async function runThroughQueue(
@@ -69,10 +74,11 @@ async function runThroughQueue(
   setup: WorkerSetup,
   pool: PoolOptions,
   options: QueueRunnerOptions,
-): Promise<void> {
-  if (tasks.length === 0) return;
-  const logger = options.logger ?? silentLogger;
+): Promise<TrialRunReport> {
   const where = redactRedisUrl(options.url);
+  const workers = new Set<string>();
+  if (tasks.length === 0) return { workers: 0, queue: where };
+  const logger = options.logger ?? silentLogger;
   const redis = await connectRedis(options.url, { timeoutMs: options.connectTimeoutMs ?? 5000 });
   const bytes = serialize(setup);
   const hash = hashSetup(bytes);
@@ -117,6 +123,7 @@ async function runThroughQueue(
       const deliver = (id: string, result: TrialJobResult | undefined) => {
         if (settled || delivered.has(id) || !byId.has(id) || !result?.record) return;
         delivered.add(id);
+        if (result.worker) workers.add(result.worker);
         const record = deserialize(Buffer.from(result.record, 'base64')) as TrialRecord;
         chain = chain
           // After an abort the study is gone: the result stays in Redis for the next coordinator.
@@ -192,6 +199,7 @@ async function runThroughQueue(
     await queue.close().catch(() => {});
     redis.disconnect();
   }
+  return { workers: workers.size, queue: where };
 }
 
 export interface StudyWorkerOptions {
@@ -260,6 +268,7 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
     return entry;
   };
 
+  const self = `${hostname()}:${process.pid}`;
   const lockDuration = options.lockDurationMs ?? 30_000;
   const worker = new Worker<TrialJobData, TrialJobResult>(
     TRIALS_QUEUE,
@@ -271,7 +280,7 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
         summary.trials += 1;
         if (!record.ok) summary.failed += 1;
         options.onTrial?.(record);
-        return { record: Buffer.from(serialize(record)).toString('base64') };
+        return { record: Buffer.from(serialize(record)).toString('base64'), worker: self };
       } finally {
         entry.active -= 1;
       }

@@ -70,61 +70,6 @@ export function sizeForError(p: Pick<PowerLaw, 'a' | 'b' | 'c'>, error: number):
   return (p.a / (error - p.c)) ** (1 / p.b);
 }
 
-export interface BootstrapFit {
-  fit: PowerLaw;
-  interval: { a: [number, number]; b: [number, number]; c: [number, number] };
-  /** Accuracy predicted at each requested size with its 95% bootstrap band. */
-  predictions: { trainSize: number; accuracy: number; low: number; high: number }[];
-}
-
-/**
- * Fits the curve to per-size means, then refits `rounds` times on bootstrap resamples of the seeds
- * at every size to get percentile intervals of the parameters and of the predictions.
- */
-export function bootstrapPowerLaw(
-  accuracyBySize: ReadonlyMap<number, readonly number[]>,
-  rng: Rng,
-  options: { rounds?: number; predictAt?: readonly number[] } = {},
-): BootstrapFit | null {
-  const sizes = [...accuracyBySize.keys()].sort((x, y) => x - y);
-  const meanErr = (values: readonly number[]) => 1 - values.reduce((s, v) => s + v, 0) / values.length;
-  const fit = fitPowerLaw(
-    sizes,
-    sizes.map((n) => meanErr(accuracyBySize.get(n)!)),
-  );
-  if (!fit) return null;
-  const rounds = options.rounds ?? 200;
-  const predictAt = options.predictAt ?? [];
-  const params: { a: number[]; b: number[]; c: number[] } = { a: [], b: [], c: [] };
-  const predictions: number[][] = predictAt.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    const errs = sizes.map((n) => {
-      const values = accuracyBySize.get(n)!;
-      const resampled = values.map(() => values[rng.int(0, values.length - 1)]!);
-      return meanErr(resampled);
-    });
-    const f = fitPowerLaw(sizes, errs);
-    if (!f) continue;
-    params.a.push(f.a);
-    params.b.push(f.b);
-    params.c.push(f.c);
-    predictAt.forEach((n, i) => {
-      predictions[i]!.push(1 - powerLawError(f, n));
-    });
-  }
-  const band = (xs: number[]): [number, number] => [percentile(xs, 0.025), percentile(xs, 0.975)];
-  return {
-    fit,
-    interval: { a: band(params.a), b: band(params.b), c: band(params.c) },
-    predictions: predictAt.map((n, i) => ({
-      trainSize: n,
-      accuracy: 1 - powerLawError(fit, n),
-      low: percentile(predictions[i]!, 0.025),
-      high: percentile(predictions[i]!, 0.975),
-    })),
-  };
-}
-
 /**
  * Learning-curve families for the test error e(n) (Viering and Loog 2022; LCDB, Mohr et al. 2022):
  * - `pow3`: a n^-b + c, a power law with an asymptote (Hestness et al. 2017),

@@ -35,10 +35,20 @@ export type TabularAugmenter = (
   | Promise<readonly Sample<TabularPayload>[] | { samples: readonly Sample<TabularPayload>[] }>;
 
 /**
+ * Chooses a binary classifier's decision threshold on held-out rows: `proba` is `n x 2`, `y` their
+ * classes, `positive` the index of the class whose probability is thresholded.
+ */
+export type ThresholdTuner = (
+  proba: Float32Array,
+  y: Int32Array,
+  options: { metric?: 'balancedAccuracy' | 'f1' | 'macroF1' | 'accuracy'; positive?: number },
+) => { threshold: number; score: number; scoreAtHalf: number; metric: string };
+
+/**
  * Where a study finds what it does not own. By default, the typed `study` entry points of
  * growset's packages, optional peers of this one: `@growset/train/study` (estimators),
  * `@growset/augment-image/study` (image recipes) and `@growset/augment-tabular/study`
- * (resampling), each loaded only when a variant needs it. To use your own instead, name a module
+ * (resampling, decision thresholds), each loaded only when a variant needs it. To use your own instead, name a module
  * every worker thread can import, as `module#export` (a relative path resolves against the
  * current folder): worker threads cannot receive functions.
  */
@@ -49,6 +59,8 @@ export interface StudyPlugins {
   imageAugmenter?: string;
   /** {@link TabularAugmenter} reference. @default resampleJson of `@growset/augment-tabular/study` */
   tabularAugmenter?: string;
+  /** {@link ThresholdTuner} reference. @default tuneThreshold of `@growset/augment-tabular/study` */
+  thresholdTuner?: string;
 }
 
 /**
@@ -70,25 +82,23 @@ async function peer<T>(name: string, purpose: string, load: () => Promise<T>): P
   }
 }
 
+const augmentTabular = (purpose: string) =>
+  peer('@growset/augment-tabular', purpose, () => import('@growset/augment-tabular/study'));
+
 /** The default plugins: typed imports of the packages' `study` entry points. */
 export const defaultPlugins: {
   estimator(): Promise<EstimatorFactory>;
   imageAugmenter(): Promise<ImageAugmenter>;
   tabularAugmenter(): Promise<TabularAugmenter>;
+  thresholdTuner(): Promise<ThresholdTuner>;
 } = {
   estimator: async () =>
     (await peer('@growset/train', 'train models', () => import('@growset/train/study'))).createEstimator,
   imageAugmenter: async () =>
     (await peer('@growset/augment-image', 'augment images', () => import('@growset/augment-image/study')))
       .augmentImageJson,
-  tabularAugmenter: async () =>
-    (
-      await peer(
-        '@growset/augment-tabular',
-        'resample tables',
-        () => import('@growset/augment-tabular/study'),
-      )
-    ).resampleJson,
+  tabularAugmenter: async () => (await augmentTabular('resample tables')).resampleJson,
+  thresholdTuner: async () => (await augmentTabular('tune decision thresholds')).tuneThreshold,
 };
 
 /** The plugins a trial calls, loaded. */
@@ -96,6 +106,7 @@ export interface LoadedPlugins {
   estimator: EstimatorFactory;
   imageAugmenter: ImageAugmenter | undefined;
   tabularAugmenter: TabularAugmenter | undefined;
+  thresholdTuner: ThresholdTuner | undefined;
 }
 
 /** Loads the plugins a set of variants needs: the references given, else the defaults. */
@@ -105,7 +116,8 @@ export async function loadPlugins(
   cwd = process.cwd(),
 ): Promise<LoadedPlugins> {
   const needs = (kind: 'image' | 'tabular') => variants.some((v) => v.augment?.kind === kind);
-  const { estimator, imageAugmenter, tabularAugmenter } = plugins;
+  const { estimator, imageAugmenter, tabularAugmenter, thresholdTuner } = plugins;
+  const needsThreshold = variants.some((v) => v.threshold !== undefined);
   return {
     estimator: estimator
       ? await loadExport<EstimatorFactory>(estimator, cwd)
@@ -120,6 +132,11 @@ export async function loadPlugins(
       : tabularAugmenter
         ? await loadExport<TabularAugmenter>(tabularAugmenter, cwd)
         : await defaultPlugins.tabularAugmenter(),
+    thresholdTuner: !needsThreshold
+      ? undefined
+      : thresholdTuner
+        ? await loadExport<ThresholdTuner>(thresholdTuner, cwd)
+        : await defaultPlugins.thresholdTuner(),
   };
 }
 

@@ -10,11 +10,27 @@ import type { WorkerResponse, WorkerSetup } from './worker.ts';
  * default) or any runner with the same contract, such as @growset/queue's (workers on other
  * machines). `onResult` is called once per trial, in completion order.
  */
-export type TrialRunner = (
+export type TrialRunner = ((
   tasks: readonly TrialTask[],
   setup: WorkerSetup,
   options: PoolOptions,
-) => Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: runTrialPool (Promise<void>) is the default runner
+) => Promise<void | TrialRunReport>) & {
+  /**
+   * Where a runner whose workers are elsewhere sends trials (`the queue at redis://***@host:6379`),
+   * for the study's log; such a runner ignores `options.workers` and says in its
+   * {@link TrialRunReport} how many workers took part. Absent: this process's worker threads.
+   */
+  readonly where?: string;
+};
+
+/** What a runner whose workers are elsewhere reports when its trials are done. */
+export interface TrialRunReport {
+  /** Worker processes that returned this run's trials (0 when every trial was already done). */
+  workers: number;
+  /** Where trials went, without credentials (results.json's `config.queue`). */
+  queue?: string;
+}
 
 export interface PoolOptions {
   /** Worker threads; 0 runs trials in this thread. */

@@ -19,7 +19,7 @@ import type { StudyData } from './dataset.ts';
 import { resolveScaling, SCALINGS } from './features.ts';
 import { TrialJournal } from './journal.ts';
 import type { StudyPlugins } from './plugins.ts';
-import { runTrialPool, type TrialRunner } from './pool.ts';
+import { runTrialPool, type TrialRunner, type TrialRunReport } from './pool.ts';
 import { logSpacedSizes } from './sizes.ts';
 import { summarize, verdicts } from './summarize.ts';
 import { type StudyPlan, type TrialTask, trialKey } from './trial.ts';
@@ -48,6 +48,12 @@ const variantSchema = z.strictObject({
       }),
     ])
     .optional(),
+  threshold: z
+    .strictObject({
+      metric: z.enum(['balancedAccuracy', 'f1', 'macroF1', 'accuracy']).optional(),
+      positive: z.string().optional(),
+    })
+    .optional(),
   baseline: z.boolean().optional(),
 });
 
@@ -66,7 +72,12 @@ const optionsSchema = z.strictObject({
   out: z.string().optional(),
   fresh: z.boolean().default(false),
   plugins: z
-    .strictObject({ estimator: z.string(), imageAugmenter: z.string(), tabularAugmenter: z.string() })
+    .strictObject({
+      estimator: z.string(),
+      imageAugmenter: z.string(),
+      tabularAugmenter: z.string(),
+      thresholdTuner: z.string(),
+    })
     .partial()
     .optional(),
   bootstrapRounds: z.int().min(0).max(10_000).default(200),
@@ -165,6 +176,20 @@ export async function runStudy(
         code: 'ERR_OPTIONS',
       });
     names.add(v.name);
+    if (v.threshold && data.classes.length !== 2)
+      throw new OptionsError({
+        optionsType: 'StudyOptions',
+        field: `variants[${v.name}].threshold`,
+        expected: 'a binary classification (two classes) to tune a decision threshold on',
+        received: `${data.classes.length} classes`,
+      });
+    if (v.threshold?.positive !== undefined && !data.classes.includes(v.threshold.positive))
+      throw new OptionsError({
+        optionsType: 'StudyOptions',
+        field: `variants[${v.name}].threshold.positive`,
+        expected: `one of the classes ${data.classes.join(', ')}`,
+        received: v.threshold.positive,
+      });
   }
   const variants = opts.variants as VariantSpec[];
   const baseline = variants.find((v) => v.baseline) ?? variants[0]!;
@@ -221,7 +246,10 @@ export async function runStudy(
   }
   // Longest first (LPT scheduling): the pool ends with short trials on every worker.
   tasks.sort((a, b) => estimatedCost(b) - estimatedCost(a));
-  const workers = Math.min(opts.workers ?? availableParallelism(), tasks.length);
+  const remote = run.runner?.where;
+  // Worker threads of this process; with a remote runner (a queue), none: its report says how many
+  // worker processes took part.
+  const threads = Math.min(opts.workers ?? availableParallelism(), tasks.length);
   const configForHash = {
     data: { name: data.name, ids: data.ids.length, classes: data.classes },
     test: holdouts.length > 1 ? holdouts.map((h) => h.test) : test,
@@ -255,42 +283,44 @@ export async function runStudy(
     task: `study ${opts.name}`,
     done: records.size,
     total,
-    message: `${workers} worker(s)`,
+    message: remote ?? `${threads} worker(s)`,
   });
   logger.info(
-    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test${holdouts.length > 1 ? `, ${holdouts.length} test splits` : ''}), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}`,
+    `Study \`${opts.name}\`: ${data.ids.length} originals (${test.length} test${holdouts.length > 1 ? `, ${holdouts.length} test splits` : ''}), sizes ${trainSizes.join(', ')}, ${seeds.length} seed(s), ${variants.length} variant(s): ${pending.length} trial(s) to run on ${remote ?? (threads === 0 ? 'this thread' : `${threads} worker thread(s)`)}`,
   );
 
   let firstError: TrialRecord | undefined;
   const controller = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
+  let report: TrialRunReport | undefined;
   try {
-    await (run.runner ?? runTrialPool)(
-      pending,
-      { data, plan, plugins, variants },
-      {
-        workers,
-        signal,
-        onResult: async (record) => {
-          records.set(record.key, record);
-          await journal?.append(record);
-          run.onProgress?.({
-            type: 'task',
-            task: `study ${opts.name}`,
-            done: records.size,
-            total,
-            message: `${record.key}: ${record.ok ? `test ${(100 * record.test!.accuracy).toFixed(1)}%` : `failed (${record.error})`}`,
-          });
-          if (!record.ok) {
-            logger.warn(`Trial ${record.key} failed: ${record.error}`);
-            if (opts.onTrialError === 'raise' && !firstError) {
-              firstError = record;
-              controller.abort();
+    report =
+      (await (run.runner ?? runTrialPool)(
+        pending,
+        { data, plan, plugins, variants },
+        {
+          workers: threads,
+          signal,
+          onResult: async (record) => {
+            records.set(record.key, record);
+            await journal?.append(record);
+            run.onProgress?.({
+              type: 'task',
+              task: `study ${opts.name}`,
+              done: records.size,
+              total,
+              message: `${record.key}: ${record.ok ? `test ${(100 * record.test!.accuracy).toFixed(1)}%` : `failed (${record.error})`}`,
+            });
+            if (!record.ok) {
+              logger.warn(`Trial ${record.key} failed: ${record.error}`);
+              if (opts.onTrialError === 'raise' && !firstError) {
+                firstError = record;
+                controller.abort();
+              }
             }
-          }
+          },
         },
-      },
-    );
+      )) ?? undefined;
   } catch (error) {
     if (firstError)
       throw new GrowsetError(`Trial ${firstError.key} failed: ${firstError.error}`, {
@@ -361,7 +391,8 @@ export async function runStudy(
       validationFraction: opts.validationFraction,
       scaling: plan.scaling,
       variants,
-      workers,
+      workers: remote === undefined ? threads : (report?.workers ?? 0),
+      ...(report?.queue ? { queue: report.queue } : {}),
     },
     versions: await collectVersions(),
     backend,

@@ -1,12 +1,17 @@
 import {
+  accuracy,
+  balancedAccuracy,
   carveValidation,
+  confusionMatrix,
   derive,
   type Estimator,
   errorMessage,
   type FitResult,
   type JsonObject,
   type LabeledData,
+  logLoss,
   type Metrics,
+  macroF1,
   type RawImage,
   Rng,
   rootIds,
@@ -22,6 +27,7 @@ import {
   type SplitMetrics,
   STOP_REASONS,
   type StopReason,
+  type ThresholdSpec,
   type TrialRecord,
   type VariantSpec,
 } from './types.ts';
@@ -161,15 +167,46 @@ export async function runTrial(
       ...(validationData ? { validation: validationData } : {}),
       ...(epochData ? { epochData } : {}),
     });
-    const trainMetrics = await estimator.score(encode(originals.map((sample) => ({ sample }))));
+    const trainOriginals = encode(originals.map((sample) => ({ sample })));
     const testData = encode(outer.testIndices.map((i) => ({ sample: originalSample(data, i) })));
-    const testMetrics = await estimator.score(testData);
-    const testPredictions = encodePredictions(await estimator.predict(testData), data.classes.length);
+    let trainMetrics: SplitMetrics;
+    let testMetrics: SplitMetrics;
+    let testPredicted: Int32Array;
+    let threshold: TrialRecord['threshold'];
+    if (task.variant.threshold) {
+      // Tuned on validation originals (else the training originals), never on the test set.
+      const spec = task.variant.threshold;
+      const positive = positiveClass(data, spec);
+      const held = validationData ?? trainOriginals;
+      const choice = plugins.thresholdTuner!(await estimator.predictProba(held), held.y, {
+        metric: spec.metric ?? 'balancedAccuracy',
+        positive,
+      });
+      threshold = {
+        value: choice.threshold,
+        positive: data.classes[positive]!,
+        metric: choice.metric,
+        on: validationData ? 'validation' : 'train',
+        score: choice.score,
+        scoreAtHalf: choice.scoreAtHalf,
+      };
+      const decide = async (d: LabeledData) =>
+        thresholdedMetrics(d.y, await estimator!.predictProba(d), choice.threshold, positive);
+      trainMetrics = (await decide(trainOriginals)).metrics;
+      const test = await decide(testData);
+      testMetrics = test.metrics;
+      testPredicted = test.predictions;
+    } else {
+      trainMetrics = pick(await estimator.score(trainOriginals));
+      testMetrics = pick(await estimator.score(testData));
+      testPredicted = await estimator.predict(testData);
+    }
+    const testPredictions = encodePredictions(testPredicted, data.classes.length);
     return {
       ...base,
       ok: true,
-      train: pick(trainMetrics),
-      test: pick(testMetrics),
+      train: trainMetrics,
+      test: testMetrics,
       fittedSamples: perEpoch ? epochSamples / Math.max(1, result.epochs) : fitted.length,
       validationSize: validation.length,
       epochs: result.epochs,
@@ -184,6 +221,7 @@ export async function runTrial(
       trainRoots: [...roots].sort(),
       testPredictions,
       ...(result.error ? { fitError: result.error } : {}),
+      ...(threshold ? { threshold } : {}),
     };
   } catch (error) {
     return {
@@ -196,6 +234,36 @@ export async function runTrial(
   } finally {
     estimator?.dispose();
   }
+}
+
+/** Index of a threshold variant's positive class: the one named, else the study's rarer class. */
+function positiveClass(data: StudyData, spec: ThresholdSpec): number {
+  if (spec.positive !== undefined) return data.classes.indexOf(spec.positive);
+  const counts = [0, 0];
+  for (const label of data.labels) counts[data.classes.indexOf(label)]! += 1;
+  return counts[0]! < counts[1]! ? 0 : 1;
+}
+
+/** Metrics of binary predictions under a decision threshold on the `positive` class's probability. */
+function thresholdedMetrics(
+  y: Int32Array,
+  proba: Float32Array,
+  threshold: number,
+  positive: number,
+): { metrics: SplitMetrics; predictions: Int32Array } {
+  const predictions = Int32Array.from({ length: y.length }, (_, i) =>
+    proba[i * 2 + positive]! >= threshold ? positive : 1 - positive,
+  );
+  const confusion = confusionMatrix(y, predictions, 2);
+  return {
+    metrics: {
+      accuracy: accuracy(y, predictions),
+      balancedAccuracy: balancedAccuracy(confusion),
+      macroF1: macroF1(confusion),
+      logLoss: logLoss(y, proba, 2),
+    },
+    predictions,
+  };
 }
 
 /**

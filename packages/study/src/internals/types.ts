@@ -21,6 +21,19 @@ export type AugmentSpec =
     }
   | { kind: 'tabular'; method: string; options?: JsonObject };
 
+/**
+ * Moving the decision threshold instead of resampling (binary classification): the threshold on
+ * the positive class's probability is tuned, in each trial, on the validation originals carved
+ * from its training subset (on the training originals when there are none), never on the test
+ * set, and applied to every prediction. Tuned by `tuneThreshold` of `@growset/augment-tabular`.
+ */
+export interface ThresholdSpec {
+  /** Score maximized: `balancedAccuracy`, `f1` (of the positive class), `macroF1`, `accuracy`. @default 'balancedAccuracy' */
+  metric?: 'balancedAccuracy' | 'f1' | 'macroF1' | 'accuracy';
+  /** The positive class (whose probability is thresholded). @default the study's rarer class */
+  positive?: string;
+}
+
 /** One treatment, applied to the base model. JSON only: workers rebuild everything from it. */
 export interface VariantSpec {
   /** Unique short name: `baseline`, `l2`, `dropout`, `augment`, `bagging`... */
@@ -30,6 +43,8 @@ export interface VariantSpec {
   /** The estimator spec, as understood by the study's estimator factory. */
   model: JsonObject;
   augment?: AugmentSpec;
+  /** Tune and apply a decision threshold (binary classification). */
+  threshold?: ThresholdSpec;
   /** Whether this variant is the reference the others are compared with. */
   baseline?: boolean;
 }
@@ -77,6 +92,18 @@ export interface TrialRecord {
   testPredictions?: string;
   /** Why the trial failed, when it did. */
   error?: string;
+  /**
+   * The decision threshold a `threshold` variant chose: on the `positive` class's probability,
+   * tuned on `on` rows for `metric` (`score` there, against `scoreAtHalf` at 0.5).
+   */
+  threshold?: {
+    value: number;
+    positive: string;
+    metric: string;
+    on: 'validation' | 'train';
+    score: number;
+    scoreAtHalf: number;
+  };
   /** A failure the fit survived (a loss that became NaN, weights restored): the trial still scored. */
   fitError?: string;
 }
@@ -275,7 +302,13 @@ export interface StudyResults {
     /** Scaling of numeric table features (`minmax` for images: intensities / 255); absent in results written before it was recorded. */
     scaling?: 'standardize' | 'minmax' | 'none';
     variants: VariantSpec[];
+    /**
+     * Worker threads of this process; with `queue`, the worker processes that returned this
+     * run's trials through it.
+     */
     workers: number;
+    /** The queue trials went through (`redis://***@host:6379/0`, no credentials), when not local. */
+    queue?: string;
   };
   versions: { [name: string]: string };
   backend: string;

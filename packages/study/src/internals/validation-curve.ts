@@ -43,6 +43,10 @@ export async function studyValidationCurve(
   const order = plan.splits[0]?.orders[String(request.seed)] ?? [];
   const subset = order.slice(0, request.trainSize);
   const rng = Rng.create(plan.studySeed).fork(`validation-curve:${request.trainSize}:${request.seed}`);
+  // TODO(split unification, issue 14): this stratified fold assignment is a near copy of train's
+  // `stratifiedFolds` (train/src/internals/data/split.ts); once the shared fold/split function
+  // lands in @growset/core, call it here. Kept as is until then: switching changes which rows land
+  // in which fold, and so a stored validation curve's numbers for the same seed.
   const byClass = new Map<string, number[]>();
   for (const i of subset) byClass.set(data.labels[i]!, [...(byClass.get(data.labels[i]!) ?? []), i]);
   const fold = new Map<number, number>();

@@ -80,6 +80,7 @@ export const STANDARD_VARIANTS = [
   'smote',
   'noise',
   'mixup',
+  'threshold',
   'tuned',
   'bagging',
   'boosting',
@@ -118,8 +119,9 @@ const regularizable = (base: JsonObject) =>
 /**
  * The usual treatments, each applied to the same base model: regularization (`l1`, `l2`,
  * `dropout`), augmentation (`augment` (fixed copies) and `augment-epoch` (fresh every epoch) for
- * images; `smote`, `noise`, `mixup` for tables), `tuned`
- * hyperparameters (a cross-validated random search inside each trial's training data), ensembles
+ * images; `smote`, `noise`, `mixup` for tables), `threshold` (the base model with its decision threshold tuned for balanced
+ * accuracy on each trial's validation originals: "resample or move the threshold?", binary
+ * classes only), `tuned` (a cross-validated random search inside each trial's training data), ensembles
  * (`bagging`, `boosting`, `stacking` of the base model with kNN and logistic regression) and simple
  * baselines (`logistic`, `knn`, `majority`). The first variant is the baseline.
  */
@@ -247,6 +249,13 @@ function standardVariant(name: StandardVariant, o: StandardVariantOptions): Vari
         description: 'one mixup row per row (soft labels)',
         model: base,
         augment: { kind: 'tabular', method: 'mixup', options: { strategy: { factor: 2 } } },
+      };
+    case 'threshold':
+      return {
+        name,
+        description: 'decision threshold tuned for balanced accuracy on validation originals',
+        model: base,
+        threshold: { metric: 'balancedAccuracy' },
       };
     case 'tuned': {
       needsRegularizable();

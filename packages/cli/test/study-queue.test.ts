@@ -3,12 +3,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queueTrialRunner, RETENTION_SECONDS } from '@growset/queue';
 import { runStudy, type StudyData, type StudyOptions, type StudyResults } from '@growset/study';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queueTrialRunner, RETENTION_SECONDS } from '../src/index.ts';
-import { freePort, type LocalRedis, startLocalRedis } from './support/redis-server.ts';
+// The queue package's own redis-server helper (its benchmark uses it too).
+import { freePort, type LocalRedis, startLocalRedis } from '../../queue/test/support/redis-server.ts';
 
+/**
+ * `growset study --queue` and `growset worker` end to end: a coordinator (the study through
+ * @growset/queue's runner, or the CLI) and `growset worker` processes on a real redis-server.
+ */
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = join(repo, 'packages/cli/bin/growset.js');
 
@@ -39,6 +44,30 @@ function table(): StudyData {
   };
 }
 
+/** `growset study` of a CSV of {@link table} with kNN, the baseline only, then `rest`. */
+const studyArgs = (csv: string, sizes: string, rest: string[]) => [
+  bin,
+  'study',
+  csv,
+  '--label',
+  'label',
+  '--model',
+  'knn',
+  '--variants',
+  'baseline',
+  '--sizes',
+  sizes,
+  ...rest,
+];
+
+/** {@link table} as a CSV file (label last), for the CLI. */
+async function writeTableCsv(file: string): Promise<string> {
+  const data = table();
+  const lines = data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`);
+  await writeFile(file, ['x,y,colour,label', ...lines].join('\n'));
+  return file;
+}
+
 const options = (name: string, out?: string): StudyOptions => ({
   name,
   testSize: 40,
@@ -66,11 +95,22 @@ let dir: string;
 let local: StudyResults;
 const workers = new Set<ChildProcess>();
 
-function startWorker(threads = 1): ChildProcess {
+/** A `growset worker` process (locks of 2 s, so that a killed worker's trial moves on soon). */
+function startWorker(threads = 1, at: { url?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
   const child = spawn(
     process.execPath,
-    [bin, 'worker', '--queue', redis.url, '--threads', String(threads), '--lock-ms', '2000', '--json'],
-    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      bin,
+      'worker',
+      '--queue',
+      at.url ?? redis.url,
+      '--threads',
+      String(threads),
+      '--lock-ms',
+      '2000',
+      '--json',
+    ],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], ...(at.env ? { env: at.env } : {}) },
   );
   workers.add(child);
   child.once('exit', () => workers.delete(child));
@@ -106,10 +146,23 @@ describe('studies through BullMQ on a real redis-server', () => {
   it('gives trial-for-trial the results of a local run with 2 worker processes', async () => {
     const a = startWorker();
     const b = startWorker();
+    const logs: string[] = [];
     const queued = await runStudy(table(), options('queued'), {
       runner: queueTrialRunner({ url: redis.url }),
+      logger: {
+        debug() {},
+        info: (m) => logs.push(m),
+        warn: (m) => logs.push(m),
+        error: (m) => logs.push(m),
+      },
     });
     expect(queued.trials).toHaveLength(12);
+    // The coordinator says where trials go and records the worker processes, not its own threads.
+    expect(logs.join('\n')).toMatch(/12 trial\(s\) to run on the queue at redis:\/\/127\.0\.0\.1:\d+/);
+    expect(logs.join('\n')).not.toMatch(/worker thread/);
+    expect(queued.config.queue).toMatch(/^redis:\/\/127\.0\.0\.1:\d+/);
+    expect(queued.config.workers).toBeGreaterThanOrEqual(1);
+    expect(queued.config.workers).toBeLessThanOrEqual(2);
     expect(comparable(queued)).toEqual(comparable(local));
     expect(queued.summaries).toEqual(local.summaries);
     // What Redis holds: the study data once, under its hash, expiring (as the README says).
@@ -178,16 +231,7 @@ describe('studies through BullMQ on a real redis-server', () => {
     const secure = await startLocalRedis({ password: 'tls-s3cret', tls: true });
     try {
       const env = { ...process.env, NODE_EXTRA_CA_CERTS: secure.caFile! };
-      const worker = spawn(
-        process.execPath,
-        [bin, 'worker', '--queue', secure.url, '--threads', '1', '--json'],
-        {
-          cwd: repo,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      workers.add(worker);
+      const worker = startWorker(1, { url: secure.url, env });
       let workerOutput = '';
       worker.stdout?.on('data', (d) => {
         workerOutput += String(d);
@@ -195,30 +239,21 @@ describe('studies through BullMQ on a real redis-server', () => {
       worker.stderr?.on('data', (d) => {
         workerOutput += String(d);
       });
-      const csv = join(dir, 'tls.csv');
-      const data = table();
-      await writeFile(
-        csv,
-        ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join(
-          '\n',
-        ),
-      );
+      const csv = await writeTableCsv(join(dir, 'tls.csv'));
       const out = join(dir, 'tls');
       const study = spawnSync(
         process.execPath,
-        [
-          bin,
-          'study',
-          csv,
-          '--label',
-          'label',
-          '--model',
-          'knn',
-          '--variants',
-          'baseline',
-          '--sizes',
-          '20,40',
-        ].concat(['--seeds', '2', '--test-fraction', '40', '--out', out, '--queue', secure.url, '--json']),
+        studyArgs(csv, '20,40', [
+          '--seeds',
+          '2',
+          '--test-fraction',
+          '40',
+          '--out',
+          out,
+          '--queue',
+          secure.url,
+          '--json',
+        ]),
         { cwd: repo, env, encoding: 'utf8', timeout: 60_000 },
       );
       expect(study.stderr).toMatch(/Queued 4 trial\(s\) on rediss:\/\/\*\*\*@127\.0\.0\.1:\d+/);
@@ -270,27 +305,10 @@ describe('studies through BullMQ on a real redis-server', () => {
       error: { code: 'ERR_REDIS' },
     });
     // The coordinator's flag: `growset study ... --queue URL`.
-    const csv = join(dir, 'rule.csv');
-    const data = table();
-    await writeFile(
-      csv,
-      ['x,y,colour,label', ...data.table!.rows.map((r, i) => `${r.join(',')},${data.labels[i]}`)].join('\n'),
-    );
+    const csv = await writeTableCsv(join(dir, 'rule.csv'));
     const study = spawnSync(
       process.execPath,
-      [
-        bin,
-        'study',
-        csv,
-        '--label',
-        'label',
-        '--model',
-        'knn',
-        '--variants',
-        'baseline',
-        '--sizes',
-        '20',
-      ].concat(['--seeds', '1', '--out', join(dir, 'nowhere'), '--queue', url, '--json']),
+      studyArgs(csv, '20', ['--seeds', '1', '--out', join(dir, 'nowhere'), '--queue', url, '--json']),
       { cwd: repo, encoding: 'utf8', timeout: 60_000 },
     );
     expect(study.status).toBe(1);

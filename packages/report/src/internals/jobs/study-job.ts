@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JsonObject } from '@growset/core';
-import { screenshotReport, writeReport, writeResults } from '@growset/report';
+import type { JobResult, JsonObject } from '@growset/core';
 import {
   formatStudySummary,
   runStudy,
@@ -11,6 +10,9 @@ import {
   type StudyRunContext,
   writeAugmentationGallery,
 } from '@growset/study';
+import { screenshotReport } from '../browser/screenshot.ts';
+import { writeReport } from '../report/build.ts';
+import { writeResults } from '../results/write.ts';
 
 export interface StudyJobOptions extends Omit<StudyOptions, 'out' | 'context'> {
   /** Output folder: results.json/csv, summary.csv, report.html, trials.jsonl, gallery/. */
@@ -21,16 +23,27 @@ export interface StudyJobOptions extends Omit<StudyOptions, 'out' | 'context'> {
   screenshot?: boolean;
 }
 
-export interface StudyJobResult {
+/** The files a study job wrote, by role. */
+export interface StudyJobFiles {
+  [role: string]: string | undefined;
+  results: string;
+  csv: string;
+  summary: string;
+  report: string;
+  screenshot?: string;
+}
+
+/** A study job's {@link JobResult} (`text`: the summary table and verdicts), with the results. */
+export interface StudyJobResult extends JobResult<JsonObject, StudyJobFiles> {
   results: StudyResults;
-  files: { results: string; csv: string; summary: string; report: string; screenshot?: string };
-  /** The summary table and verdicts, for a terminal. */
-  text: string;
 }
 
 /**
- * A study from data to files a person can open: runs it (resuming from `out/trials.jsonl`),
- * writes an augmentation gallery for image variants, results JSON/CSV and the HTML report.
+ * The study job (`growset study`, and the pipelines' studies): from data to files a person can
+ * open. Runs the study (resuming from `out/trials.jsonl`), writes an augmentation gallery for
+ * image variants, results JSON/CSV and the HTML report. It lives here rather than in
+ * `@growset/study` because it writes the report, and the report already depends on the study.
+ * `run` is core's `JobContext`, plus where trials run (`runner`, e.g. @growset/queue's).
  */
 export async function runStudyJob(
   data: StudyData,
@@ -70,21 +83,29 @@ export async function runStudyJob(
     screenshotPath = join(out, 'report.png');
     await screenshotReport(reportPath, screenshotPath, { width: 1100 });
   }
+  const files: StudyJobFiles = {
+    results: written.json,
+    csv: written.csv,
+    summary: written.summaryCsv,
+    report: reportPath,
+    ...(screenshotPath ? { screenshot: screenshotPath } : {}),
+  };
   return {
     results,
-    files: {
-      results: written.json,
-      csv: written.csv,
-      summary: written.summaryCsv,
-      report: reportPath,
-      ...(screenshotPath ? { screenshot: screenshotPath } : {}),
-    },
+    files,
+    summary: studyJobSummary({ results, files }),
     text: `${formatStudySummary(results)}\n\nReport: ${reportPath}\nResults: ${written.json}`,
   };
 }
 
-/** The `--json` summary of a study job: where the files are, what ran, the accuracies and verdicts. */
-export function studyJobSummary(job: StudyJobResult, extra: JsonObject = {}): JsonObject {
+/**
+ * The `--json` summary of a study job (its `summary`): where the files are, what ran, the
+ * accuracies and verdicts, then `extra` (a pipeline's own fields).
+ */
+export function studyJobSummary(
+  job: Pick<StudyJobResult, 'results' | 'files'>,
+  extra: JsonObject = {},
+): JsonObject {
   const { results, files } = job;
   return {
     report: files.report,
