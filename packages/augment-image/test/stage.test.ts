@@ -119,6 +119,24 @@ describe('augmentImages', () => {
     expect(bytes(other.items)).not.toEqual(bytes(one.items));
   });
 
+  it('gives the same bytes, lineage and quarantine reasons on worker threads as on the calling thread', async () => {
+    const { dir } = await imageFolder();
+    const here = await run(dir, { recipe: RECIPE, copies: 2, seed: 5 });
+    const threaded = await run(dir, { recipe: RECIPE, copies: 2, seed: 5, threads: 2, concurrency: 4 });
+    const view = (items: Sample<ImagePayload>[]) =>
+      items.map((s) => ({
+        id: s.id,
+        lineage: s.lineage,
+        bytes: Buffer.from(bytesOf(s.payload as EncodedImage)).toString('base64'),
+      }));
+    expect(threaded.items.length).toBeGreaterThan(0);
+    expect(view(threaded.items)).toEqual(view(here.items));
+    expect(threaded.summary.stages[1]!.quarantinedBy).toEqual(here.summary.stages[1]!.quarantinedBy);
+    expect(threaded.quarantine.records.map((r) => [r.id, r.reason, r.detail])).toEqual(
+      here.quarantine.records.map((r) => [r.id, r.reason, r.detail]),
+    );
+  });
+
   it('uses the run seed when the stage has none, and can leave the originals out', async () => {
     const { dir } = await imageFolder(false);
     const { items, summary } = await run(dir, {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { augmentImages, parseRecipe, type Transform } from '@growset/augment-image';
 import {
@@ -36,6 +37,12 @@ The same seed gives the same bytes.`,
     format: { type: 'string', value: 'FMT', description: 'same, jpeg, png or webp', default: 'same' },
     quality: { type: 'string', value: 'Q', description: 'JPEG/WebP quality', default: '90' },
     concurrency: { type: 'string', value: 'N', description: 'images augmented at once', default: '4' },
+    threads: {
+      type: 'string',
+      value: 'N',
+      description: 'worker threads running the recipe (0: main thread)',
+      default: 'cores',
+    },
     'max-pixels': {
       type: 'string',
       value: 'N',
@@ -69,7 +76,8 @@ The same seed gives the same bytes.`,
       throw new UsageError(`Expected \`--format\` to be one of ${FORMATS.join(', ')}, got \`${format}\``);
     }
     const quality = intOption(args, 'quality', { min: 1, max: 100 }) ?? 90;
-    const concurrency = intOption(args, 'concurrency', { min: 1, max: 256 }) ?? 4;
+    const threads = intOption(args, 'threads', { min: 0, max: 64 }) ?? availableParallelism();
+    const concurrency = intOption(args, 'concurrency', { min: 1, max: 256 }) ?? Math.max(4, 2 * threads);
     const maxPixels = intOption(args, 'max-pixels', { min: 1 }) ?? 50_000_000;
     const quarantine = resolve(
       io.cwd,
@@ -87,6 +95,7 @@ The same seed gives the same bytes.`,
         output: format as (typeof FORMATS)[number],
         quality,
         concurrency,
+        threads,
         maxPixels,
       }),
       writeImageFolder(out),

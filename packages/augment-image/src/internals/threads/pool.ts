@@ -1,0 +1,136 @@
+import { Worker } from 'node:worker_threads';
+import { DataError, GrowsetError, type Rng } from '@growset/core';
+import type { ApplyOptions } from '../execute.ts';
+import type { AugmentTarget } from '../targets/types.ts';
+import type { SerializedTransform } from '../transforms/contract.ts';
+import type { ThreadOutcome, ThreadResponse, ThreadSetup } from './protocol.ts';
+
+/** The export condition under which growset's packages resolve to their TypeScript sources. */
+const SOURCE_CONDITION = '@growset/source';
+
+/**
+ * How a thread starts: built JavaScript loads `worker.js`; the TypeScript sources (this module
+ * runs as `.ts` only in the repository) load through worker-source.mjs, which registers tsx.
+ */
+function workerEntry(): { url: URL; execArgv?: string[] } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./worker.js', import.meta.url) };
+  const execArgv = process.execArgv.some((a) => a.includes(SOURCE_CONDITION))
+    ? process.execArgv
+    : [...process.execArgv, `--conditions=${SOURCE_CONDITION}`];
+  return { url: new URL('./worker-source.mjs', import.meta.url), execArgv };
+}
+
+export type ThreadResult = Extract<ThreadOutcome, { ok: true }>;
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  ready: Promise<boolean>;
+}
+
+interface Running {
+  resolve: (outcome: ThreadOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Worker threads that run a recipe (rebuilt from its JSON by the default registry) on images
+ * handed out round-robin to the least busy thread. Each thread has its own JavaScript engine, so
+ * the typed-array and WebAssembly steps of a plan run on every core; libvips' own threads are
+ * shared by the process. The bytes do not depend on the thread: a task carries the key of its
+ * generator.
+ *
+ * {@link AugmentThreads.run} resolves `undefined` when the threads cannot run this recipe (a
+ * transform registered only in the calling thread): the caller then runs it itself.
+ */
+export class AugmentThreads {
+  readonly #threads: number;
+  readonly #setup: ThreadSetup;
+  #workers: Slot[] | undefined;
+  #unusable = false;
+  #nextId = 0;
+  readonly #running = new Map<number, Running>();
+
+  constructor(recipe: SerializedTransform, threads: number) {
+    this.#threads = threads;
+    this.#setup = { recipe };
+  }
+
+  /** Runs one augmentation on a thread; `undefined` when the threads cannot run this recipe. */
+  async run(target: AugmentTarget, rng: Rng, options: ApplyOptions): Promise<ThreadResult | undefined> {
+    if (this.#unusable) return undefined;
+    const workers = this.#start();
+    const slot = workers.reduce((best, w) => (w.busy < best.busy ? w : best));
+    slot.busy++;
+    // Busy threads keep the process alive; idle ones must not (a run may never close the pool).
+    if (slot.busy === 1) slot.worker.ref();
+    try {
+      if (!(await slot.ready)) return undefined;
+      const id = this.#nextId++;
+      const outcome = await new Promise<ThreadOutcome>((resolve, reject) => {
+        this.#running.set(id, { resolve, reject });
+        slot.worker.postMessage({ type: 'task', id, task: { target, rngKey: rng.key, options } });
+      });
+      if (outcome.ok) return outcome;
+      throw rebuildError(outcome.error);
+    } finally {
+      slot.busy--;
+      if (slot.busy === 0) slot.worker.unref();
+    }
+  }
+
+  /** Stops every thread (idempotent). */
+  async close(): Promise<void> {
+    const workers = this.#workers ?? [];
+    this.#workers = undefined;
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  #start(): Slot[] {
+    if (this.#workers) return this.#workers;
+    const entry = workerEntry();
+    this.#workers = Array.from({ length: this.#threads }, () => {
+      const worker = new Worker(entry.url, {
+        workerData: this.#setup,
+        ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+      });
+      worker.unref();
+      const ready = new Promise<boolean>((resolve) => {
+        worker.on('message', (message: ThreadResponse) => {
+          if (message.type === 'ready') resolve(true);
+          else if (message.type === 'fatal') {
+            this.#unusable = true;
+            resolve(false);
+          } else {
+            const running = this.#running.get(message.id);
+            this.#running.delete(message.id);
+            running?.resolve(message.outcome);
+          }
+        });
+        worker.on('error', (error) => {
+          resolve(false);
+          this.#unusable = true;
+          for (const [id, running] of this.#running) {
+            this.#running.delete(id);
+            running.reject(error);
+          }
+        });
+      });
+      return { worker, busy: 0, ready };
+    });
+    return this.#workers;
+  }
+}
+
+function rebuildError(error: Extract<ThreadOutcome, { ok: false }>['error']): Error {
+  if (error.name === 'DataError' && error.reason !== undefined) {
+    const prefix = `${error.reason}: `;
+    const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : undefined;
+    return new DataError(error.reason, detail);
+  }
+  if (error.name === 'GrowsetError' || error.code)
+    return new GrowsetError(error.message, { code: error.code ?? 'ERR_GROWSET' });
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return rebuilt;
+}
