@@ -8,6 +8,16 @@ export {
 export type { Affine, Homography } from './internals/geometry/matrix.ts';
 export type { ImageShape } from './internals/image/shape.ts';
 export { DEFAULT_MAX_PIXELS } from './internals/image/source.ts';
+export {
+  type AugmentJobOptions,
+  type AugmentJobSummary,
+  runAugmentJob,
+} from './internals/jobs/augment-job.ts';
+export {
+  type AugmentPreviewJobOptions,
+  type AugmentPreviewJobSummary,
+  runAugmentPreviewJob,
+} from './internals/jobs/augment-preview-job.ts';
 export { type MixImagesOptions, mixImages, mixLabels } from './internals/mix-stage.ts';
 export type { PlanOp } from './internals/ops/types.ts';
 export { type PreviewOptions, previewGrid } from './internals/preview.ts';

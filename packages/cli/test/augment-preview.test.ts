@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { imageFolder } from '../../augment-image/test/helpers/folder.ts';
+import { encode, picture } from '../../augment-image/test/helpers/images.ts';
+import { augmentPreviewCommand } from '../src/commands/augment-preview.ts';
+import { runInProcess, UsageError } from './helpers/in-process.ts';
+
+const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/growset.js');
+
+/** Runs the real `growset` binary (through its tsx loader), as a user would. */
+function _growset(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const ISSUE_RECIPE = `{"type":"compose","transforms":[
+  {"type":"horizontalFlip","p":0.5},
+  {"type":"rotate","limit":15},
+  {"type":"randomResizedCrop","width":224,"height":224,"scale":[0.6,1.0]},
+  {"type":"colorJitter","brightness":0.2,"saturation":0.2},
+  {"type":"gaussianBlur","sigma":[0.5,1.5]}
+]}
+`;
+
+describe('growset augment-preview', () => {
+  it('writes a grid of the original and N augmented copies', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    await writeFile(join(dir, 'photo.jpg'), await encode(picture(320, 240), 'jpeg'));
+    const result = (await runInProcess(
+      augmentPreviewCommand,
+      ['photo.jpg', '--recipe', 'recipe.json', '--n', '8', '--out', 'grid.png', '--cell', '64'],
+      dir,
+    )) as { summary: { n: number; out: string } };
+    expect(result.summary).toMatchObject({ n: 8, out: join(dir, 'grid.png') });
+    const grid = await sharp(join(dir, 'grid.png')).metadata();
+    // 9 cells in 3 columns of 64 px with 6 px gaps.
+    expect([grid.format, grid.width, grid.height]).toEqual(['png', 6 + 3 * 70, 6 + 3 * 70]);
+  });
+
+  it('names the image file when it is not an image', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    await writeFile(join(dir, 'notes.png'), 'hello');
+    await expect(
+      runInProcess(augmentPreviewCommand, ['notes.png', '--recipe', 'recipe.json'], dir),
+    ).rejects.toThrow(/not an image: .*notes\.png/);
+  });
+
+  it('exits with a usage error naming a missing image file', async () => {
+    const { dir } = await imageFolder(false);
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    const error = await runInProcess(
+      augmentPreviewCommand,
+      ['nothing.jpg', '--recipe', 'recipe.json'],
+      dir,
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/Cannot read image `nothing.jpg`/);
+  });
+});
