@@ -83,13 +83,17 @@ export { cutmix, mixup } from './internals/transforms/mixing.ts';
 export { isMixTransform, type MixResult, type MixTransform } from './internals/transforms/mixing-contract.ts';
 export { gaussianNoise, jpegCompression, randomErasing } from './internals/transforms/noise.ts';
 export {
+  AUTOAUGMENT_POLICIES,
   augMix,
   autoAugment,
+  CIFAR10_POLICY,
   IMAGENET_POLICY,
   POLICY_OPS,
   type PolicyOpName,
   type PolicyStep,
+  type PolicyTable,
   randAugment,
+  SVHN_POLICY,
   trivialAugmentWide,
 } from './internals/transforms/policies.ts';
 export { type AnyTransform, type RecipeSpec, TransformRegistry } from './internals/transforms/registry.ts';

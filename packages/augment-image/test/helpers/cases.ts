@@ -293,8 +293,8 @@ export const CASES: { [type: string]: TransformCase } = {
     invalid: [{ options: { bins: 1 }, field: 'bins' }],
   },
   autoAugment: {
-    valid: [{}, { policy: 'imagenet', interpolation: 'bilinear' }],
-    invalid: [{ options: { policy: 'svhn' }, field: 'policy' }],
+    valid: [{}, { policy: 'imagenet', interpolation: 'bilinear' }, { policy: 'cifar10' }, { policy: 'svhn' }],
+    invalid: [{ options: { policy: 'cifar100' }, field: 'policy' }],
   },
   augMix: {
     valid: [{}, { severity: 5, width: 2, depth: 2, alpha: 0.5, allOps: false }],
