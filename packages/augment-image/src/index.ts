@@ -75,7 +75,12 @@ export {
   resize,
 } from './internals/transforms/crops.ts';
 export { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './internals/transforms/degrade.ts';
-export { gridDistortion, opticalDistortion, shiftScaleRotate } from './internals/transforms/distort.ts';
+export {
+  gridDistortion,
+  opticalDistortion,
+  shiftScaleRotate,
+  thinPlateSpline,
+} from './internals/transforms/distort.ts';
 export { coarseDropout, gridDropout } from './internals/transforms/dropout.ts';
 export { gaussianBlur, motionBlur, sharpen } from './internals/transforms/filters.ts';
 export { affine, horizontalFlip, rotate, verticalFlip } from './internals/transforms/geometric.ts';

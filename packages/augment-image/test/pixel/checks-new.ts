@@ -27,6 +27,7 @@ import {
   solarize,
   sunFlare,
   type Transform,
+  thinPlateSpline,
   toSepia,
   trivialAugmentWide,
   zoomBlur,
@@ -360,6 +361,44 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
     expectWarp(out, img, (x, y) => [axis(x, 20, xSteps), axis(y, 16, ySteps)], 'gridDistortion', {
       minShare: 0.6,
     });
+  },
+  // A thin-plate spline reproduces affine maps exactly: control points all shifted by (2, 3)
+  // pixels give a shift; control points scaled by 0.8 about the centre give that scaling.
+  thinPlateSpline: async (engine) => {
+    const img = ramp(20, 16);
+    const grid = (f: (u: number, v: number) => [number, number]) => {
+      const controls: number[][] = [];
+      for (let j = 0; j < 4; j++)
+        for (let i = 0; i < 4; i++) controls.push([i / 3, j / 3, ...f(i / 3, j / 3)]);
+      return { controls };
+    };
+    const shift = await run(
+      thinPlateSpline({ border: 'constant' }),
+      img,
+      engine,
+      grid((u, v) => [u + 2 / 20, v + 3 / 16]),
+    );
+    expectPixels(
+      shift.out,
+      (x, y, c) => (x + 2 >= 20 || y + 3 >= 16 ? 0 : at(img, x + 2, y + 3, c)),
+      1,
+      'thinPlateSpline: shift',
+    );
+    const scaled = await run(
+      thinPlateSpline(),
+      img,
+      engine,
+      grid((u, v) => [0.5 + 0.8 * (u - 0.5), 0.5 + 0.8 * (v - 0.5)]),
+    );
+    expectWarp(
+      scaled.out,
+      img,
+      (x, y) => [10 + 0.8 * (x - 10), 8 + 0.8 * (y - 8)],
+      'thinPlateSpline: scale',
+      {
+        minShare: 0.6,
+      },
+    );
   },
   opticalDistortion: async (engine) => {
     const g = golden('opticalDistortion');
