@@ -10,12 +10,14 @@ albumentations does it on uint8: a LUT and a blend with the grey image) and Gaus
 (sigma 0.5-1.5), and writes a JPEG (quality 90) per image to OUT_DIR, keeping the class
 folders. The pool of processes is started and warmed up on a few images first (as a training
 loader's pool would be); the time printed covers reading, augmenting and writing every image.
-Prints one JSON line: {"images": N, "seconds": S, "imagesPerSecond": R, "processes": P}.
+Prints one JSON line: {"images": N, "seconds": S, "imagesPerSecond": R, "processes": P,
+"workerCpuSeconds": C} (C: user + system CPU of the pool's processes).
 """
 import json
 import math
 import os
 import random
+import resource
 import sys
 import time
 from multiprocessing import Pool
@@ -88,12 +90,17 @@ def main():
             out = os.path.join(dst_root, rel)
             os.makedirs(os.path.dirname(out), exist_ok=True)
             jobs.append((os.path.join(src_root, rel), out, seed * 1_000_003 + len(jobs)))
-    with Pool(processes) as pool:
-        pool.map(augment, jobs[: 4 * processes], chunksize=1)  # warm up the pool
-        start = time.perf_counter()
-        done = sum(pool.imap_unordered(augment, jobs, chunksize=8))
-        seconds = time.perf_counter() - start
-    print(json.dumps({"images": done, "seconds": seconds, "imagesPerSecond": done / seconds, "processes": processes}))
+    pool = Pool(processes)
+    pool.map(augment, jobs[: 4 * processes], chunksize=1)  # warm up the pool
+    start = time.perf_counter()
+    done = sum(pool.imap_unordered(augment, jobs, chunksize=8))
+    seconds = time.perf_counter() - start
+    pool.close()
+    pool.join()
+    # CPU of the worker processes (the warm-up's few images included), user + system.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = children.ru_utime + children.ru_stime
+    print(json.dumps({"images": done, "seconds": seconds, "imagesPerSecond": done / seconds, "processes": processes, "workerCpuSeconds": cpu}))
 
 
 if __name__ == "__main__":

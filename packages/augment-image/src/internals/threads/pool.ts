@@ -25,7 +25,7 @@ export type ThreadResult = Extract<ThreadOutcome, { ok: true }>;
 interface Slot {
   worker: Worker;
   busy: number;
-  ready: Promise<boolean>;
+  isReady: boolean;
 }
 
 interface Running {
@@ -40,8 +40,9 @@ interface Running {
  * shared by the process. The bytes do not depend on the thread: a task carries the key of its
  * generator.
  *
- * {@link AugmentThreads.run} resolves `undefined` when the threads cannot run this recipe (a
- * transform registered only in the calling thread): the caller then runs it itself.
+ * {@link AugmentThreads.run} resolves `undefined` while no thread is ready and when the threads
+ * cannot run this recipe (a transform registered only in the calling thread): the caller then
+ * runs it itself.
  */
 export class AugmentThreads {
   readonly #threads: number;
@@ -56,16 +57,20 @@ export class AugmentThreads {
     this.#setup = { recipe };
   }
 
-  /** Runs one augmentation on a thread; `undefined` when the threads cannot run this recipe. */
+  /**
+   * Runs one augmentation on the least busy thread that is ready; `undefined` when none is ready
+   * yet (they start on the first call, and the caller works meanwhile: a thread takes a fraction
+   * of a second to load) or when the threads cannot run this recipe.
+   */
   async run(target: AugmentTarget, rng: Rng, options: ApplyOptions): Promise<ThreadResult | undefined> {
     if (this.#unusable) return undefined;
-    const workers = this.#start();
-    const slot = workers.reduce((best, w) => (w.busy < best.busy ? w : best));
+    const ready = this.#start().filter((w) => w.isReady);
+    if (ready.length === 0) return undefined;
+    const slot = ready.reduce((best, w) => (w.busy < best.busy ? w : best));
     slot.busy++;
     // Busy threads keep the process alive; idle ones must not (a run may never close the pool).
     if (slot.busy === 1) slot.worker.ref();
     try {
-      if (!(await slot.ready)) return undefined;
       const id = this.#nextId++;
       const outcome = await new Promise<ThreadOutcome>((resolve, reject) => {
         this.#running.set(id, { resolve, reject });
@@ -79,11 +84,28 @@ export class AugmentThreads {
     }
   }
 
-  /** Stops every thread (idempotent). */
+  /** Starts the threads; resolves `true` once every one is ready, `false` if they cannot run the recipe. */
+  whenReady(): Promise<boolean> {
+    const slots = this.#start();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.#unusable) resolve(false);
+        else if (slots.every((w) => w.isReady)) resolve(true);
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+
+  /**
+   * Stops every thread (idempotent). Does not wait for threads still loading (terminating one
+   * mid-load can take a second or more); being unreferenced, they never hold the process.
+   */
   async close(): Promise<void> {
     const workers = this.#workers ?? [];
     this.#workers = undefined;
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    const stopping = workers.map((w) => w.worker.terminate());
+    await Promise.all(stopping.filter((_, i) => workers[i]!.isReady));
   }
 
   #start(): Slot[] {
@@ -95,28 +117,25 @@ export class AugmentThreads {
         ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       });
       worker.unref();
-      const ready = new Promise<boolean>((resolve) => {
-        worker.on('message', (message: ThreadResponse) => {
-          if (message.type === 'ready') resolve(true);
-          else if (message.type === 'fatal') {
-            this.#unusable = true;
-            resolve(false);
-          } else {
-            const running = this.#running.get(message.id);
-            this.#running.delete(message.id);
-            running?.resolve(message.outcome);
-          }
-        });
-        worker.on('error', (error) => {
-          resolve(false);
-          this.#unusable = true;
-          for (const [id, running] of this.#running) {
-            this.#running.delete(id);
-            running.reject(error);
-          }
-        });
+      const slot: Slot = { worker, busy: 0, isReady: false };
+      worker.on('message', (message: ThreadResponse) => {
+        if (message.type === 'ready') slot.isReady = true;
+        else if (message.type === 'fatal') this.#unusable = true;
+        else {
+          const running = this.#running.get(message.id);
+          this.#running.delete(message.id);
+          running?.resolve(message.outcome);
+        }
       });
-      return { worker, busy: 0, ready };
+      worker.on('error', (error) => {
+        slot.isReady = false;
+        this.#unusable = true;
+        for (const [id, running] of this.#running) {
+          this.#running.delete(id);
+          running.reject(error);
+        }
+      });
+      return slot;
     });
     return this.#workers;
   }
