@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { issueRecipe } from '../test/helpers/recipes.ts';
 import { photoFolder } from './photos.ts';
 
 const quick = process.argv.includes('--quick');
@@ -26,16 +27,7 @@ const built = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 const opencv = fileURLToPath(new URL('./opencv_chain.py', import.meta.url));
 if (!existsSync(built)) throw new Error('Build first: `npm run build` at the repository root');
 
-const recipe = {
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 224, height: 224, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-};
+const recipe = issueRecipe();
 const input = await photoFolder(IMAGES);
 const work = mkdtempSync(join(tmpdir(), 'growset-e2e-'));
 const recipePath = join(work, 'recipe.json');

@@ -22,17 +22,9 @@ import {
 } from '../src/index.ts';
 import { imageFolder } from './helpers/folder.ts';
 import { bytesOf, encode, picture } from './helpers/images.ts';
+import { issueRecipe } from './helpers/recipes.ts';
 
-const RECIPE = {
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 48, height: 48, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-};
+const RECIPE = issueRecipe(48);
 
 async function run(dir: string, options: Parameters<typeof augmentImages>[0]) {
   const quarantine = new MemoryQuarantine();

@@ -4,17 +4,9 @@ import { z } from 'zod';
 import { augment, leafTransform, paramsToJson, parseRecipe, registerTransform } from '../src/index.ts';
 import { AugmentThreads } from '../src/internals/threads/pool.ts';
 import { encode, picture } from './helpers/images.ts';
+import { issueRecipe } from './helpers/recipes.ts';
 
-const RECIPE = {
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 40, height: 40, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-};
+const RECIPE = issueRecipe(40);
 
 describe('AugmentThreads', () => {
   it('gives the bytes, params and plan of the calling thread, and quarantine reasons as DataErrors', async () => {

@@ -1,33 +1,14 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { imageFolder } from '../../augment-image/test/helpers/folder.ts';
 import { encode, picture } from '../../augment-image/test/helpers/images.ts';
+import { issueRecipe } from '../../augment-image/test/helpers/recipes.ts';
 import { augmentPreviewCommand } from '../src/commands/augment-preview.ts';
 import { runInProcess, UsageError } from './helpers/in-process.ts';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/growset.js');
-
-/** Runs the real `growset` binary (through its tsx loader), as a user would. */
-function _growset(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const ISSUE_RECIPE = `{"type":"compose","transforms":[
-  {"type":"horizontalFlip","p":0.5},
-  {"type":"rotate","limit":15},
-  {"type":"randomResizedCrop","width":224,"height":224,"scale":[0.6,1.0]},
-  {"type":"colorJitter","brightness":0.2,"saturation":0.2},
-  {"type":"gaussianBlur","sigma":[0.5,1.5]}
-]}
-`;
+const ISSUE_RECIPE = `${JSON.stringify(issueRecipe(), null, 2)}\n`;
 
 describe('growset augment-preview', () => {
   it('writes a grid of the original and N augmented copies', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { imageFolder } from '../../augment-image/test/helpers/folder.ts';
+import { issueRecipe } from '../../augment-image/test/helpers/recipes.ts';
 import { augmentCommand } from '../src/commands/augment.ts';
 import { runInProcess, UsageError } from './helpers/in-process.ts';
 
@@ -20,14 +21,7 @@ function growset(args: string[], cwd: string): Promise<{ code: number; stdout: s
   });
 }
 
-const ISSUE_RECIPE = `{"type":"compose","transforms":[
-  {"type":"horizontalFlip","p":0.5},
-  {"type":"rotate","limit":15},
-  {"type":"randomResizedCrop","width":224,"height":224,"scale":[0.6,1.0]},
-  {"type":"colorJitter","brightness":0.2,"saturation":0.2},
-  {"type":"gaussianBlur","sigma":[0.5,1.5]}
-]}
-`;
+const ISSUE_RECIPE = `${JSON.stringify(issueRecipe(), null, 2)}\n`;
 
 describe('growset augment', () => {
   it('runs the issue recipe exactly as written: writes an ImageFolder, manifest and quarantine, prints counts as JSON', async () => {

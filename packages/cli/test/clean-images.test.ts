@@ -4,12 +4,9 @@ import { runCleanImagesJob } from '@growset/clean';
 import { writeDirtyImages } from '@growset/fixtures';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../clean/test/helpers.ts';
-import { runGrowset } from '../src/index.ts';
+import { runMain } from './helpers/run-main.ts';
 
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await runGrowset(argv, { cwd });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string) => runMain(argv, cwd);
 
 const lastJson = (stdout: string) =>
   JSON.parse(stdout.trim().split('\n').pop()!) as { [key: string]: unknown };

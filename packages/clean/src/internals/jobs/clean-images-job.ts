@@ -89,15 +89,10 @@ export async function runCleanImagesJob(
   const summaryFile = join(out, 'cleaning-summary.json');
   await writeFileAtomic(summaryFile, `${JSON.stringify(cleaning, null, 2)}\n`);
   const files = { images: imagesDir, quarantine: join(out, 'quarantine.jsonl'), summary: summaryFile };
+  // Images are never created here: the counts are in, out, filtered and quarantined.
+  const { created: _created, ...counts } = cleaning.totals;
   return {
-    summary: {
-      in: cleaning.totals.in,
-      out: cleaning.totals.out,
-      filtered: cleaning.totals.filtered,
-      quarantined: cleaning.totals.quarantined,
-      files,
-      reasons: summaryToJson(cleaning).reasons ?? [],
-    },
+    summary: { ...counts, files, reasons: summaryToJson(cleaning).reasons ?? [] },
     files,
     text: `${formatCleaningSummary(cleaning, summary)}\n\nClean images: ${files.images}\nQuarantine:   ${files.quarantine}\nSummary:      ${files.summary}\n`,
   };
