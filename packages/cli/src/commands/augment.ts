@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseRecipe, runAugmentJob, type Transform } from '@growset/augment-image';
 import { errorMessage, OptionsError } from '@growset/core';
@@ -36,8 +35,8 @@ The same seed gives the same bytes.`,
     threads: {
       type: 'string',
       value: 'N',
-      description: 'worker threads running the recipe (0: main thread)',
-      default: 'cores',
+      description: 'worker threads running the recipe beside the main thread',
+      default: 'cores - 1',
     },
     'max-pixels': {
       type: 'string',
@@ -72,7 +71,7 @@ The same seed gives the same bytes.`,
       throw new UsageError(`Expected \`--format\` to be one of ${FORMATS.join(', ')}, got \`${format}\``);
     }
     const quality = intOption(args, 'quality', { min: 1, max: 100 }) ?? 90;
-    const threads = intOption(args, 'threads', { min: 0, max: 64 }) ?? availableParallelism();
+    const threads = intOption(args, 'threads', { min: 0, max: 64 });
     const concurrency = intOption(args, 'concurrency', { min: 1, max: 256 });
     const maxPixels = intOption(args, 'max-pixels', { min: 1 }) ?? 50_000_000;
     const quarantine = resolve(

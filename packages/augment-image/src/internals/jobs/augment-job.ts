@@ -36,7 +36,7 @@ export interface AugmentJobOptions {
   format?: 'same' | 'jpeg' | 'png' | 'webp';
   /** JPEG and WebP quality. @default 90 */
   quality?: number;
-  /** Worker threads running the recipe (0: this thread). @default the number of cores */
+  /** Worker threads running the recipe beside this thread (0: this thread only). @default cores - 1 */
   threads?: number;
   /** Images augmented at once. @default max(4, 2 * threads) */
   concurrency?: number;
@@ -86,7 +86,7 @@ export async function runAugmentJob(
       received: copies,
     });
   const seed = options.seed ?? 0;
-  const threads = options.threads ?? availableParallelism();
+  const threads = options.threads ?? Math.max(0, availableParallelism() - 1);
   const input = resolve(options.input);
   const out = resolve(options.out);
   const quarantine = resolve(options.quarantine ?? join(dirname(out), `${basename(out)}.quarantine`));

@@ -60,13 +60,16 @@ export class AugmentThreads {
   /**
    * Runs one augmentation on the least busy thread that is ready; `undefined` when none is ready
    * yet (they start on the first call, and the caller works meanwhile: a thread takes a fraction
-   * of a second to load) or when the threads cannot run this recipe.
+   * of a second to load), when every thread already has two images, or when the threads cannot
+   * run this recipe. The caller runs the image itself then, so it works beside the threads.
    */
   async run(target: AugmentTarget, rng: Rng, options: ApplyOptions): Promise<ThreadResult | undefined> {
     if (this.#unusable) return undefined;
     const ready = this.#start().filter((w) => w.isReady);
     if (ready.length === 0) return undefined;
     const slot = ready.reduce((best, w) => (w.busy < best.busy ? w : best));
+    // Every thread has one image in work and one queued: the caller takes this one itself.
+    if (slot.busy >= 2) return undefined;
     slot.busy++;
     // Busy threads keep the process alive; idle ones must not (a run may never close the pool).
     if (slot.busy === 1) slot.worker.ref();
