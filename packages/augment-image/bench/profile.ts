@@ -94,9 +94,7 @@ measure('(b) recipe.apply, the whole plan', (i) =>
   }),
 );
 measure('  decode the region (libvips, raw out)', (i) => runPass(steps[i]!.decode, 5e7));
-measure('  resample + colour at 224 (WebAssembly)', (i) =>
-  resampleAffine(steps[i]!.raw, steps[i]!.resample),
-);
+measure('  resample + colour at 224 (WebAssembly)', (i) => resampleAffine(steps[i]!.raw, steps[i]!.resample));
 measure('  blur (WebAssembly SIMD)', (i) => blurRgb8(steps[i]!.resampled, steps[i]!.kernel));
 measure('  encode the raw pixels (libvips, JPEG)', (i) => runPass(rawPass(i, {}), 5e7));
 measure('  for comparison: blur + encode in libvips', (i) =>
