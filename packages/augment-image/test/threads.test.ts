@@ -38,6 +38,17 @@ describe('AugmentThreads', () => {
     }
   });
 
+  it('fails the tasks of a thread closed while they run, instead of leaving them pending', async () => {
+    const threads = new AugmentThreads(parseRecipe(RECIPE).toJSON(), 1);
+    expect(await threads.whenReady()).toBe(true);
+    const jpeg = await encode(picture(400, 300), 'jpeg');
+    const task = threads.run({ image: { kind: 'encoded', data: jpeg, format: 'jpeg' } }, Rng.create(2), {
+      output: 'jpeg',
+    });
+    await threads.close();
+    await expect(task).rejects.toThrow(/augmentation thread stopped/);
+  });
+
   it('declines a recipe with a transform registered only in the calling thread (the caller runs it)', async () => {
     const local = leafTransform({
       type: 'threadsTestIdentity',

@@ -29,6 +29,7 @@ interface Slot {
 }
 
 interface Running {
+  slot: Slot;
   resolve: (outcome: ThreadOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -76,7 +77,7 @@ export class AugmentThreads {
     try {
       const id = this.#nextId++;
       const outcome = await new Promise<ThreadOutcome>((resolve, reject) => {
-        this.#running.set(id, { resolve, reject });
+        this.#running.set(id, { slot, resolve, reject });
         slot.worker.postMessage({ type: 'task', id, task: { target, rngKey: rng.key, options } });
       });
       if (outcome.ok) return outcome;
@@ -130,14 +131,20 @@ export class AugmentThreads {
           running?.resolve(message.outcome);
         }
       });
-      worker.on('error', (error) => {
+      // A thread that fails or stops (closed while busy: an aborted run) fails its own tasks.
+      const failTasks = (error: unknown) => {
         slot.isReady = false;
-        this.#unusable = true;
         for (const [id, running] of this.#running) {
+          if (running.slot !== slot) continue;
           this.#running.delete(id);
           running.reject(error);
         }
+      };
+      worker.on('error', (error) => {
+        this.#unusable = true;
+        failTasks(error);
       });
+      worker.on('exit', (code) => failTasks(new Error(`augmentation thread stopped (exit code ${code})`)));
       return slot;
     });
     return this.#workers;
