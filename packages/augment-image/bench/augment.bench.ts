@@ -13,6 +13,7 @@ import { formatTable, Rng } from '@growset/core';
 import { loadMnist } from '@growset/fixtures';
 import sharp from 'sharp';
 import { affine, augment, augmentRaw, compose, elasticTransform, parseRecipe } from '../src/index.ts';
+import { issueRecipe } from '../test/helpers/recipes.ts';
 import { generateJpegs, throughput } from './fixtures.ts';
 import { runNaive } from './naive.ts';
 
@@ -22,16 +23,7 @@ const ROUNDS = quick ? 1 : 5;
 const QUALITY = 90;
 const CONCURRENCY = 4 * availableParallelism();
 
-const recipe = parseRecipe({
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 224, height: 224, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-});
+const recipe = parseRecipe(issueRecipe());
 
 console.log(`Generating ${IMAGES} 512x512 JPEGs...`);
 const jpegs = await generateJpegs(IMAGES, 512);

@@ -17,21 +17,13 @@ import { inspectImage } from '../src/internals/image/source.ts';
 import { foldColour } from '../src/internals/ops/colour.ts';
 import { vipsGaussianKernel } from '../src/internals/ops/kernels.ts';
 import type { AffineOp } from '../src/internals/ops/types.ts';
+import { issueRecipe } from '../test/helpers/recipes.ts';
 import { generateJpegs } from './fixtures.ts';
 
 sharp.concurrency(1);
 const N = process.argv.includes('--quick') ? 30 : 120;
 const QUALITY = 90;
-const recipe = parseRecipe({
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 224, height: 224, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-});
+const recipe = parseRecipe(issueRecipe());
 const jpegs = await generateJpegs(N, 512);
 const shape = { width: 512, height: 512, channels: 3 as const, dtype: 'uint8' as const };
 const params = jpegs.map((_, i) => recipe.sampleParams(Rng.create(7).fork(i), shape));
@@ -102,9 +94,7 @@ measure('(b) recipe.apply, the whole plan', (i) =>
   }),
 );
 measure('  decode the region (libvips, raw out)', (i) => runPass(steps[i]!.decode, 5e7));
-measure('  resample + colour at 224 (typed arrays)', (i) =>
-  resampleAffine(steps[i]!.raw, steps[i]!.resample),
-);
+measure('  resample + colour at 224 (WebAssembly)', (i) => resampleAffine(steps[i]!.raw, steps[i]!.resample));
 measure('  blur (WebAssembly SIMD)', (i) => blurRgb8(steps[i]!.resampled, steps[i]!.kernel));
 measure('  encode the raw pixels (libvips, JPEG)', (i) => runPass(rawPass(i, {}), 5e7));
 measure('  for comparison: blur + encode in libvips', (i) =>

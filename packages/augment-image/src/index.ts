@@ -8,6 +8,16 @@ export {
 export type { Affine, Homography } from './internals/geometry/matrix.ts';
 export type { ImageShape } from './internals/image/shape.ts';
 export { DEFAULT_MAX_PIXELS } from './internals/image/source.ts';
+export {
+  type AugmentJobOptions,
+  type AugmentJobSummary,
+  runAugmentJob,
+} from './internals/jobs/augment-job.ts';
+export {
+  type AugmentPreviewJobOptions,
+  type AugmentPreviewJobSummary,
+  runAugmentPreviewJob,
+} from './internals/jobs/augment-preview-job.ts';
 export { type MixImagesOptions, mixImages, mixLabels } from './internals/mix-stage.ts';
 export type { PlanOp } from './internals/ops/types.ts';
 export { type PreviewOptions, previewGrid } from './internals/preview.ts';
@@ -65,7 +75,12 @@ export {
   resize,
 } from './internals/transforms/crops.ts';
 export { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './internals/transforms/degrade.ts';
-export { gridDistortion, opticalDistortion, shiftScaleRotate } from './internals/transforms/distort.ts';
+export {
+  gridDistortion,
+  opticalDistortion,
+  shiftScaleRotate,
+  thinPlateSpline,
+} from './internals/transforms/distort.ts';
 export { coarseDropout, gridDropout } from './internals/transforms/dropout.ts';
 export { gaussianBlur, motionBlur, sharpen } from './internals/transforms/filters.ts';
 export { affine, horizontalFlip, rotate, verticalFlip } from './internals/transforms/geometric.ts';
@@ -73,13 +88,17 @@ export { cutmix, mixup } from './internals/transforms/mixing.ts';
 export { isMixTransform, type MixResult, type MixTransform } from './internals/transforms/mixing-contract.ts';
 export { gaussianNoise, jpegCompression, randomErasing } from './internals/transforms/noise.ts';
 export {
+  AUTOAUGMENT_POLICIES,
   augMix,
   autoAugment,
+  CIFAR10_POLICY,
   IMAGENET_POLICY,
   POLICY_OPS,
   type PolicyOpName,
   type PolicyStep,
+  type PolicyTable,
   randAugment,
+  SVHN_POLICY,
   trivialAugmentWide,
 } from './internals/transforms/policies.ts';
 export { type AnyTransform, type RecipeSpec, TransformRegistry } from './internals/transforms/registry.ts';

@@ -17,17 +17,9 @@ import {
   rotate,
 } from '../src/index.ts';
 import { decode, encode, meanAbsDiff, picture } from './helpers/images.ts';
+import { issueRecipe } from './helpers/recipes.ts';
 
-const ISSUE_RECIPE = {
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 224, height: 224, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-};
+const ISSUE_RECIPE = issueRecipe();
 
 const photo = picture(512, 512);
 const photoJpeg = await encode(photo, 'jpeg');

@@ -22,17 +22,9 @@ import {
 } from '../src/index.ts';
 import { imageFolder } from './helpers/folder.ts';
 import { bytesOf, encode, picture } from './helpers/images.ts';
+import { issueRecipe } from './helpers/recipes.ts';
 
-const RECIPE = {
-  type: 'compose',
-  transforms: [
-    { type: 'horizontalFlip', p: 0.5 },
-    { type: 'rotate', limit: 15 },
-    { type: 'randomResizedCrop', width: 48, height: 48, scale: [0.6, 1.0] },
-    { type: 'colorJitter', brightness: 0.2, saturation: 0.2 },
-    { type: 'gaussianBlur', sigma: [0.5, 1.5] },
-  ],
-};
+const RECIPE = issueRecipe(48);
 
 async function run(dir: string, options: Parameters<typeof augmentImages>[0]) {
   const quarantine = new MemoryQuarantine();
@@ -117,6 +109,24 @@ describe('augmentImages', () => {
       items.map((s) => Buffer.from(bytesOf(s.payload as EncodedImage)).toString('base64'));
     expect(bytes(many.items)).toEqual(bytes(one.items));
     expect(bytes(other.items)).not.toEqual(bytes(one.items));
+  });
+
+  it('gives the same bytes, lineage and quarantine reasons on worker threads as on the calling thread', async () => {
+    const { dir } = await imageFolder();
+    const here = await run(dir, { recipe: RECIPE, copies: 2, seed: 5 });
+    const threaded = await run(dir, { recipe: RECIPE, copies: 2, seed: 5, threads: 2, concurrency: 4 });
+    const view = (items: Sample<ImagePayload>[]) =>
+      items.map((s) => ({
+        id: s.id,
+        lineage: s.lineage,
+        bytes: Buffer.from(bytesOf(s.payload as EncodedImage)).toString('base64'),
+      }));
+    expect(threaded.items.length).toBeGreaterThan(0);
+    expect(view(threaded.items)).toEqual(view(here.items));
+    expect(threaded.summary.stages[1]!.quarantinedBy).toEqual(here.summary.stages[1]!.quarantinedBy);
+    expect(threaded.quarantine.records.map((r) => [r.id, r.reason])).toEqual(
+      here.quarantine.records.map((r) => [r.id, r.reason]),
+    );
   });
 
   it('uses the run seed when the stage has none, and can leave the originals out', async () => {

@@ -16,6 +16,7 @@ import {
   randomResizedCrop,
   rotate,
   type Transform,
+  thinPlateSpline,
 } from '../src/index.ts';
 import { isGeometric } from '../src/internals/ops/types.ts';
 import { makeImage } from './helpers/images.ts';
@@ -61,6 +62,7 @@ const GEOMETRIC: { [type: string]: { [option: string]: unknown } } = {
   shiftScaleRotate: { shiftLimit: 0.1, scaleLimit: 0.2, rotateLimit: 30, border: 'constant' },
   gridDistortion: { steps: 4, distortLimit: 0.4, border: 'constant' },
   opticalDistortion: { distortLimit: 0.3, shiftLimit: 0.1 },
+  thinPlateSpline: { points: 4, scale: 0.4, border: 'constant' },
   // Policies mix warps with colour ops; only draws whose ops are all warps are compared (below).
   randAugment: { numOps: 2, magnitude: 20, interpolation: 'bilinear' },
   trivialAugmentWide: { interpolation: 'bilinear' },
@@ -255,6 +257,7 @@ describe('masks', () => {
       elasticTransform({ alpha: 30, sigma: 5 }),
       perspective(),
       randomResizedCrop({ width: 60, height: 50 }),
+      thinPlateSpline({ scale: 0.4, border: 'constant' }),
     ]) {
       for (let seed = 0; seed < 4; seed++) {
         const r = await augment(t, { image: scene, mask }, Rng.create(seed), { output: 'raw' });

@@ -19,6 +19,11 @@ export {
 } from './internals/dedupe/perceptual-hash.ts';
 export { type CheckImagesOptions, checkImages, type ImagesReport } from './internals/images/check-images.ts';
 export {
+  type CleanImagesJobOptions,
+  type CleanImagesJobSummary,
+  runCleanImagesJob,
+} from './internals/jobs/clean-images-job.ts';
+export {
   type ConfidentJoint,
   type FindLabelIssuesOptions,
   findLabelIssues,

@@ -1,7 +1,7 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from '@growset/core';
-import { DIRTY_PENGUINS_CSV, DIRTY_PENGUINS_DEFECTS, writeDirtyImages } from '@growset/fixtures';
+import { DIRTY_PENGUINS_CSV, DIRTY_PENGUINS_DEFECTS } from '@growset/fixtures';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -181,37 +181,6 @@ describe('growset clean-csv', () => {
         expect(result.stderr.trim().split('\n')).toHaveLength(1);
         expect(result.stderr).toMatch(message);
       }
-    } finally {
-      await cleanup();
-    }
-  });
-});
-
-describe('growset clean-images', () => {
-  it('writes the clean ImageFolder, the quarantine with the rejected files, and the summary', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const images = await writeDirtyImages(join(dir, 'raw'));
-      const { code, stdout } = await cli(['clean-images', 'raw', '--out', 'out', '--json'], dir);
-      expect(code).toBe(0);
-      const expected = {
-        out: images.filter((i) => i.outcome === 'pass').length,
-        filtered: images.filter((i) => i.outcome === 'filtered').length,
-        quarantined: images.filter((i) => i.outcome === 'quarantined').length,
-      };
-      expect(lastJson(stdout)).toMatchObject({ ok: true, in: images.length, ...expected });
-      const lines = (await readFile(join(dir, 'out/quarantine.jsonl'), 'utf8')).trim().split('\n');
-      expect(lines).toHaveLength(expected.quarantined);
-      expect((await readdir(join(dir, 'out/images/logo'))).sort()).toEqual([
-        'animated.png',
-        'ffox.png',
-        'gimp-cmyk.jpg',
-        'zip-16bit.png',
-      ]);
-      expect((await readdir(join(dir, 'out/files'))).length).toBeGreaterThan(0);
-      const bad = await cli(['clean-images', 'raw', '--out', 'out', '--hash', 'md5'], dir);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/Expected `--hash` to be one of dhash, phash, none, got `md5`/);
     } finally {
       await cleanup();
     }

@@ -13,8 +13,9 @@ import {
   shortHash,
 } from '@growset/core';
 import { z } from 'zod';
-import { type ApplyOptions, augment } from './execute.ts';
-import { BOX_FORMATS, type Box, type BoxFormat, type Keypoint } from './targets/types.ts';
+import { type ApplyOptions, type AugmentResult, augment } from './execute.ts';
+import { type AugmentTarget, BOX_FORMATS, type Box, type BoxFormat, type Keypoint } from './targets/types.ts';
+import { AugmentThreads } from './threads/pool.ts';
 import { parseRecipe } from './transforms/builtins.ts';
 import { isTransform } from './transforms/compose.ts';
 import { paramsToJson, type Transform } from './transforms/contract.ts';
@@ -31,6 +32,7 @@ const optionsSchema = z.strictObject({
   maxPixels: z.int().min(1).optional(),
   minVisibility: z.number().min(0).max(1).default(0),
   concurrency: z.int().min(1).max(256).default(4),
+  threads: z.int().min(0).max(64).default(0),
   name: z.string().min(1).default('augment-images'),
 });
 
@@ -59,6 +61,13 @@ export interface AugmentImagesOptions {
   minVisibility?: number;
   /** Images augmented at once (libvips runs them on parallel threads). @default 4 */
   concurrency?: number;
+  /**
+   * Worker threads that run the recipe (0: this thread). Threads put the typed-array and
+   * WebAssembly steps of every plan on all cores (libvips' own steps use them already); same
+   * bytes either way. A recipe using a transform registered only in this thread runs here.
+   * Keep `concurrency` at least twice `threads`. @default 0
+   */
+  threads?: number;
   /** Stage name. @default 'augment-images' */
   name?: string;
 }
@@ -96,24 +105,26 @@ export function augmentImages(
     minVisibility: opts.minVisibility,
     ...(opts.maxPixels === undefined ? {} : { maxPixels: opts.maxPixels }),
   };
-  return flatMapStage<Sample<ImagePayload>, Sample<ImagePayload>>(
+  const threads = opts.threads > 0 ? new AugmentThreads(recipeJson, opts.threads) : undefined;
+  const augmentCopy = async (target: AugmentTarget, rng: Rng): Promise<CopyResult> => {
+    const viaThread = await threads?.run(target, rng, apply);
+    if (viaThread) return viaThread;
+    const result = await augment(recipe, target, rng, apply);
+    return { ...result, params: paramsToJson(result.params) };
+  };
+  const stage = flatMapStage<Sample<ImagePayload>, Sample<ImagePayload>>(
     opts.name,
     async (sample, ctx) => {
       const rng = own ? own.fork(sample.id) : ctx.rng;
       const targets = targetsFromMeta(sample.meta);
       const out: Sample<ImagePayload>[] = opts.keepOriginal ? [sample] : [];
       for (let copy = 0; copy < opts.copies; copy++) {
-        const result = await augment(
-          recipe,
-          { image: sample.payload, ...targets },
-          rng.fork(`copy:${copy}`),
-          apply,
-        );
+        const result = await augmentCopy({ image: sample.payload, ...targets }, rng.fork(`copy:${copy}`));
         const step: JsonObject = {
           recipe: recipeHash,
           copy,
           engine: result.plan.engine,
-          transforms: paramsToJson(result.params),
+          transforms: result.params,
         };
         const moved = result.target;
         const dropped = result.dropped.boxes.length + result.dropped.keypoints.length > 0;
@@ -142,7 +153,11 @@ export function augmentImages(
     },
     { concurrency: opts.concurrency, ordered: true },
   );
+  return threads ? { ...stage, dispose: () => threads.close() } : stage;
 }
+
+/** One copy's result, params already as JSON (as they come back from a thread). */
+type CopyResult = Omit<AugmentResult, 'params'> & { params: JsonValue };
 
 function recipeOption(json: unknown): Transform {
   try {

@@ -266,6 +266,13 @@ export const CASES: { [type: string]: TransformCase } = {
     valid: [{}, { steps: 4, distortLimit: 0.2, border: 'constant' }],
     invalid: [{ options: { steps: 1 }, field: 'steps' }],
   },
+  thinPlateSpline: {
+    valid: [{}, { points: 3, scale: 0.3, border: 'constant' }],
+    invalid: [
+      { options: { points: 1 }, field: 'points' },
+      { options: { scale: [0.4, 0.2] }, field: 'scale' },
+    ],
+  },
   opticalDistortion: {
     valid: [{}, { distortLimit: 0.3, shiftLimit: 0 }],
     invalid: [{ options: { distortLimit: 5 }, field: 'distortLimit' }],
@@ -293,8 +300,8 @@ export const CASES: { [type: string]: TransformCase } = {
     invalid: [{ options: { bins: 1 }, field: 'bins' }],
   },
   autoAugment: {
-    valid: [{}, { policy: 'imagenet', interpolation: 'bilinear' }],
-    invalid: [{ options: { policy: 'svhn' }, field: 'policy' }],
+    valid: [{}, { policy: 'imagenet', interpolation: 'bilinear' }, { policy: 'cifar10' }, { policy: 'svhn' }],
+    invalid: [{ options: { policy: 'cifar100' }, field: 'policy' }],
   },
   augMix: {
     valid: [{}, { severity: 5, width: 2, depth: 2, alpha: 0.5, allOps: false }],

@@ -1,6 +1,7 @@
 import { type RawImage, Rng } from '@growset/core';
 import { expect } from 'vitest';
 import {
+  AUTOAUGMENT_POLICIES,
   augMix,
   augment,
   autoAugment,
@@ -14,7 +15,6 @@ import {
   gridDistortion,
   gridDropout,
   histogramMatching,
-  IMAGENET_POLICY,
   imageCompression,
   isoNoise,
   opticalDistortion,
@@ -27,6 +27,7 @@ import {
   solarize,
   sunFlare,
   type Transform,
+  thinPlateSpline,
   toSepia,
   trivialAugmentWide,
   zoomBlur,
@@ -361,6 +362,44 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
       minShare: 0.6,
     });
   },
+  // A thin-plate spline reproduces affine maps exactly: control points all shifted by (2, 3)
+  // pixels give a shift; control points scaled by 0.8 about the centre give that scaling.
+  thinPlateSpline: async (engine) => {
+    const img = ramp(20, 16);
+    const grid = (f: (u: number, v: number) => [number, number]) => {
+      const controls: number[][] = [];
+      for (let j = 0; j < 4; j++)
+        for (let i = 0; i < 4; i++) controls.push([i / 3, j / 3, ...f(i / 3, j / 3)]);
+      return { controls };
+    };
+    const shift = await run(
+      thinPlateSpline({ border: 'constant' }),
+      img,
+      engine,
+      grid((u, v) => [u + 2 / 20, v + 3 / 16]),
+    );
+    expectPixels(
+      shift.out,
+      (x, y, c) => (x + 2 >= 20 || y + 3 >= 16 ? 0 : at(img, x + 2, y + 3, c)),
+      1,
+      'thinPlateSpline: shift',
+    );
+    const scaled = await run(
+      thinPlateSpline(),
+      img,
+      engine,
+      grid((u, v) => [0.5 + 0.8 * (u - 0.5), 0.5 + 0.8 * (v - 0.5)]),
+    );
+    expectWarp(
+      scaled.out,
+      img,
+      (x, y) => [10 + 0.8 * (x - 10), 8 + 0.8 * (y - 8)],
+      'thinPlateSpline: scale',
+      {
+        minShare: 0.6,
+      },
+    );
+  },
   opticalDistortion: async (engine) => {
     const g = golden('opticalDistortion');
     const t = opticalDistortion();
@@ -538,8 +577,9 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
       0,
       'autoAugment: invert then posterize 4',
     );
-    // ImageNet policy, 10 bins: rotate bin b is 30 b / 9, posterize 8 - round(b / 2.25), solarize
-    // 255 (1 - b / 9), color and contrast 0.9 b / 9, sharpness 0.9 b / 9, shear 0.3 b / 9.
+    // 10 bins: rotate bin b is 30 b / 9, posterize 8 - round(b / 2.25), solarize 255 (1 - b / 9),
+    // brightness, color, contrast and sharpness 0.9 b / 9, shears 0.3 b / 9, translations
+    // (150 / 331) x size x b / 9.
     const value = (name: string, bin: number | null): number => {
       if (bin === null) return 0;
       const b = bin;
@@ -548,27 +588,58 @@ export const NEW_CHECKS: { [type: string]: PixelCheck } = {
           Rotate: (30 * b) / 9,
           Posterize: 8 - Math.round(b / 2.25),
           Solarize: 255 * (1 - b / 9),
+          Brightness: (0.9 * b) / 9,
           Color: (0.9 * b) / 9,
           Contrast: (0.9 * b) / 9,
           Sharpness: (0.9 * b) / 9,
           ShearX: (0.3 * b) / 9,
+          ShearY: (0.3 * b) / 9,
+          TranslateX: ((150 / 331) * img.width * b) / 9,
+          TranslateY: ((150 / 331) * img.height * b) / 9,
         } as { [k: string]: number }
       )[name]!;
     };
-    const seen = new Set<number>();
-    for (let seed = 0; seed < 12; seed++) {
-      const { ops, subPolicy } = await chosenOps(t, img, engine, `aa${seed}`);
-      seen.add(subPolicy!);
-      const policy = IMAGENET_POLICY[subPolicy!]!;
-      let at0 = 0;
-      for (const s of ops) {
-        const k = policy.findIndex(([name], i) => i >= at0 && name === s.name);
-        expect(k, `autoAugment ${s.name} in sub-policy ${subPolicy}`).toBeGreaterThanOrEqual(0);
-        expect(Math.abs(s.magnitude)).toBeCloseTo(value(s.name, policy[k]![2]), 9);
-        at0 = k + 1;
+    for (const [policyName, table] of Object.entries(AUTOAUGMENT_POLICIES)) {
+      const withPolicy = autoAugment({ policy: policyName as keyof typeof AUTOAUGMENT_POLICIES });
+      const seen = new Set<number>();
+      for (let seed = 0; seed < 12; seed++) {
+        const { ops, subPolicy } = await chosenOps(withPolicy, img, engine, `aa${policyName}${seed}`);
+        seen.add(subPolicy!);
+        const policy = table[subPolicy!]!;
+        let at0 = 0;
+        for (const s of ops) {
+          const k = policy.findIndex(([name], i) => i >= at0 && name === s.name);
+          expect(k, `autoAugment ${policyName} ${s.name} in sub-policy ${subPolicy}`).toBeGreaterThanOrEqual(
+            0,
+          );
+          expect(Math.abs(s.magnitude)).toBeCloseTo(value(s.name, policy[k]![2]), 9);
+          at0 = k + 1;
+        }
       }
+      expect(seen.size, policyName).toBeGreaterThan(5);
     }
-    expect(seen.size).toBeGreaterThan(5);
+    // SVHN's TranslateY at bin 6 on a 8x6 image moves rows down by trunc(150 / 331 x 6 x 6 / 9)
+    // = 1 pixel, filling the top row; CIFAR-10's TranslateX at bin 9 moves 3 columns left.
+    const shifted = await run(autoAugment({ policy: 'svhn' }), img, engine, {
+      subPolicy: 12,
+      ops: [{ name: 'TranslateY', magnitude: value('TranslateY', 6) }],
+    });
+    expectPixels(
+      shifted.out,
+      (x, y, c) => (y < 1 ? 0 : at(img, x, y - 1, c)),
+      0,
+      'autoAugment svhn TranslateY',
+    );
+    const left = await run(autoAugment({ policy: 'cifar10' }), img, engine, {
+      subPolicy: 1,
+      ops: [{ name: 'TranslateX', magnitude: -value('TranslateX', 9) }],
+    });
+    expectPixels(
+      left.out,
+      (x, y, c) => (x + 3 >= img.width ? 0 : at(img, x + 3, y, c)),
+      0,
+      'autoAugment cifar10 TranslateX',
+    );
   },
   // original x v + sum of chain weight x chain(v); the weights sum to 1.
   augMix: async (engine) => {

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { previewGrid } from '@growset/augment-image';
-import { DataError, errorMessage, sniffImageFormat, writeFileAtomic } from '@growset/core';
+import { runAugmentPreviewJob } from '@growset/augment-image';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 import { loadRecipe } from './augment.ts';
 
@@ -32,38 +31,12 @@ same seed shows the same grid.`,
     const cellSize = intOption(args, 'cell', { min: 16, max: 2048 }) ?? 192;
     const out = resolve(io.cwd, stringOption(args, 'out') ?? 'preview.png');
     const path = resolve(io.cwd, imageArg);
-    let data: Uint8Array;
-    try {
-      data = new Uint8Array(await readFile(path));
-    } catch (error) {
-      throw new UsageError(`Cannot read image \`${imageArg}\`: ${errorMessage(error)}`, { cause: error });
-    }
-    io.onProgress({
-      type: 'task',
-      task: 'augment-preview',
-      done: 0,
-      total: 1,
-      message: `${n} copies of ${imageArg}`,
-    });
-    let png: Uint8Array;
-    try {
-      const format = sniffImageFormat(data);
-      png = await previewGrid({ kind: 'encoded', data, ...(format ? { format } : {}) }, recipe, {
-        n,
-        seed,
-        cellSize,
-        ...(columns === undefined ? {} : { columns }),
-      });
-    } catch (error) {
-      if (error instanceof DataError)
-        throw new DataError(error.reason, `${path}: ${error.message}`, { cause: error });
-      throw error;
-    }
-    await writeFileAtomic(out, png);
-    io.onProgress({ type: 'task', task: 'augment-preview', done: 1, total: 1 });
-    return {
-      summary: { image: path, out, n, seed, bytes: png.length },
-      text: `Wrote ${out}: the original and ${n} augmented copies of ${imageArg} (seed ${seed}).`,
-    };
+    if (!existsSync(path) || statSync(path).isDirectory())
+      throw new UsageError(`Cannot read image \`${imageArg}\`: no such file`);
+    const { summary, text } = await runAugmentPreviewJob(
+      { image: path, recipe, out, n, seed, cellSize, ...(columns === undefined ? {} : { columns }) },
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary, text };
   },
 });

@@ -1,17 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { augmentImages, parseRecipe, type Transform } from '@growset/augment-image';
-import {
-  errorMessage,
-  formatRunSummary,
-  OptionsError,
-  pipeline,
-  readImageFolder,
-  shortHash,
-  writeFileAtomic,
-  writeImageFolder,
-} from '@growset/core';
+import { parseRecipe, runAugmentJob, type Transform } from '@growset/augment-image';
+import { errorMessage, OptionsError } from '@growset/core';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 
 const FORMATS = ['same', 'jpeg', 'png', 'webp'] as const;
@@ -35,7 +26,18 @@ The same seed gives the same bytes.`,
     'no-originals': { type: 'boolean', description: 'write only the augmented copies' },
     format: { type: 'string', value: 'FMT', description: 'same, jpeg, png or webp', default: 'same' },
     quality: { type: 'string', value: 'Q', description: 'JPEG/WebP quality', default: '90' },
-    concurrency: { type: 'string', value: 'N', description: 'images augmented at once', default: '4' },
+    concurrency: {
+      type: 'string',
+      value: 'N',
+      description: 'images augmented at once',
+      default: 'max(4, 2 x threads)',
+    },
+    threads: {
+      type: 'string',
+      value: 'N',
+      description: 'worker threads running the recipe beside the main thread',
+      default: 'cores - 1',
+    },
     'max-pixels': {
       type: 'string',
       value: 'N',
@@ -69,77 +71,32 @@ The same seed gives the same bytes.`,
       throw new UsageError(`Expected \`--format\` to be one of ${FORMATS.join(', ')}, got \`${format}\``);
     }
     const quality = intOption(args, 'quality', { min: 1, max: 100 }) ?? 90;
-    const concurrency = intOption(args, 'concurrency', { min: 1, max: 256 }) ?? 4;
+    const threads = intOption(args, 'threads', { min: 0, max: 64 });
+    const concurrency = intOption(args, 'concurrency', { min: 1, max: 256 });
     const maxPixels = intOption(args, 'max-pixels', { min: 1 }) ?? 50_000_000;
     const quarantine = resolve(
       io.cwd,
       stringOption(args, 'quarantine') ?? join(dirname(out), `${basename(out)}.quarantine`),
     );
     const recipe = await loadRecipe(resolve(io.cwd, recipePath), recipePath);
-
-    io.logger.info(`Augmenting ${input} -> ${out} (${copies} copies per image, seed ${seed})`);
-    const summary = await pipeline(
-      readImageFolder(input),
-      augmentImages({
-        recipe,
-        copies,
-        keepOriginal,
-        output: format as (typeof FORMATS)[number],
-        quality,
-        concurrency,
-        maxPixels,
-      }),
-      writeImageFolder(out),
-    ).run({
-      name: 'augment',
-      seed,
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-      quarantine,
-    });
-    const recipeJson = `${JSON.stringify(recipe.toJSON(), null, 2)}\n`;
-    await writeFileAtomic(join(out, 'recipe.json'), recipeJson);
-
-    const stage = summary.stages.find((s) => s.stage === 'augment-images');
-    const read = summary.stages[0]!;
-    const images = stage?.in ?? 0;
-    const created = stage?.created ?? 0;
-    const quarantinedBy: { [reason: string]: number } = {};
-    for (const s of summary.stages)
-      for (const [r, n] of Object.entries(s.quarantinedBy)) quarantinedBy[r] = (quarantinedBy[r] ?? 0) + n;
-    const augmented = keepOriginal ? created : (stage?.out ?? 0);
-    const originals = keepOriginal ? (stage?.out ?? 0) - created : 0;
-    return {
-      summary: {
+    const { summary, text } = await runAugmentJob(
+      {
         input,
         out,
-        manifest: join(out, 'manifest.jsonl'),
-        quarantineDir: quarantine,
-        seed,
+        recipe,
         copies,
-        recipe: shortHash(JSON.stringify(recipe.toJSON())),
-        files: read.in,
-        images,
-        originals,
-        augmented,
-        written: summary.out,
-        filtered: summary.filtered,
-        quarantined: summary.quarantined,
-        quarantinedBy,
-        wallTimeMs: summary.wallTimeMs,
+        seed,
+        keepOriginal,
+        format: format as (typeof FORMATS)[number],
+        quality,
+        threads,
+        concurrency,
+        maxPixels,
+        quarantine,
       },
-      text: [
-        `Augmented ${images} images into ${out}: ${originals} originals + ${augmented} copies = ${summary.out} written.`,
-        summary.quarantined > 0
-          ? `Quarantined ${summary.quarantined} (${Object.entries(quarantinedBy)
-              .map(([r, n]) => `${n} ${r}`)
-              .join(', ')}): see ${join(quarantine, 'quarantine.jsonl')}`
-          : 'Quarantined 0.',
-        '',
-        formatRunSummary(summary),
-      ].join('\n'),
-    };
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary, text };
   },
 });
 

@@ -1,14 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import {
-  checkImages,
-  cleaningSummary,
-  dedupeImages,
-  formatCleaningSummary,
-  summaryToJson,
-} from '@growset/clean';
-import { pipeline, readImageFolder, writeFileAtomic, writeImageFolder } from '@growset/core';
+import { resolve } from 'node:path';
+import { runCleanImagesJob } from '@growset/clean';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 
 export const cleanImagesCommand = defineCommand({
@@ -74,46 +66,21 @@ to <out>/images (with manifest.jsonl), <out>/quarantine.jsonl plus the rejected 
     const animated = oneOf(args, 'animated', ['first-frame', 'quarantine'] as const) ?? 'first-frame';
     const alpha = oneOf(args, 'alpha', ['keep', 'flatten'] as const) ?? 'keep';
     const hash = oneOf(args, 'hash', ['dhash', 'phash', 'none'] as const) ?? 'dhash';
-    await mkdir(out, { recursive: true });
-
-    const source = readImageFolder(dir, { followLinksOutside: args.values['follow-links'] === true });
-    const check = checkImages({
-      minWidth: minSize,
-      minHeight: minSize,
-      maxPixels,
-      animated,
-      alpha,
-      hashes: hash === 'none' ? [] : [hash],
-    });
-    const dedupe = dedupeImages({ near: hash === 'none' ? false : hash, threshold, maxPixels });
-    const imagesDir = join(out, 'images');
-    const summary = await pipeline(
-      source,
-      check,
-      dedupe,
-      writeImageFolder(imagesDir, { manifest: true }),
-    ).run({
-      name: 'clean-images',
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-      quarantine: out,
-    });
-    const cleaning = cleaningSummary(summary, [source, check, dedupe]);
-    const summaryFile = join(out, 'cleaning-summary.json');
-    await writeFileAtomic(summaryFile, `${JSON.stringify(cleaning, null, 2)}\n`);
-    const files = { images: imagesDir, quarantine: join(out, 'quarantine.jsonl'), summary: summaryFile };
-    return {
-      summary: {
-        in: cleaning.totals.in,
-        out: cleaning.totals.out,
-        filtered: cleaning.totals.filtered,
-        quarantined: cleaning.totals.quarantined,
-        files,
-        reasons: summaryToJson(cleaning).reasons ?? [],
+    const { summary, text } = await runCleanImagesJob(
+      {
+        input: dir,
+        out,
+        minSize,
+        maxPixels,
+        animated,
+        alpha,
+        hash,
+        threshold,
+        followLinks: args.values['follow-links'] === true,
       },
-      text: `${formatCleaningSummary(cleaning, summary)}\n\nClean images: ${files.images}\nQuarantine:   ${files.quarantine}\nSummary:      ${files.summary}\n`,
-    };
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary, text };
   },
 });
 

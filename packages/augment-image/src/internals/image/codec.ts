@@ -55,6 +55,15 @@ export function collapseToGreyAlpha(image: RawImage): RawImage {
   return { ...image, data: out, channels: 2 };
 }
 
+/**
+ * sharp's JPEG options for an output image: Huffman tables are not optimised (libjpeg's and
+ * OpenCV's default), which halves the encode time of a 224x224 image for files a few percent
+ * larger.
+ */
+export function jpegOutputOptions(quality: number): { quality: number; optimiseCoding: false } {
+  return { quality, optimiseCoding: false };
+}
+
 /** Encodes raw pixels (uint8 or uint16; float32 taken as [0, 1]) keeping channels and depth. */
 export async function encodeRaw(image: RawImage, format: EncodeFormat, quality: number): Promise<Uint8Array> {
   let raw = image;
@@ -65,7 +74,7 @@ export async function encodeRaw(image: RawImage, format: EncodeFormat, quality: 
   }).toColourspace(workingSpace(channels, dtype));
   pipeline =
     format === 'jpeg'
-      ? pipeline.jpeg({ quality })
+      ? pipeline.jpeg(jpegOutputOptions(quality))
       : format === 'png'
         ? pipeline.png()
         : pipeline.webp({ quality });

@@ -13,7 +13,7 @@ import { compositionFactories } from './compose.ts';
 import type { Transform, TransformFactory } from './contract.ts';
 import { bboxSafeRandomCrop, centerCrop, pad, randomCrop, randomResizedCrop, resize } from './crops.ts';
 import { defocus, downscale, imageCompression, isoNoise, zoomBlur } from './degrade.ts';
-import { gridDistortion, opticalDistortion, shiftScaleRotate } from './distort.ts';
+import { gridDistortion, opticalDistortion, shiftScaleRotate, thinPlateSpline } from './distort.ts';
 import { coarseDropout, gridDropout } from './dropout.ts';
 import { gaussianBlur, motionBlur, sharpen } from './filters.ts';
 import { affine, horizontalFlip, rotate, verticalFlip } from './geometric.ts';
@@ -77,6 +77,7 @@ export function defaultRegistry(): TransformRegistry {
     shiftScaleRotate,
     gridDistortion,
     opticalDistortion,
+    thinPlateSpline,
     coarseDropout,
     gridDropout,
     randAugment,

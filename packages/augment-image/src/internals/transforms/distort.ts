@@ -3,8 +3,9 @@ import { about, chain, rotation, scaling, translation } from '../geometry/matrix
 import type { MapOp } from '../ops/types.ts';
 import { leafTransform } from './contract.ts';
 import { gridInverse, opticalInverse } from './fn/distort.ts';
+import { type ControlPoint, thinPlateInverse } from './fn/thin-plate.ts';
 import { affineOp } from './geometric.ts';
-import { border, bounds, fill, fillArray, interpolation, probability } from './schema.ts';
+import { border, bounds, fill, fillArray, interpolation, probability, range } from './schema.ts';
 
 /** A number v >= 0 meaning [-v, v], or a [min, max] pair within [-max, max]. */
 function symmetric(max: number) {
@@ -150,5 +151,50 @@ export const opticalDistortion = leafTransform({
   },
   ops: ({ k, dx, dy }, { width: W, height: H }, o) => [
     mapOp('optical', opticalInverse(W, H, k, dx, dy), W, H, o),
+  ],
+});
+
+/**
+ * albumentations' ThinPlateSpline: a `points` x `points` grid of control points over the image
+ * (corners and edges included), each sampling the input at its own position plus a normal
+ * displacement of standard deviation s / 10 of the image size (s drawn from `scale`, clipped to
+ * the image); the thin-plate spline through them maps every other pixel smoothly. Masks, boxes
+ * and keypoints move with the same map. Runs on typed arrays.
+ *
+ * Options: `points` (control points per side, 2 to 10; @default 4), `scale` (@default
+ * [0.2, 0.4]), `border` (@default 'reflect'), `fill` (@default 0), `interpolation`
+ * (@default 'bilinear'), `p` (@default 1).
+ */
+export const thinPlateSpline = leafTransform({
+  type: 'thinPlateSpline',
+  version: 1,
+  kind: 'geometric',
+  optionsType: 'ThinPlateSplineOptions',
+  options: z.strictObject({
+    points: z.int().min(2).max(10).default(4),
+    scale: range(0, 1).default([0.2, 0.4]),
+    border: border.unwrap().default('reflect'),
+    fill,
+    interpolation,
+    p: probability(1),
+  }),
+  params: z.strictObject({
+    controls: z.array(z.tuple([z.number(), z.number(), z.number(), z.number()])).min(3),
+  }),
+  sample: (rng, _, o) => {
+    const [lo, hi] = bounds(o.scale);
+    const std = (lo === hi ? lo : rng.uniform(lo, hi)) / 10;
+    const clip = (v: number) => Math.min(1, Math.max(0, v));
+    const controls: [number, number, number, number][] = [];
+    for (let j = 0; j < o.points; j++)
+      for (let i = 0; i < o.points; i++) {
+        const u = i / (o.points - 1);
+        const v = j / (o.points - 1);
+        controls.push([u, v, clip(u + rng.normal(0, std)), clip(v + rng.normal(0, std))]);
+      }
+    return { controls };
+  },
+  ops: ({ controls }, { width: W, height: H }, o) => [
+    mapOp('thinPlate', thinPlateInverse(W, H, controls as ControlPoint[]), W, H, o),
   ],
 });

@@ -119,8 +119,11 @@ function augMixSpace(shape: ImageShape, allOps: boolean): Partial<Record<PolicyO
   };
 }
 
+/** An AutoAugment policy: sub-policies of (operation, probability, magnitude bin or null). */
+export type PolicyTable = readonly (readonly [PolicyOpName, number, number | null])[][];
+
 /** AutoAugment's ImageNet policy: 25 sub-policies of two (operation, probability, magnitude bin). */
-export const IMAGENET_POLICY: readonly (readonly [PolicyOpName, number, number | null])[][] = [
+export const IMAGENET_POLICY: PolicyTable = [
   [
     ['Posterize', 0.4, 8],
     ['Rotate', 0.6, 9],
@@ -222,6 +225,221 @@ export const IMAGENET_POLICY: readonly (readonly [PolicyOpName, number, number |
     ['Equalize', 0.6, null],
   ],
 ];
+
+/** AutoAugment's CIFAR-10 policy (torchvision's table): 25 sub-policies of two. */
+export const CIFAR10_POLICY: PolicyTable = [
+  [
+    ['Invert', 0.1, null],
+    ['Contrast', 0.2, 6],
+  ],
+  [
+    ['Rotate', 0.7, 2],
+    ['TranslateX', 0.3, 9],
+  ],
+  [
+    ['Sharpness', 0.8, 1],
+    ['Sharpness', 0.9, 3],
+  ],
+  [
+    ['ShearY', 0.5, 8],
+    ['TranslateY', 0.7, 9],
+  ],
+  [
+    ['AutoContrast', 0.5, null],
+    ['Equalize', 0.9, null],
+  ],
+  [
+    ['ShearY', 0.2, 7],
+    ['Posterize', 0.3, 7],
+  ],
+  [
+    ['Color', 0.4, 3],
+    ['Brightness', 0.6, 7],
+  ],
+  [
+    ['Sharpness', 0.3, 9],
+    ['Brightness', 0.7, 9],
+  ],
+  [
+    ['Equalize', 0.6, null],
+    ['Equalize', 0.5, null],
+  ],
+  [
+    ['Contrast', 0.6, 7],
+    ['Sharpness', 0.6, 5],
+  ],
+  [
+    ['Color', 0.7, 7],
+    ['TranslateX', 0.5, 8],
+  ],
+  [
+    ['Equalize', 0.3, null],
+    ['AutoContrast', 0.4, null],
+  ],
+  [
+    ['TranslateY', 0.4, 3],
+    ['Sharpness', 0.2, 6],
+  ],
+  [
+    ['Brightness', 0.9, 6],
+    ['Color', 0.2, 8],
+  ],
+  [
+    ['Solarize', 0.5, 2],
+    ['Invert', 0.0, null],
+  ],
+  [
+    ['Equalize', 0.2, null],
+    ['AutoContrast', 0.6, null],
+  ],
+  [
+    ['Equalize', 0.2, null],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Color', 0.9, 9],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['AutoContrast', 0.8, null],
+    ['Solarize', 0.2, 8],
+  ],
+  [
+    ['Brightness', 0.1, 3],
+    ['Color', 0.7, 0],
+  ],
+  [
+    ['Solarize', 0.4, 5],
+    ['AutoContrast', 0.9, null],
+  ],
+  [
+    ['TranslateY', 0.9, 9],
+    ['TranslateY', 0.7, 9],
+  ],
+  [
+    ['AutoContrast', 0.9, null],
+    ['Solarize', 0.8, 3],
+  ],
+  [
+    ['Equalize', 0.8, null],
+    ['Invert', 0.1, null],
+  ],
+  [
+    ['TranslateY', 0.7, 9],
+    ['AutoContrast', 0.9, null],
+  ],
+];
+
+/** AutoAugment's SVHN policy (torchvision's table): 25 sub-policies of two. */
+export const SVHN_POLICY: PolicyTable = [
+  [
+    ['ShearX', 0.9, 4],
+    ['Invert', 0.2, null],
+  ],
+  [
+    ['ShearY', 0.9, 8],
+    ['Invert', 0.7, null],
+  ],
+  [
+    ['Equalize', 0.6, null],
+    ['Solarize', 0.6, 6],
+  ],
+  [
+    ['Invert', 0.9, null],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Equalize', 0.6, null],
+    ['Rotate', 0.9, 3],
+  ],
+  [
+    ['ShearX', 0.9, 4],
+    ['AutoContrast', 0.8, null],
+  ],
+  [
+    ['ShearY', 0.9, 8],
+    ['Invert', 0.4, null],
+  ],
+  [
+    ['ShearY', 0.9, 5],
+    ['Solarize', 0.2, 6],
+  ],
+  [
+    ['Invert', 0.9, null],
+    ['AutoContrast', 0.8, null],
+  ],
+  [
+    ['Equalize', 0.6, null],
+    ['Rotate', 0.9, 3],
+  ],
+  [
+    ['ShearX', 0.9, 4],
+    ['Solarize', 0.3, 3],
+  ],
+  [
+    ['ShearY', 0.8, 8],
+    ['Invert', 0.7, null],
+  ],
+  [
+    ['Equalize', 0.9, null],
+    ['TranslateY', 0.6, 6],
+  ],
+  [
+    ['Invert', 0.9, null],
+    ['Equalize', 0.6, null],
+  ],
+  [
+    ['Contrast', 0.3, 3],
+    ['Rotate', 0.8, 4],
+  ],
+  [
+    ['Invert', 0.8, null],
+    ['TranslateY', 0.0, 2],
+  ],
+  [
+    ['ShearY', 0.7, 6],
+    ['Solarize', 0.4, 8],
+  ],
+  [
+    ['Invert', 0.6, null],
+    ['Rotate', 0.8, 4],
+  ],
+  [
+    ['ShearY', 0.3, 7],
+    ['TranslateX', 0.9, 3],
+  ],
+  [
+    ['ShearX', 0.1, 6],
+    ['Invert', 0.6, null],
+  ],
+  [
+    ['Solarize', 0.7, 2],
+    ['TranslateY', 0.6, 7],
+  ],
+  [
+    ['ShearY', 0.8, 4],
+    ['Invert', 0.8, null],
+  ],
+  [
+    ['ShearX', 0.7, 9],
+    ['TranslateY', 0.8, 3],
+  ],
+  [
+    ['ShearY', 0.8, 5],
+    ['AutoContrast', 0.7, null],
+  ],
+  [
+    ['ShearX', 0.7, 2],
+    ['Invert', 0.1, null],
+  ],
+];
+
+/** AutoAugment's policies by name. */
+export const AUTOAUGMENT_POLICIES = {
+  imagenet: IMAGENET_POLICY,
+  cifar10: CIFAR10_POLICY,
+  svhn: SVHN_POLICY,
+} as const satisfies { [name: string]: PolicyTable };
 
 /** One drawn operation. */
 export interface PolicyStep {
@@ -354,11 +572,12 @@ export const trivialAugmentWide = leafTransform({
 });
 
 /**
- * AutoAugment (Cubuk et al. 2019) with its ImageNet policy, as torchvision's AutoAugment: one of
- * 25 sub-policies drawn uniformly; each of its two operations applies with its probability, at its
- * magnitude bin of a 10-bin table. Params record the sub-policy and the operations that ran.
+ * AutoAugment (Cubuk et al. 2019) with its ImageNet, CIFAR-10 or SVHN policy, as torchvision's
+ * AutoAugment: one of 25 sub-policies drawn uniformly; each of its two operations applies with its
+ * probability, at its magnitude bin of a 10-bin table. Params record the sub-policy and the
+ * operations that ran (so a replay does not need the policy).
  *
- * Options: `policy` (`imagenet`; @default 'imagenet'), `interpolation` (@default 'nearest'),
+ * Options: `policy` (`imagenet`, `cifar10` or `svhn`; @default 'imagenet'), `interpolation` (@default 'nearest'),
  * `fill` (@default 0), `p` (@default 1).
  */
 export const autoAugment = leafTransform({
@@ -366,13 +585,18 @@ export const autoAugment = leafTransform({
   version: 1,
   kind: 'geometric',
   optionsType: 'AutoAugmentOptions',
-  options: z.strictObject({ policy: z.enum(['imagenet']).default('imagenet'), ...style, p: probability(1) }),
+  options: z.strictObject({
+    policy: z.enum(['imagenet', 'cifar10', 'svhn']).default('imagenet'),
+    ...style,
+    p: probability(1),
+  }),
   params: z.strictObject({ subPolicy: z.int().min(0).max(24), ops: z.array(step) }),
-  sample: (rng, shape) => {
-    const subPolicy = rng.int(0, IMAGENET_POLICY.length - 1);
+  sample: (rng, shape, o) => {
+    const policy = AUTOAUGMENT_POLICIES[o.policy];
+    const subPolicy = rng.int(0, policy.length - 1);
     const table = randAugmentSpace(10, shape);
     const ops: PolicyStep[] = [];
-    for (const [name, p, bin] of IMAGENET_POLICY[subPolicy]!) {
+    for (const [name, p, bin] of policy[subPolicy]!) {
       if (!(rng.float() <= p)) continue;
       const m = name === 'Invert' ? none : table[name]!;
       ops.push({ name, magnitude: bin === null ? 0 : signedMagnitude(m, bin, rng) });

@@ -1,5 +1,6 @@
 import type { RawImage } from '@growset/core';
 import { BLUR_WASM_BASE64 } from './blur-wasm.generated.ts';
+import { ensureMemory, instantiate, type WasmMemory } from './wasm-module.ts';
 
 /** Kernels up to this radius run in {@link blurRgb8} (the WebAssembly loop has 3 tap pairs). */
 export const MAX_FAST_BLUR_RADIUS = 3;
@@ -7,14 +8,8 @@ export const MAX_FAST_BLUR_RADIUS = 3;
 /** Weights are integers summing to this (7 bits: every 8-bit weighted sum fits in 16 bits). */
 const WEIGHT_SUM = 128;
 
-/** The part of the WebAssembly API used here (the repo's TypeScript lib has no WebAssembly types). */
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
 interface BlurModule {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   conv: (
     src: number,
     dst: number,
@@ -31,12 +26,7 @@ interface BlurModule {
 let module: BlurModule | undefined;
 
 function blurModule(): BlurModule {
-  if (!module) {
-    const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-    const bytes = Buffer.from(BLUR_WASM_BASE64, 'base64');
-    const instance = new wasm.Instance(new wasm.Module(bytes));
-    module = instance.exports as unknown as BlurModule;
-  }
+  module ??= instantiate<BlurModule>(BLUR_WASM_BASE64);
   return module;
 }
 
@@ -75,8 +65,7 @@ export function blurRgb8(raw: RawImage, kernel: Float64Array): RawImage {
   const tmp = src + span + pad;
   const dst = tmp + span + pad;
   const needed = dst + span + pad;
-  const have = wasm.memory.buffer.byteLength;
-  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
+  ensureMemory(wasm.memory, needed);
   const heap = new Uint8Array(wasm.memory.buffer);
   heap.set(raw.data as Uint8Array, src);
   const [k0, k1, k2, k3] = weights;

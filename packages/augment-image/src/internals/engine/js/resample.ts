@@ -3,6 +3,8 @@ import { type Affine, invert } from '../../geometry/matrix.ts';
 import { allocate, colourChannels, maxValue, unitScale } from '../../image/shape.ts';
 import { type FoldedColour, foldForGrey } from '../../ops/colour.ts';
 import type { Interpolation } from '../../ops/types.ts';
+import { RESAMPLE_WASM_BASE64 } from './resample-wasm.generated.ts';
+import { ensureMemory, instantiate, type WasmMemory } from './wasm-module.ts';
 
 export interface ResampleOptions {
   /** Maps source edge coordinates to output edge coordinates. */
@@ -14,6 +16,8 @@ export interface ResampleOptions {
   interpolation: Interpolation;
   /** A folded colour map to apply to every output pixel in the same loop. */
   colour?: FoldedColour;
+  /** Run the 8-bit RGB bilinear path in JavaScript, not WebAssembly (tests compare the two). */
+  javascript?: boolean;
 }
 
 /**
@@ -119,10 +123,38 @@ export function resampleAffine(src: RawImage, options: ResampleOptions): RawImag
   return { kind: 'raw', data: out, width: W, height: H, channels, dtype: src.dtype };
 }
 
+interface ResampleModule {
+  memory: WasmMemory;
+  bilinear: (
+    src: number,
+    w: number,
+    h: number,
+    dst: number,
+    W: number,
+    H: number,
+    rows: number,
+    du: number,
+    dv: number,
+    f0: number,
+    f1: number,
+    f2: number,
+    colour: number,
+    ...matrixAndOffset: number[]
+  ) => void;
+}
+
+let module: ResampleModule | undefined;
+
+function resampleModule(): ResampleModule {
+  module ??= instantiate<ResampleModule>(RESAMPLE_WASM_BASE64);
+  return module;
+}
+
 /**
  * The hot path (8-bit RGB, bilinear): 16.16 fixed-point coordinates and 8-bit weights, channels
  * written out, no inner loops. Same sampling and borders as the general loop (weights rounded
- * to 1/256).
+ * to 1/256). Runs in WebAssembly (resample.wat, the same arithmetic: the same bytes, about
+ * twice as fast) unless the coordinates could leave 32-bit integers.
  */
 function bilinearRgb8(src: RawImage, options: ResampleOptions): RawImage {
   const { width: W, height: H } = options;
@@ -158,6 +190,68 @@ function bilinearRgb8(src: RawImage, options: ResampleOptions): RawImage {
   const stride = w * 3;
   const du = Math.round(ia * 65536);
   const dv = Math.round(id * 65536);
+  // Row starts, as the loop below computes them; the WebAssembly loop runs the same arithmetic
+  // in 32-bit integers, so it takes every image whose coordinates stay well inside that range.
+  const rows = new Int32Array(2 * H);
+  let inRange = !options.javascript && w < 16384 && h < 16384;
+  for (let y = 0; y < H && inRange; y++) {
+    const cy = y + 0.5;
+    const su = Math.round((ia * 0.5 + ib * cy + ic - 0.5) * 65536);
+    const sv = Math.round((id * 0.5 + ie * cy + iff - 0.5) * 65536);
+    const limit = 2 ** 30;
+    inRange =
+      Math.abs(su) < limit &&
+      Math.abs(sv) < limit &&
+      Math.abs(su + du * W) < limit &&
+      Math.abs(sv + dv * W) < limit;
+    rows[2 * y] = su;
+    rows[2 * y + 1] = sv;
+  }
+  if (inRange) {
+    const wasm = resampleModule();
+    const srcBytes = (w * h * 3 + 7) & ~7;
+    const rowsAt = srcBytes;
+    const dstAt = rowsAt + 8 * H;
+    ensureMemory(wasm.memory, dstAt + W * H * 3);
+    const heap = new Uint8Array(wasm.memory.buffer);
+    heap.set(data, 0);
+    new Int32Array(wasm.memory.buffer, rowsAt, 2 * H).set(rows);
+    wasm.bilinear(
+      0,
+      w,
+      h,
+      dstAt,
+      W,
+      H,
+      rowsAt,
+      du,
+      dv,
+      f0,
+      f1,
+      f2,
+      colour ? 1 : 0,
+      m0,
+      m1,
+      m2,
+      m3,
+      m4,
+      m5,
+      m6,
+      m7,
+      m8,
+      b0,
+      b1,
+      b2,
+    );
+    return {
+      kind: 'raw',
+      data: heap.slice(dstAt, dstAt + W * H * 3),
+      width: W,
+      height: H,
+      channels: 3,
+      dtype: 'uint8',
+    };
+  }
   const minU = -32768;
   const maxU = (w - 0.5) * 65536;
   const maxV = (h - 0.5) * 65536;

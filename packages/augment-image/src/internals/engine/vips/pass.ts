@@ -1,5 +1,6 @@
 import type { PixelDType } from '@growset/core';
 import sharp from 'sharp';
+import { jpegOutputOptions } from '../../image/codec.ts';
 import type { ImageShape } from '../../image/shape.ts';
 
 /** An integer rectangle of an image. */
@@ -134,7 +135,7 @@ export async function runPass(pass: VipsPass, maxPixels: number): Promise<PassRe
   if (pass.output.kind === 'raw') {
     image = image.raw({ depth: shape.dtype === 'uint16' ? 'ushort' : 'uchar' });
   } else if (pass.output.format === 'jpeg') {
-    image = image.jpeg({ quality: pass.output.quality });
+    image = image.jpeg(jpegOutputOptions(pass.output.quality));
   } else if (pass.output.format === 'png') {
     image = image.png();
   } else {

@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { augmentCommand } from '../../cli/src/commands/augment.ts';
-import { augmentPreviewCommand } from '../../cli/src/commands/augment-preview.ts';
-import { runInProcess, UsageError } from './helpers/cli.ts';
-import { imageFolder } from './helpers/folder.ts';
-import { encode, picture } from './helpers/images.ts';
+import { imageFolder } from '../../augment-image/test/helpers/folder.ts';
+import { issueRecipe } from '../../augment-image/test/helpers/recipes.ts';
+import { augmentCommand } from '../src/commands/augment.ts';
+import { runInProcess, UsageError } from './helpers/in-process.ts';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/bin/growset.js');
+const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/growset.js');
 
 /** Runs the real `growset` binary (through its tsx loader), as a user would. */
 function growset(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -21,14 +21,7 @@ function growset(args: string[], cwd: string): Promise<{ code: number; stdout: s
   });
 }
 
-const ISSUE_RECIPE = `{"type":"compose","transforms":[
-  {"type":"horizontalFlip","p":0.5},
-  {"type":"rotate","limit":15},
-  {"type":"randomResizedCrop","width":224,"height":224,"scale":[0.6,1.0]},
-  {"type":"colorJitter","brightness":0.2,"saturation":0.2},
-  {"type":"gaussianBlur","sigma":[0.5,1.5]}
-]}
-`;
+const ISSUE_RECIPE = `${JSON.stringify(issueRecipe(), null, 2)}\n`;
 
 describe('growset augment', () => {
   it('runs the issue recipe exactly as written: writes an ImageFolder, manifest and quarantine, prints counts as JSON', async () => {
@@ -85,6 +78,42 @@ describe('growset augment', () => {
     expect(quarantine.map((q) => [q.id, q.reason]).sort()).toEqual(Object.entries(bad).sort());
   });
 
+  it('writes the same bytes and manifest on worker threads as on the main thread', async () => {
+    const { dir } = await imageFolder();
+    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
+    const argv = (out: string, threads: string) => [
+      '.',
+      '--out',
+      out,
+      '--recipe',
+      'recipe.json',
+      '--copies',
+      '2',
+      '--seed',
+      '3',
+      '--threads',
+      threads,
+    ];
+    // Outside the input folder: a second run must not read the first one's output.
+    const outs = await mkdtemp(join(tmpdir(), 'growset-augment-threads-'));
+    const main = (await runInProcess(augmentCommand, argv(join(outs, 'main'), '0'), dir)) as {
+      summary: object;
+    };
+    const threaded = (await runInProcess(augmentCommand, argv(join(outs, 'threaded'), '2'), dir)) as {
+      summary: object;
+    };
+    const strip = ({ out, manifest, quarantineDir, wallTimeMs, ...rest }: { [k: string]: unknown }) => rest;
+    expect(strip(threaded.summary as never)).toEqual(strip(main.summary as never));
+    for (const file of ['cat/a_aug0.jpg', 'cat/b_aug1.png', 'dog/c_aug1.jpg'])
+      expect(await readFile(join(outs, 'threaded', file)), file).toEqual(
+        await readFile(join(outs, 'main', file)),
+      );
+    expect(await readFile(join(outs, 'threaded', 'manifest.jsonl'), 'utf8')).toBe(
+      await readFile(join(outs, 'main', 'manifest.jsonl'), 'utf8'),
+    );
+    await rm(outs, { recursive: true, force: true });
+  });
+
   it('exits 2 with one clear line for a recipe naming an unknown transform', async () => {
     const { dir } = await imageFolder(false);
     await writeFile(join(dir, 'typo.json'), '{"type":"compose","transforms":[{"type":"rotat","limit":15}]}');
@@ -125,6 +154,7 @@ describe('growset augment', () => {
         /`--format` to be one of same, jpeg, png, webp/,
       ],
       [['.', '--out', 'o', '--recipe', 'ok.json', '--copies', '0', '--no-originals'], /would write nothing/],
+      [['.', '--out', 'o', '--recipe', 'ok.json', '--threads', '-1'], /`--threads`/],
     ];
     for (const [argv, message] of cases) {
       const error = await runInProcess(augmentCommand, argv, dir).then(
@@ -134,31 +164,5 @@ describe('growset augment', () => {
       expect(error, argv.join(' ')).toBeInstanceOf(UsageError);
       expect((error as Error).message).toMatch(message);
     }
-  });
-});
-
-describe('growset augment-preview', () => {
-  it('writes a grid of the original and N augmented copies', async () => {
-    const { dir } = await imageFolder(false);
-    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
-    await writeFile(join(dir, 'photo.jpg'), await encode(picture(320, 240), 'jpeg'));
-    const result = (await runInProcess(
-      augmentPreviewCommand,
-      ['photo.jpg', '--recipe', 'recipe.json', '--n', '8', '--out', 'grid.png', '--cell', '64'],
-      dir,
-    )) as { summary: { n: number; out: string } };
-    expect(result.summary).toMatchObject({ n: 8, out: join(dir, 'grid.png') });
-    const grid = await sharp(join(dir, 'grid.png')).metadata();
-    // 9 cells in 3 columns of 64 px with 6 px gaps.
-    expect([grid.format, grid.width, grid.height]).toEqual(['png', 6 + 3 * 70, 6 + 3 * 70]);
-  });
-
-  it('names the image file when it is not an image', async () => {
-    const { dir } = await imageFolder(false);
-    await writeFile(join(dir, 'recipe.json'), ISSUE_RECIPE);
-    await writeFile(join(dir, 'notes.png'), 'hello');
-    await expect(
-      runInProcess(augmentPreviewCommand, ['notes.png', '--recipe', 'recipe.json'], dir),
-    ).rejects.toThrow(/not an image: .*notes\.png/);
   });
 });

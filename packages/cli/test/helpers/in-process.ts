@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { silentLogger } from '@growset/core';
-import { type CommandDefinition, parseCommandArgs, UsageError } from '../../../cli/src/command.ts';
+import { type CommandDefinition, parseCommandArgs, UsageError } from '../../src/command.ts';
 
 export { UsageError };
 
