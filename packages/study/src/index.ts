@@ -2,6 +2,7 @@ export { allocate, carveValidation, nestedStratifiedOrder, stratifiedHoldout } f
 export {
   adjustFamilies,
   COMPARISON_METRICS,
+  clampDifferenceInterval,
   compareWithBaseline,
   decodePredictions,
   encodePredictions,

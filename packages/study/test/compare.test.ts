@@ -2,6 +2,7 @@ import { Rng } from '@growset/core';
 import {
   adjustFamilies,
   type Comparison,
+  clampDifferenceInterval,
   compareWithBaseline,
   decodePredictions,
   encodePredictions,
@@ -227,6 +228,28 @@ function nullFamily(
 }
 
 describe('family-wise comparisons over the treatments at a size', () => {
+  it('cuts an interval to the possible differences [-1, 1] without changing its verdict', () => {
+    // Two seeds: Satterthwaite's df near 1 and a Bonferroni t over 5 treatments of about 64.
+    const base: Comparison = {
+      variant: 'l2',
+      trainSize: 100,
+      metric: 'accuracy',
+      difference: 0.02,
+      ci: [-0.46, 0.5],
+      verdict: 'no detectable difference',
+      se: 0.037,
+      df: 1,
+      pairs: 2,
+      minimumDetectable: 0.5,
+    };
+    const [adjusted] = adjustFamilies([base, { ...base, variant: 'dropout' }, { ...base, variant: 'x' }]);
+    expect(adjusted!.ciFamily).toEqual([-1, 1]);
+    expect(adjusted!.verdictFamily).toBe('no detectable difference');
+    expect(clampDifferenceInterval([0.2, 1.7])).toEqual([0.2, 1]);
+    expect(verdictOf(clampDifferenceInterval([0.2, 1.7]))).toBe('helps');
+    expect(clampDifferenceInterval([-0.3, -0.1])).toEqual([-0.3, -0.1]);
+  });
+
   it('keeps the chance of any false helps or hurts among 8 null treatments near 5%; unadjusted it is far higher', () => {
     const k = 8;
     const rng = Rng.create('null-family');

@@ -218,6 +218,16 @@ export function pairedInterval(blocks: readonly DifferenceBlock[]): PairedInterv
   };
 }
 
+/**
+ * Every compared metric lies in [0, 1], so a difference lies in [-1, 1]: an interval that reaches
+ * past that (Student's t with one or two degrees of freedom, as with two seeds) is cut to what is
+ * possible rather than quoted as "-230 to +235 points". Cutting never changes a verdict: the
+ * point estimate is inside the range, so the interval's sign relative to zero stays the same.
+ */
+export function clampDifferenceInterval(ci: readonly [number, number]): [number, number] {
+  return [Math.max(-1, ci[0]), Math.min(1, ci[1])];
+}
+
 /** The word for an interval of a difference where higher is better. */
 export function verdictOf(ci: readonly [number, number]): ComparisonVerdict {
   if (ci[0] > 0) return 'helps';
@@ -262,7 +272,7 @@ export function adjustFamilies(comparisons: readonly Comparison[], level = 0.95)
   for (const c of comparisons) sizes.set(key(c), (sizes.get(key(c)) ?? 0) + 1);
   return comparisons.map((c) => {
     const family: ComparisonFamily = { size: sizes.get(key(c))!, method: 'bonferroni', level };
-    const ciFamily = simultaneousInterval(c, family.size, level);
+    const ciFamily = clampDifferenceInterval(simultaneousInterval(c, family.size, level));
     return { ...c, ciFamily, verdictFamily: verdictOf(ciFamily), family };
   });
 }
@@ -337,7 +347,7 @@ export function compareWithBaseline(
           trainSize,
           metric,
           difference: interval.difference,
-          ci: interval.ci,
+          ci: clampDifferenceInterval(interval.ci),
           verdict: verdictOf(interval.ci),
           se: interval.se,
           df: Number.isFinite(interval.df) ? interval.df : null,

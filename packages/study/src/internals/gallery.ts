@@ -14,6 +14,8 @@ import { originalImage } from './features.ts';
 import { defaultPlugins, type ImageAugmenter, loadExport } from './plugins.ts';
 
 export interface GalleryEntry extends JsonObject {
+  /** The original's sample id: `growset browse` links the entry to that sample's page. */
+  id: string;
   title: string;
   original: string;
   augmented: string[];
@@ -88,6 +90,7 @@ export async function writeAugmentationGallery(
       augmented.push(await save('kind' in result ? result : result.image, `${base}-aug${k}`));
     }
     entries.push({
+      id,
       title: `${id} (class ${data.labels[index]})`,
       original: await save(image, base),
       augmented,
