@@ -1,5 +1,5 @@
-export { type FoundChromium, findChromium, preferredEngine } from './internals/browser/find-chromium.ts';
-export { CHROMIUM_FLAGS, type LaunchedBrowser, launchChromium } from './internals/browser/launch.ts';
+// Chromium is found and launched by @growset/browser; re-exported for callers that only know scrape.
+export { BrowserNotFoundError, type FoundChromium, findChromium } from '@growset/browser';
 export { resolveEngine } from './internals/components.ts';
 export {
   type BrowserOptions,
@@ -22,7 +22,8 @@ export {
 } from './internals/crawl.ts';
 export { type CrawlSourceOptions, crawlSource } from './internals/crawl-source.ts';
 export type { CrawlStats } from './internals/crawler.ts';
-export { BrowserNotFoundError, CrawlStateError, FetchError } from './internals/errors.ts';
+export { CrawlStateError, FetchError } from './internals/errors.ts';
+export { preferredEngine } from './internals/preferred-engine.ts';
 export { parseRobotsTxt, type RobotsRules, robotsAgentToken } from './internals/robots.ts';
 export { isPrivateAddress, Scope } from './internals/scope.ts';
 export { normalizeUrl, TRACKING_PARAMS } from './internals/url.ts';

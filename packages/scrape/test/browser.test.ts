@@ -1,17 +1,10 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type EncodedImage, encodeRawAsPng, MemoryQuarantine, pipeline, type Sample } from '@growset/core';
 import { type FixtureSite, startFixtureSite } from '@growset/fixtures';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  type CrawlConfig,
-  type CrawlStats,
-  crawlSource,
-  findChromium,
-  preferredEngine,
-} from '../src/index.ts';
+import { type CrawlConfig, type CrawlStats, crawlSource, preferredEngine } from '../src/index.ts';
 import { exampleConfig, removeTempDirs, tempDir } from './helpers.ts';
 
 const sites: FixtureSite[] = [];
@@ -177,19 +170,9 @@ window.XMLSerializer = function () { throw new Error('no'); };
   });
 });
 
-describe('finding Chromium', () => {
-  it('prefers GROWSET_CHROMIUM, then PATH, and says when none is usable', async () => {
+describe('choosing an engine', () => {
+  it('prefers the browser when a Chromium is found and says when none is usable', async () => {
     const dir = await tempDir();
-    const fake = join(dir, 'bin', 'chromium');
-    await mkdir(join(dir, 'bin'));
-    await writeFile(fake, '#!/bin/sh\n');
-    await chmod(fake, 0o755);
-    expect(findChromium({ env: { GROWSET_CHROMIUM: '/opt/my/chrome', PATH: join(dir, 'bin') } })).toEqual({
-      path: '/opt/my/chrome',
-      source: 'GROWSET_CHROMIUM',
-    });
-    const onPath = findChromium({ env: { PATH: join(dir, 'bin') } });
-    expect(onPath === undefined ? undefined : onPath.source).toMatch(/^(playwright|PATH)$/);
     const missing = preferredEngine({ env: { GROWSET_CHROMIUM: join(dir, 'nope') } });
     expect(missing.engine).toBe('http');
     expect(missing.reason).toContain('nope');

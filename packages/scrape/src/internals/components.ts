@@ -1,10 +1,9 @@
+import { BrowserNotFoundError, findChromium } from '@growset/browser';
 import { type Logger, type ProgressListener, Rng, silentLogger } from '@growset/core';
-import { findChromium } from './browser/find-chromium.ts';
 import type { ResolvedCrawlConfig } from './config.ts';
 import { browserEngine } from './engines/browser-engine.ts';
 import type { PageEngine } from './engines/engine.ts';
 import { httpEngine } from './engines/http-engine.ts';
-import { BrowserNotFoundError } from './errors.ts';
 import { HttpClient } from './http-client.ts';
 import { RobotsCache } from './robots-cache.ts';
 import { Scheduler } from './scheduler.ts';
@@ -40,10 +39,7 @@ export interface PartsOptions {
 export function createParts(config: ResolvedCrawlConfig, options: PartsOptions): CrawlParts {
   const engineName = resolveEngine(config);
   if (engineName === 'browser' && !config.browser.executablePath && !findChromium()) {
-    throw new BrowserNotFoundError(
-      'engine "browser" needs Chromium and none was found (GROWSET_CHROMIUM, Playwright\'s browser, PATH, ' +
-        '/usr/lib/chromium/chromium-headless-shell, /usr/bin/chromium); install chromium or use engine "http" or "auto"',
-    );
+    throw BrowserNotFoundError.none('use engine "http" or "auto"');
   }
   const logger = options.logger ?? silentLogger;
   const scope = new Scope({

@@ -1,7 +1,4 @@
-import { type FoundChromium, findChromium, isExecutableFile } from '@growset/core';
-
-// Chromium discovery lives in @growset/core (the report's screenshots use it too).
-export { type FoundChromium, findChromium } from '@growset/core';
+import { type FoundChromium, findChromium, isExecutableFile } from '@growset/browser';
 
 /**
  * The engine a caller should use: `browser` when a Chromium is found, else `http`, with the
