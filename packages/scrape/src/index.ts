@@ -23,6 +23,12 @@ export {
 export { type CrawlSourceOptions, crawlSource } from './internals/crawl-source.ts';
 export type { CrawlStats } from './internals/crawler.ts';
 export { CrawlStateError, FetchError } from './internals/errors.ts';
+export {
+  describeCrawl,
+  runScrapeJob,
+  type ScrapeJobFiles,
+  type ScrapeJobOptions,
+} from './internals/jobs/scrape-job.ts';
 export { preferredEngine } from './internals/preferred-engine.ts';
 export { parseRobotsTxt, type RobotsRules, robotsAgentToken } from './internals/robots.ts';
 export { isPrivateAddress, Scope } from './internals/scope.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { errorMessage, formatTable, type JsonObject } from '@growset/core';
-import { type CrawlSummary, crawl, parseCrawlConfig } from '@growset/scrape';
+import { errorMessage } from '@growset/core';
+import { runScrapeJob } from '@growset/scrape';
 import { defineCommand, stringOption, UsageError } from '../command.ts';
 
 const ENGINES = ['http', 'browser', 'auto'] as const;
@@ -38,9 +38,9 @@ same folder; a finished one does nothing; --fresh starts over.`,
     } catch (error) {
       throw new UsageError(`Cannot read crawl config ${file}: ${errorMessage(error)}`, { cause: error });
     }
-    let raw: unknown;
+    let config: unknown;
     try {
-      raw = JSON.parse(text);
+      config = JSON.parse(text);
     } catch (error) {
       throw new UsageError(`Crawl config ${file} is not valid JSON: ${errorMessage(error)}`, {
         cause: error,
@@ -50,53 +50,18 @@ same folder; a finished one does nothing; --fresh starts over.`,
     if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
       throw new UsageError(`Expected \`--engine\` to be one of ${ENGINES.join(', ')}, got \`${engine}\``);
     }
-    if (engine !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+    if (engine !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
       throw new UsageError(`Crawl config ${file} must be a JSON object`);
     }
-    const config = parseCrawlConfig(engine === undefined ? raw : { ...(raw as object), engine });
-    const out = resolve(io.cwd, stringOption(args, 'out') ?? 'out/scrape');
-    const result = await crawl(config, {
-      out,
-      fresh: args.values.fresh === true,
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-    });
-    return { summary: result.summary as unknown as JsonObject, text: describe(result.summary) };
+    const { summary, text: table } = await runScrapeJob(
+      {
+        config,
+        out: resolve(io.cwd, stringOption(args, 'out') ?? 'out/scrape'),
+        fresh: args.values.fresh === true,
+        ...(engine === undefined ? {} : { engine }),
+      },
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary, text: table };
   },
 });
-
-function describe(s: CrawlSummary): string {
-  if (s.status === 'already-finished') {
-    return `Nothing to do: the crawl in ${s.out} already finished with ${s.items} items (use --fresh to start over).\n`;
-  }
-  const rows: [string, number][] = [
-    ['items written', s.items],
-    ['  new this run', s.newItems],
-    ['  from an interrupted run', s.resumedItems],
-    ['duplicate items', s.duplicates],
-    ['quarantined', s.quarantined],
-    ['pages fetched', s.pagesFetched],
-    ['pages failed', s.pagesFailed],
-    ['images fetched', s.assetsFetched],
-    ['retries', s.retries],
-  ];
-  const reasons = (title: string, counts: { [reason: string]: number }) =>
-    Object.keys(counts).length === 0
-      ? []
-      : [
-          `${title}: ${Object.entries(counts)
-            .map(([reason, n]) => `${reason} ${n}`)
-            .join(', ')}`,
-        ];
-  return [
-    formatTable(['crawl', 'count'], rows),
-    ...reasons('Quarantined', s.quarantinedBy),
-    ...reasons('Failures (retried ones included)', s.failures),
-    ...reasons('Not visited', s.skipped),
-    '',
-    `Crawled with the ${s.engine} engine in ${(s.wallTimeMs / 1000).toFixed(1)} s (run ${s.runs}).`,
-    `Images: ${s.imagesDir} (manifest ${s.manifest}); quarantine: ${s.quarantine}`,
-    '',
-  ].join('\n');
-}
