@@ -22,6 +22,14 @@ export {
 } from './internals/crawl.ts';
 export { type CrawlSourceOptions, crawlSource } from './internals/crawl-source.ts';
 export type { CrawlStats } from './internals/crawler.ts';
+export type { LoadedPage, PageEngine } from './internals/engines/engine.ts';
+export { engines } from './internals/engines/index.ts';
+export {
+  type ConformanceCheck,
+  type EngineDefinition,
+  type EngineParts,
+  EngineRegistry,
+} from './internals/engines/registry.ts';
 export { CrawlStateError, FetchError } from './internals/errors.ts';
 export {
   describeCrawl,

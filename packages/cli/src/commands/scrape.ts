@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorMessage } from '@growset/core';
-import { runScrapeJob } from '@growset/scrape';
+import { engines, runScrapeJob } from '@growset/scrape';
 import { defineCommand, stringOption, UsageError } from '../command.ts';
 
-const ENGINES = ['http', 'browser', 'auto'] as const;
+const ENGINES = [...engines.names, 'auto'];
 
 export const scrapeCommand = defineCommand({
   name: 'scrape',
   summary: 'crawl a website into an ImageFolder (http or browser engine, polite and resumable)',
-  usage: '<config.json> --out <dir> [--fresh] [--engine http|browser|auto] [--json]',
+  usage: `<config.json> --out <dir> [--fresh] [--engine ${ENGINES.join('|')}] [--json]`,
   details: `
 <config.json> is a crawl config (see the @growset/scrape README), e.g.
   {"start":["http://127.0.0.1:8080/"],"engine":"http","allowHosts":["127.0.0.1"],
@@ -27,7 +27,7 @@ same folder; a finished one does nothing; --fresh starts over.`,
     engine: {
       type: 'string',
       value: 'NAME',
-      description: 'override the config engine: http, browser or auto',
+      description: `override the config engine: ${ENGINES.join(', ')}`,
     },
   },
   async run(args, io) {
@@ -47,7 +47,7 @@ same folder; a finished one does nothing; --fresh starts over.`,
       });
     }
     const engine = stringOption(args, 'engine');
-    if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
+    if (engine !== undefined && !ENGINES.includes(engine)) {
       throw new UsageError(`Expected \`--engine\` to be one of ${ENGINES.join(', ')}, got \`${engine}\``);
     }
     if (engine !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {

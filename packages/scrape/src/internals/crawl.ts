@@ -39,7 +39,8 @@ export interface CrawlOptions {
 export interface CrawlSummary {
   /** `finished`, or `already-finished` when the folder held a finished crawl and nothing was done. */
   status: 'finished' | 'already-finished';
-  engine: 'http' | 'browser';
+  /** The engine that ran (a registered name; `auto` resolved). */
+  engine: string;
   /** Items in the ImageFolder now. */
   items: number;
   /** Items collected by this run, and replayed from earlier interrupted runs. */

@@ -5,7 +5,7 @@ import { type FoundChromium, findChromium, isExecutableFile } from '@growset/bro
  * reason in words (for logs: "browser: /usr/lib/chromium/chromium-headless-shell (system)").
  */
 export function preferredEngine(options: { executablePath?: string; env?: NodeJS.ProcessEnv } = {}): {
-  engine: 'http' | 'browser';
+  engine: string;
   chromium?: FoundChromium;
   reason: string;
 } {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { launchChromium } from '@growset/browser';
+import { BrowserNotFoundError, findChromium, launchChromium } from '@growset/browser';
 import { errorMessage } from '@growset/core';
 import type { BrowserContext, CDPSession, Page, Request, Response, Route } from 'playwright-core';
 import type { ResolvedCrawlConfig } from '../config.ts';
@@ -8,6 +8,7 @@ import { FetchError } from '../errors.ts';
 import { isRetryableStatus, parseRetryAfter } from '../retry.ts';
 import type { Scope } from '../scope.ts';
 import { isHtmlType, type LoadedPage, type PageEngine } from './engine.ts';
+import type { EngineDefinition } from './registry.ts';
 
 export interface BrowserEngineOptions {
   config: ResolvedCrawlConfig;
@@ -420,3 +421,16 @@ function classify(url: string, error: unknown, signal: AbortSignal): FetchError 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
+
+/** `browser`: Chromium through playwright-core (@growset/browser), for pages that need JavaScript. */
+export const browserEngineDefinition: EngineDefinition = {
+  name: 'browser',
+  summary: 'Chromium via playwright-core: runs the page scripts',
+  autoRank: 1,
+  // An `executablePath` that does not start fails at launch, with its path in the message.
+  unavailable: (config) =>
+    findChromium(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {})
+      ? undefined
+      : BrowserNotFoundError.none('use engine "http" or "auto"'),
+  create: ({ config, scope, checkRedirect }) => browserEngine({ config, scope, checkRedirect }),
+};
