@@ -40,4 +40,11 @@ export {
 export { preferredEngine } from './internals/preferred-engine.ts';
 export { parseRobotsTxt, type RobotsRules, robotsAgentToken } from './internals/robots.ts';
 export { isPrivateAddress, Scope } from './internals/scope.ts';
+export type {
+  LeasedPage,
+  SharedCrawlIdentity,
+  SharedFrontier,
+  SharedFrontierFactory,
+  StoredRobots,
+} from './internals/shared-frontier.ts';
 export { normalizeUrl, TRACKING_PARAMS } from './internals/url.ts';

@@ -6,6 +6,7 @@ import { HttpClient } from './http-client.ts';
 import { RobotsCache } from './robots-cache.ts';
 import { Scheduler } from './scheduler.ts';
 import { Scope } from './scope.ts';
+import type { SharedFrontier } from './shared-frontier.ts';
 
 /** The engine a config runs with: `auto` becomes the best engine available here (`browser` when a Chromium is found). */
 export function resolveEngine(config: ResolvedCrawlConfig): string {
@@ -25,6 +26,8 @@ export interface CrawlParts {
 
 export interface PartsOptions {
   signal: AbortSignal;
+  /** A frontier shared with other processes (politeness and robots.txt go through it). */
+  shared?: SharedFrontier;
   logger?: Logger;
   onProgress?: ProgressListener;
 }
@@ -58,12 +61,15 @@ export function createParts(config: ResolvedCrawlConfig, options: PartsOptions):
     rng: rng.fork('robots'),
     logger,
     signal: options.signal,
+    ...(options.shared ? { shared: options.shared } : {}),
   });
   const checkRedirect = (url: string): string | undefined => robots.refuses(url);
   const engine = definition.create({ config, scope, client, checkRedirect });
   const scheduler = new Scheduler({
     concurrency: config.concurrency,
     perHostConcurrency: config.perHostConcurrency,
+    signal: options.signal,
+    ...(options.shared ? { shared: options.shared } : {}),
   });
   return {
     engine,

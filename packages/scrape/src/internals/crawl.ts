@@ -1,5 +1,6 @@
 import { readdir, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import {
   type EncodedImage,
   type ImagePayload,
@@ -20,7 +21,8 @@ import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from './
 import { crawlSource } from './crawl-source.ts';
 import type { Crawler, CrawlStats } from './crawler.ts';
 import { CrawlStateError } from './errors.ts';
-import { Journal, readJournal } from './journal.ts';
+import { Journal, type JournalState, readJournal } from './journal.ts';
+import type { SharedFrontier, SharedFrontierFactory } from './shared-frontier.ts';
 
 export interface CrawlOptions {
   /** Output folder: `images/` (ImageFolder + `manifest.jsonl`), `quarantine.jsonl`, `crawl-report.json`, `.crawl/journal.jsonl`. */
@@ -33,6 +35,11 @@ export interface CrawlOptions {
   onProgress?: ProgressListener;
   /** Return the samples (small crawls; they are on disk either way). @default false */
   keepSamples?: boolean;
+  /**
+   * Share the crawl with other processes running the same config (each with its own `out`):
+   * `redisCrawlFrontier(url)` from `@growset/queue`. With `fresh`, the shared state is forgotten too.
+   */
+  shared?: SharedFrontierFactory;
 }
 
 /** What a crawl did, over all its runs. Plain JSON. */
@@ -133,6 +140,7 @@ export async function crawl(
   };
   if (options.fresh) await removeCrawl(out);
   const fingerprint = configFingerprint(resolved);
+  const openShared = options.shared;
   const state = readJournal(paths.journal);
   if (state.config !== undefined && state.config !== fingerprint) {
     throw new CrawlStateError(
@@ -155,6 +163,18 @@ export async function crawl(
     );
   }
   await removeTempFiles(paths.images);
+  let shared: SharedFrontier | undefined;
+  if (openShared) {
+    shared = await openShared({
+      fingerprint,
+      owner: shortHash(`${hostname()}:${resolve(out)}`, 16),
+      config: resolved,
+      fresh: options.fresh === true,
+    });
+    logger.info(`Sharing the crawl through ${shared.description}`);
+    await removeUnjournaledImages(paths.images, state);
+    await shared.open(state.claimed);
+  }
   const journal = new Journal(paths.journal);
   const run = state.runs + 1;
   journal.append({ t: 'start', config: fingerprint, at: new Date().toISOString(), run });
@@ -179,6 +199,7 @@ export async function crawl(
     onCrawler: (c) => {
       crawler = c;
     },
+    ...(shared ? { shared } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const started = performance.now();
@@ -200,8 +221,10 @@ export async function crawl(
     });
   } catch (error) {
     journal.close();
+    await shared?.close(false);
     throw error;
   }
+  await shared?.close(true);
   const stats = crawler!.stats;
   const crawlStage = summary.stages[0]!;
   const result: CrawlSummary = {
@@ -265,5 +288,24 @@ async function removeTempFiles(dir: string): Promise<void> {
     if (entry.isFile() && entry.name.includes('.growset-tmp-')) {
       await unlink(join(entry.parentPath ?? dir, entry.name)).catch(() => {});
     }
+  }
+}
+
+/**
+ * Shared crawls: deletes images a killed run wrote but never journaled. Its key goes back to the
+ * shared frontier (`open`), so another process may write the item: a copy here would count twice.
+ */
+async function removeUnjournaledImages(dir: string, state: JournalState): Promise<void> {
+  const kept = new Set([...state.items.values()].map((item) => item.file));
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name === 'manifest.jsonl') continue;
+    const path = join(entry.parentPath ?? dir, entry.name);
+    if (!kept.has(relative(dir, path))) await unlink(path).catch(() => {});
   }
 }

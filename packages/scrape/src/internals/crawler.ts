@@ -28,6 +28,7 @@ import { backoffDelay } from './retry.ts';
 import type { RobotsCache, RobotsResult } from './robots-cache.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Scope } from './scope.ts';
+import type { SharedFrontier } from './shared-frontier.ts';
 import { normalizeUrl } from './url.ts';
 
 /** Counts of a crawl, over all its runs when resumed. */
@@ -78,6 +79,8 @@ export interface CrawlerOptions {
   /** Wait for `confirmWritten` before a page counts as done (journaled crawls). */
   confirmWrites: boolean;
   onProgress?: ProgressListener;
+  /** A frontier shared with other processes: pages come from it and go to it. */
+  shared?: SharedFrontier;
 }
 
 interface PageWork {
@@ -191,12 +194,16 @@ export class Crawler {
     try {
       await this.#replay();
       const state = this.#o.state;
-      if (state) {
+      if (state && !this.#o.shared) {
         for (const [url, depth] of state.queued) {
           if (!state.done.has(url)) this.#schedule(this.#newPage(url, depth), 0);
         }
       }
       for (const start of this.#o.config.start) this.#discover(start, 0, undefined);
+      if (this.#o.shared) {
+        this.#active += 1; // held by the pump until the shared frontier is finished
+        this.#pump(this.#o.shared).catch((error: unknown) => this.#failed?.(error));
+      }
     } finally {
       this.#release();
     }
@@ -227,6 +234,36 @@ export class Crawler {
       meta: rest,
     });
     this.#settleItem(page);
+  }
+
+  /**
+   * Takes pages from the shared frontier while this process has room for them, and keeps their
+   * leases alive; releases its hold once no process has anything left to do.
+   */
+  async #pump(shared: SharedFrontier): Promise<void> {
+    const { config, signal } = this.#o;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const renew = setInterval(() => {
+      shared.renew([...this.#pages.keys()]).catch((error: unknown) => this.#failed?.(error));
+    }, 1000);
+    try {
+      while (!signal.aborted) {
+        if (this.#pages.size >= config.concurrency) {
+          await sleep(5);
+          continue;
+        }
+        const next = await shared.take();
+        if (next === 'finished') break;
+        if (next === 'wait') {
+          await sleep(25);
+          continue;
+        }
+        this.#schedule(this.#newPage(next.url, next.depth), 0);
+      }
+    } finally {
+      clearInterval(renew);
+      this.#release();
+    }
   }
 
   async #replay(): Promise<void> {
@@ -322,6 +359,7 @@ export class Crawler {
       .then((robots) => {
         if (!robots.rules.isAllowed(url))
           return this.#skip(url, robots.status === 'unreachable' ? 'robots.txt unreachable' : 'robots.txt');
+        if (this.#o.shared) return this.#admitShared(this.#o.shared, url, depth);
         if (this.stats.pagesQueued >= config.maxPages) return this.#skip(url, 'max pages');
         this.stats.pagesQueued += 1;
         this.#o.journal?.append({ t: 'queue', u: url, d: depth });
@@ -330,6 +368,16 @@ export class Crawler {
       .catch((error: unknown) => this.#failed?.(error))
       .finally(() => this.#release());
     from?.admissions.push(admission);
+  }
+
+  /** Queues a URL in the shared frontier; another process may be the one to load it. */
+  async #admitShared(shared: SharedFrontier, url: string, depth: number): Promise<void> {
+    const verdict = await shared.admit(url, depth);
+    if (verdict === 'max pages') return this.#skip(url, 'max pages');
+    if (verdict === 'queued') {
+      this.stats.pagesQueued += 1;
+      this.#o.journal?.append({ t: 'queue', u: url, d: depth });
+    }
   }
 
   /** robots.txt of the URL's origin, with the host's politeness delay set from it. */
@@ -456,6 +504,8 @@ export class Crawler {
     this.#emitProgress();
     if (result.finalUrl !== page.url) this.#seen.add(result.finalUrl);
     if (result.identity !== page.url) this.#seen.add(result.identity);
+    const aliases = [result.finalUrl, result.identity].filter((u) => u !== page.url);
+    if (this.#o.shared && aliases.length > 0) page.admissions.push(this.#o.shared.markSeen(aliases));
     for (const link of result.links) this.#discover(link, page.depth + 1, page);
     page.pending = result.outcomes.length;
     if (page.pending === 0) {
@@ -472,17 +522,17 @@ export class Crawler {
     const defaultKey = config.item.container ? `${result.identity}#${outcome.index + 1}` : result.identity;
     const source = { url: result.finalUrl };
     if (!outcome.ok) {
-      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
+      if (!(await this.#claim(defaultKey, page, itemIdForKey(defaultKey)))) return;
       return this.#quarantineItem(page, defaultKey, outcome.reason, outcome.detail, source);
     }
     const checked = validateItem(config.item, this.#imageField, outcome.item, defaultKey, result.finalUrl);
     if (!checked.ok) {
-      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
+      if (!(await this.#claim(defaultKey, page, itemIdForKey(defaultKey)))) return;
       return this.#quarantineItem(page, defaultKey, checked.reason, checked.detail, source);
     }
     const item = checked.value;
     const id = itemIdForKey(item.key);
-    if (!this.#claim(item.key, page, id)) return;
+    if (!(await this.#claim(item.key, page, id))) return;
     let image: Awaited<ReturnType<typeof this.fetchImage>>;
     try {
       image = await this.fetchImage(item.imageUrl);
@@ -518,6 +568,7 @@ export class Crawler {
         height: image.height,
       },
     };
+    if (!(await this.#commit(item.key, page))) return;
     this.newItems += 1;
     this.#output!.push(sample);
     if (!this.#o.confirmWrites) this.#settleItem(page.url);
@@ -529,7 +580,8 @@ export class Crawler {
   }
 
   /** Takes a key for a page's item; a taken key filters the item as a duplicate and settles it. */
-  #claim(key: string, page: PageWork, id: string): boolean {
+  #claim(key: string, page: PageWork, id: string): boolean | Promise<boolean> {
+    if (this.#o.shared) return this.#claimShared(this.#o.shared, key, page, id);
     const holder = this.#claimed.get(key);
     if (holder === undefined) {
       this.#claimed.set(key, page.url);
@@ -549,14 +601,38 @@ export class Crawler {
     return false;
   }
 
-  #quarantineItem(
+  async #claimShared(shared: SharedFrontier, key: string, page: PageWork, id: string): Promise<boolean> {
+    const verdict = await shared.claim(key, page.url);
+    if (verdict === 'mine') return true;
+    if (verdict === 'collected') this.alreadyCollected += 1;
+    else {
+      this.#sink!.filter(
+        { id: `${id}@${pageIdForUrl(page.url)}` },
+        'duplicate item',
+        `key ${key} was first seen on ${verdict.duplicateOf}`,
+      );
+    }
+    this.#settleItem(page.url);
+    return false;
+  }
+
+  /** Shared crawls: records that this folder holds the key; `false` (and settled) when another does. */
+  async #commit(key: string, page: PageWork): Promise<boolean> {
+    if (!this.#o.shared || (await this.#o.shared.commit(key, page.url))) return true;
+    this.alreadyCollected += 1;
+    this.#settleItem(page.url);
+    return false;
+  }
+
+  async #quarantineItem(
     page: PageWork,
     key: string,
     reason: string,
     detail: string,
     source: SourceRef,
     label?: string,
-  ): void {
+  ): Promise<void> {
+    if (!(await this.#commit(key, page))) return;
     this.#o.journal?.append({ t: 'claim', k: key });
     const id = itemIdForKey(key);
     this.#quarantine({ id, ...(label === undefined ? {} : { label }) } as Identified, reason, {
@@ -591,8 +667,9 @@ export class Crawler {
     this.#pages.delete(page.url);
     // Links must be journaled before the page is marked done, or a resume would never find them.
     Promise.all(page.admissions)
-      .then(() => {
+      .then(async () => {
         this.#o.journal?.append({ t: 'done', u: page.url, ok: page.ok });
+        await this.#o.shared?.complete(page.url);
         this.#release();
       })
       .catch((error: unknown) => this.#failed?.(error));

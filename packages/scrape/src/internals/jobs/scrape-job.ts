@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { formatTable, type JobContext, type JobResult, type JsonObject } from '@growset/core';
 import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from '../config.ts';
 import { type CrawlSummary, crawl } from '../crawl.ts';
+import type { SharedFrontierFactory } from '../shared-frontier.ts';
 
 export interface ScrapeJobOptions {
   /** The crawl config, as parsed from its JSON file (validated here) or already typed. */
@@ -12,6 +13,8 @@ export interface ScrapeJobOptions {
   fresh?: boolean;
   /** Overrides the config's `engine` (a registered engine name or `auto`). */
   engine?: string;
+  /** Share the crawl with other processes (`redisCrawlFrontier(url)` from `@growset/queue`). */
+  shared?: SharedFrontierFactory;
 }
 
 /** The files a scrape writes, by role. */
@@ -39,6 +42,7 @@ export async function runScrapeJob(
   const result = await crawl(config, {
     out: options.out,
     fresh: options.fresh === true,
+    ...(options.shared ? { shared: options.shared } : {}),
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.logger ? { logger: context.logger } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
