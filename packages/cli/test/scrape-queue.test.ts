@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The queue package's own redis-server starter (a real server on a free port in a temp dir).
 import { type LocalRedis, startLocalRedis } from '../../queue/test/support/redis-server.ts';
+import { runGrowset } from '../src/index.ts';
 import {
   growsetBin,
   journaledItems,
@@ -35,11 +36,11 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function scrape(config: string, out: string, url: string): Run {
+function scrape(config: string, out: string, url: string, env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(
     process.execPath,
     [growsetBin, 'scrape', config, '--out', out, '--queue', url, '--lease-ms', '1500', '--json', '--verbose'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
   child.stdout!.on('data', (d) => {
@@ -95,7 +96,10 @@ describe('growset scrape --queue: one crawl shared by several processes through 
     expect(ids.length).toBe(new Set(ids).size);
     expect(ids.sort()).toEqual(collectable.map((e) => e.id).sort());
     for (const [i, out] of outs.entries()) expect(await imageCount(out)).toBe(manifests[i]!.length);
-    expect(manifests.filter((m) => m.length > 0).length).toBeGreaterThanOrEqual(2);
+    expect(
+      manifests.filter((m) => m.length > 0).length,
+      [...runs, restarted].map((r) => r.output().trim().split('\n').at(-1)).join('\n'),
+    ).toBeGreaterThanOrEqual(2);
     const quarantined = (
       await Promise.all(outs.map((out) => jsonLines<QuarantineRecord>(join(out, 'quarantine.jsonl'))))
     ).flat();
@@ -131,5 +135,54 @@ describe('growset scrape --queue: one crawl shared by several processes through 
     } finally {
       client.disconnect();
     }
+  });
+
+  it('over TLS with a password: every process killed and started again resumes the crawl', async () => {
+    const secure = await startLocalRedis({ password: PASSWORD, tls: true });
+    const small = await startFixtureSite({ items: 30, perPage: 10, crawlDelay: 0.02, seed: 5 });
+    try {
+      const dir = await scrapeTempDir();
+      const { path: configPath } = await writeCrawlConfig(dir, small, { concurrency: 2 });
+      const outs = [0, 1].map((i) => join(dir, `out-${i}`));
+      const env = { NODE_EXTRA_CA_CERTS: secure.caFile! };
+      expect(secure.url).toMatch(/^rediss:\/\/:/);
+      const first = outs.map((out) => scrape(configPath, out, secure.url, env));
+      const deadline = Date.now() + 40_000;
+      while (journaledItems(outs[0]!) + journaledItems(outs[1]!) < 6 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      for (const run of first) run.child.kill('SIGKILL');
+      for (const run of first) expect((await run.exited).signal, run.output()).toBe('SIGKILL');
+      const before = site.requests.length;
+      expect(before).toBeGreaterThan(0);
+
+      const second = outs.map((out) => scrape(configPath, out, secure.url, env));
+      for (const run of second) expect((await run.exited).code, run.output()).toBe(0);
+      const ids = (await Promise.all(outs.map((out) => manifestOf(out))))
+        .flat()
+        .map((m) => keyId(m.meta?.key));
+      const collectable = small.expected.filter((e) => !e.jsOnly && !e.broken);
+      expect(ids.length).toBe(new Set(ids).size);
+      expect(ids.sort()).toEqual(collectable.map((e) => e.id).sort());
+      const summaries = second.map((run) => JSON.parse(run.output().trim().split('\n').at(-1)!));
+      expect(summaries.some((s) => s.resumedItems > 0)).toBe(true);
+      for (const run of [...first, ...second]) expect(run.output()).not.toContain(PASSWORD);
+    } finally {
+      await small.close();
+      await secure.stop();
+    }
+  });
+
+  it('says in one line, without the password, when Redis cannot be reached', async () => {
+    const dir = await scrapeTempDir();
+    const { path: configPath } = await writeCrawlConfig(dir, site);
+    const url = `redis://:${PASSWORD}@127.0.0.1:1/0`;
+    const result = await runGrowset(['scrape', configPath, '--out', join(dir, 'out'), '--queue', url]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^growset scrape: Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0: connect ECONNREFUSED/,
+    );
+    expect(result.stderr + result.stdout).not.toContain(PASSWORD);
+    const bad = await runGrowset(['scrape', configPath, '--queue', 'http://x']);
+    expect(bad.code).toBe(2);
   });
 });

@@ -199,8 +199,10 @@ export class Crawler {
           if (!state.done.has(url)) this.#schedule(this.#newPage(url, depth), 0);
         }
       }
-      for (const start of this.#o.config.start) this.#discover(start, 0, undefined);
+      const seeded = this.#o.config.start.map((start) => this.#discover(start, 0, undefined));
       if (this.#o.shared) {
+        // Start URLs are in the shared frontier before this process may find it empty and stop.
+        await Promise.all(seeded);
         this.#active += 1; // held by the pump until the shared frontier is finished
         this.#pump(this.#o.shared).catch((error: unknown) => this.#failed?.(error));
       }
@@ -328,8 +330,11 @@ export class Crawler {
     this.#o.journal?.append({ t: 'skip', u: url, r: reason });
   }
 
-  /** A link found on a page (or a start URL): decides whether it becomes a page to visit. */
-  #discover(raw: string, depth: number, from: PageWork | undefined): void {
+  /**
+   * A link found on a page (or a start URL): decides whether it becomes a page to visit. Returns
+   * the admission when it goes on to robots.txt and the frontier (settles once decided).
+   */
+  #discover(raw: string, depth: number, from: PageWork | undefined): Promise<void> | undefined {
     const { config, scope } = this.#o;
     const url = normalizeUrl(raw, undefined, { trackingParams: config.trackingParams });
     if (url === undefined) return;
@@ -368,6 +373,7 @@ export class Crawler {
       .catch((error: unknown) => this.#failed?.(error))
       .finally(() => this.#release());
     from?.admissions.push(admission);
+    return admission;
   }
 
   /** Queues a URL in the shared frontier; another process may be the one to load it. */
