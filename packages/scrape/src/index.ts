@@ -21,7 +21,7 @@ export {
   crawl,
 } from './internals/crawl.ts';
 export { type CrawlSourceOptions, crawlSource } from './internals/crawl-source.ts';
-export type { CrawlStats } from './internals/crawler.ts';
+export type { CrawlStats } from './internals/crawler/crawler.ts';
 export type { LoadedPage, PageEngine } from './internals/engines/engine.ts';
 export { engines } from './internals/engines/index.ts';
 export {

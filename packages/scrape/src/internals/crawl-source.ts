@@ -3,7 +3,7 @@ import type { EncodedImage, Logger, ProgressListener, Sample, Source } from '@gr
 import { Channel } from './channel.ts';
 import { createParts } from './components.ts';
 import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from './config.ts';
-import { Crawler } from './crawler.ts';
+import { Crawler } from './crawler/crawler.ts';
 import type { Journal, JournalState } from './journal.ts';
 import type { SharedFrontier } from './shared-frontier.ts';
 

@@ -19,7 +19,7 @@ import {
 import { resolveEngine } from './components.ts';
 import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from './config.ts';
 import { crawlSource } from './crawl-source.ts';
-import type { Crawler, CrawlStats } from './crawler.ts';
+import type { Crawler, CrawlStats } from './crawler/crawler.ts';
 import { CrawlStateError } from './errors.ts';
 import { Journal, type JournalState, readJournal } from './journal.ts';
 import type { SharedFrontier, SharedFrontierFactory } from './shared-frontier.ts';

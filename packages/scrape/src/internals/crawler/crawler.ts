@@ -1,11 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
-  DataError,
   type EncodedImage,
   type Identified,
-  type JsonObject,
-  type JsonValue,
   type Logger,
   type ProgressListener,
   type QuarantineRecord,
@@ -14,22 +9,25 @@ import {
   type SourceRef,
   ThrottledProgress,
 } from '@growset/core';
-import { load } from 'cheerio/slim';
-import { assetFetcher } from './asset-fetcher.ts';
-import type { Channel } from './channel.ts';
-import { imageFieldOf, type ResolvedCrawlConfig } from './config.ts';
-import type { PageEngine } from './engines/engine.ts';
-import { FetchError } from './errors.ts';
-import { baseUrlOf, canonicalOf, extractItems, type ItemOutcome, linksOf, validateItem } from './extract.ts';
-import type { HttpClient } from './http-client.ts';
-import { itemIdForKey, pageIdForUrl } from './ids.ts';
-import type { Journal, JournalState } from './journal.ts';
-import { backoffDelay } from './retry.ts';
-import type { RobotsCache, RobotsResult } from './robots-cache.ts';
-import type { Scheduler } from './scheduler.ts';
-import type { Scope } from './scope.ts';
-import type { SharedFrontier } from './shared-frontier.ts';
-import { normalizeUrl } from './url.ts';
+import { assetFetcher } from '../asset-fetcher.ts';
+import type { Channel } from '../channel.ts';
+import type { ResolvedCrawlConfig } from '../config.ts';
+import type { PageEngine } from '../engines/engine.ts';
+import { FetchError } from '../errors.ts';
+import type { HttpClient } from '../http-client.ts';
+import { pageIdForUrl } from '../ids.ts';
+import type { Journal, JournalState } from '../journal.ts';
+import { backoffDelay } from '../retry.ts';
+import type { RobotsCache, RobotsResult } from '../robots-cache.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { Scope } from '../scope.ts';
+import type { SharedFrontier } from '../shared-frontier.ts';
+import { type AdmissionRules, admissionRules, checkAdmission } from './frontier.ts';
+import { type CrawlerSink, ItemHandler } from './items.ts';
+import { type LoadResult, loadPage, type PageRules } from './page-load.ts';
+import { replayState } from './replay.ts';
+
+export type { CrawlerSink } from './items.ts';
 
 /** Counts of a crawl, over all its runs when resumed. */
 export interface CrawlStats {
@@ -49,16 +47,6 @@ export interface CrawlStats {
   retryAfterPauses: number;
   /** Pages queued (counts against `maxPages`). */
   pagesQueued: number;
-}
-
-/** What the crawler reports to the pipeline stage that runs it. */
-export interface CrawlerSink {
-  filter(subject: Identified, reason: string, detail?: string): void;
-  quarantine(
-    subject: Identified,
-    reason: string,
-    options: { detail?: string; source?: SourceRef; cause?: unknown },
-  ): void;
 }
 
 export interface CrawlerOptions {
@@ -103,38 +91,41 @@ export class Crawler {
   readonly stats: CrawlStats;
   readonly #o: CrawlerOptions;
   readonly #seen = new Set<string>();
-  /** Item keys taken, with the URL that took them. */
-  readonly #claimed = new Map<string, string>();
-  /** Keys written by earlier runs. */
-  readonly #previous: Set<string>;
   readonly #pages = new Map<string, PageWork>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #imageField: string;
-  readonly #include: RegExp[];
-  readonly #exclude: RegExp[];
-  readonly #itemPattern: RegExp | undefined;
+  readonly #admission: AdmissionRules;
+  readonly #pageRules: PageRules;
+  readonly #items: ItemHandler;
   readonly #progress: ThrottledProgress | undefined;
-  readonly #fetchAsset: ReturnType<typeof assetFetcher>;
   #active = 0;
   #output: Channel<Sample<EncodedImage>> | undefined;
   #sink: CrawlerSink | undefined;
   #finished: (() => void) | undefined;
   #failed: ((error: unknown) => void) | undefined;
   #lastUrl = '';
-  /** Items already collected before this run (replayed) and new this run. */
+  /** Items already collected before this run (replayed). */
   resumedItems = 0;
-  newItems = 0;
-  alreadyCollected = 0;
+  /** Items new this run. */
+  get newItems(): number {
+    return this.#items.newItems;
+  }
+  /** Items found already collected (by an earlier run, or another process of a shared crawl). */
+  get alreadyCollected(): number {
+    return this.#items.alreadyCollected;
+  }
 
   constructor(options: CrawlerOptions) {
     this.#o = options;
     const { config, state } = options;
-    this.#imageField = imageFieldOf(config.item);
-    this.#include = config.include.map((p) => new RegExp(p));
-    this.#exclude = config.exclude.map((p) => new RegExp(p));
-    this.#itemPattern = config.item.urlPattern === undefined ? undefined : new RegExp(config.item.urlPattern);
+    this.#admission = admissionRules(config, options.scope);
+    this.#pageRules = {
+      config,
+      engine: options.engine,
+      scope: options.scope,
+      itemPattern: config.item.urlPattern === undefined ? undefined : new RegExp(config.item.urlPattern),
+      signal: options.signal,
+    };
     this.#progress = options.onProgress ? new ThrottledProgress(options.onProgress, 250) : undefined;
-    this.#previous = new Set(state?.claimed ?? []);
     const counts = state?.counts ?? new Map<string, number>();
     const byPrefix = (prefix: string) => {
       const out: { [reason: string]: number } = {};
@@ -157,9 +148,8 @@ export class Crawler {
         this.#seen.add(url);
         this.stats.skipped[reason] = (this.stats.skipped[reason] ?? 0) + 1;
       }
-      for (const key of state.claimed) this.#claimed.set(key, '(an earlier run)');
     }
-    this.#fetchAsset = assetFetcher({
+    const fetchImage = assetFetcher({
       config,
       client: options.client,
       scheduler: options.scheduler,
@@ -173,6 +163,18 @@ export class Crawler {
         if (pausedMs !== undefined) this.#count('retryAfterPauses');
       },
       onFetched: () => this.#count('assetsFetched'),
+    });
+    this.#items = new ItemHandler({
+      config,
+      confirmWrites: options.confirmWrites,
+      ...(options.journal ? { journal: options.journal } : {}),
+      ...(state ? { state } : {}),
+      ...(options.shared ? { shared: options.shared } : {}),
+      sink: () => this.#sink!,
+      output: () => this.#output!,
+      fetchImage,
+      quarantine: (subject, reason, details) => this.#quarantine(subject, reason, details),
+      settle: (page) => this.#settleItem(page),
     });
   }
 
@@ -271,36 +273,16 @@ export class Crawler {
   async #replay(): Promise<void> {
     const state = this.#o.state;
     if (!state) return;
-    for (const record of state.quarantine) {
-      const subject = record.label === undefined ? { id: record.id } : { id: record.id, label: record.label };
-      this.#sink!.quarantine(subject as Identified, record.reason, {
-        ...(record.detail === undefined ? {} : { detail: record.detail }),
-        ...(record.source === undefined ? {} : { source: record.source }),
-      });
-    }
-    for (const entry of state.items.values()) {
-      let data: Uint8Array;
-      try {
-        data = new Uint8Array(await readFile(join(this.#o.imagesDir ?? '.', entry.file)));
-      } catch {
+    this.resumedItems += await replayState(state, {
+      imagesDir: this.#o.imagesDir ?? '.',
+      sink: this.#sink!,
+      output: this.#output!,
+      onMissing: (entry) => {
         // The file of an earlier run is gone: forget the item and visit its page again.
-        this.#claimed.delete(entry.k);
-        this.#previous.delete(entry.k);
-        this.#o.state!.done.delete(entry.u);
-        continue;
-      }
-      await this.#output!.ready();
-      this.resumedItems += 1;
-      const format = entry.file.split('.').pop();
-      this.#output!.push({
-        id: entry.id,
-        label: entry.label,
-        payload: { kind: 'encoded', data, ...(format ? { format: format === 'jpg' ? 'jpeg' : format } : {}) },
-        source: { url: entry.u },
-        lineage: [],
-        meta: { ...(entry.meta ?? {}), resumed: true },
-      });
-    }
+        this.#items.forget(entry.k);
+        state.done.delete(entry.u);
+      },
+    });
   }
 
   #newPage(url: string, depth: number): PageWork {
@@ -335,30 +317,14 @@ export class Crawler {
    * the admission when it goes on to robots.txt and the frontier (settles once decided).
    */
   #discover(raw: string, depth: number, from: PageWork | undefined): Promise<void> | undefined {
-    const { config, scope } = this.#o;
-    const url = normalizeUrl(raw, undefined, { trackingParams: config.trackingParams });
-    if (url === undefined) return;
-    if (this.#seen.has(url)) return;
-    this.#seen.add(url);
-    if (from !== undefined) {
-      if (this.#include.length > 0 && !this.#include.some((r) => r.test(url))) {
-        this.#skip(url, 'not included');
-        return;
-      }
-      if (this.#exclude.some((r) => r.test(url))) {
-        this.#skip(url, 'excluded');
-        return;
-      }
-    }
-    const verdict = scope.check(url);
-    if (verdict !== undefined) {
-      this.#skip(url, verdict);
+    const checked = checkAdmission(raw, depth, from !== undefined, this.#admission, this.#seen);
+    if (checked === undefined) return;
+    if (checked.skip !== undefined) {
+      this.#skip(checked.url, checked.skip);
       return;
     }
-    if (config.maxDepth !== undefined && depth > config.maxDepth) {
-      this.#skip(url, 'max depth');
-      return;
-    }
+    const { url } = checked;
+    const { config } = this.#o;
     this.#active += 1;
     const admission = this.#prepareHost(url)
       .then((robots) => {
@@ -423,42 +389,7 @@ export class Crawler {
     await this.#output!.ready();
     if (this.#o.signal.aborted)
       return { error: new FetchError(page.url, 'aborted', 'the crawl was stopped', { retryable: false }) };
-    const { config, engine } = this.#o;
-    try {
-      return await engine.visit(
-        page.url,
-        async (loaded) => {
-          const finalUrl =
-            normalizeUrl(loaded.finalUrl, undefined, { trackingParams: config.trackingParams }) ?? page.url;
-          const $ = load(loaded.html);
-          const base = baseUrlOf($, loaded.finalUrl);
-          const canonicalRaw = config.canonical ? canonicalOf($, base) : undefined;
-          const canonical =
-            canonicalRaw === undefined
-              ? undefined
-              : normalizeUrl(canonicalRaw, undefined, { trackingParams: config.trackingParams });
-          const identity =
-            canonical !== undefined && this.#o.scope.check(canonical) === undefined ? canonical : finalUrl;
-          const links = linksOf($, config.follow, base);
-          const isItemPage =
-            (this.#itemPattern === undefined ||
-              this.#itemPattern.test(finalUrl) ||
-              this.#itemPattern.test(identity)) &&
-            (config.item.selector === undefined || $(config.item.selector).length > 0);
-          const outcomes = isItemPage
-            ? await extractItems(
-                config.item,
-                { url: finalUrl, $, engine: engine.name, ...(loaded.page ? { page: loaded.page } : {}) },
-                base,
-              )
-            : [];
-          return { finalUrl, identity, links, isItemPage, outcomes };
-        },
-        this.#o.signal,
-      );
-    } catch (error) {
-      return { error };
-    }
+    return loadPage(page.url, this.#pageRules);
   }
 
   #afterLoad(page: PageWork, attempt: number, result: LoadResult): void {
@@ -519,133 +450,8 @@ export class Crawler {
       return;
     }
     for (const outcome of result.outcomes) {
-      this.#handleItem(page, result, outcome).catch((error: unknown) => this.#failed?.(error));
+      this.#items.handle(page.url, result, outcome).catch((error: unknown) => this.#failed?.(error));
     }
-  }
-
-  async #handleItem(page: PageWork, result: Loaded, outcome: ItemOutcome): Promise<void> {
-    const { config } = this.#o;
-    const defaultKey = config.item.container ? `${result.identity}#${outcome.index + 1}` : result.identity;
-    const source = { url: result.finalUrl };
-    if (!outcome.ok) {
-      if (!(await this.#claim(defaultKey, page, itemIdForKey(defaultKey)))) return;
-      return this.#quarantineItem(page, defaultKey, outcome.reason, outcome.detail, source);
-    }
-    const checked = validateItem(config.item, this.#imageField, outcome.item, defaultKey, result.finalUrl);
-    if (!checked.ok) {
-      if (!(await this.#claim(defaultKey, page, itemIdForKey(defaultKey)))) return;
-      return this.#quarantineItem(page, defaultKey, checked.reason, checked.detail, source);
-    }
-    const item = checked.value;
-    const id = itemIdForKey(item.key);
-    if (!(await this.#claim(item.key, page, id))) return;
-    let image: Awaited<ReturnType<typeof this.fetchImage>>;
-    try {
-      image = await this.fetchImage(item.imageUrl);
-    } catch (error) {
-      if (error instanceof DataError || error instanceof FetchError) {
-        const reason = error instanceof FetchError ? `asset ${error.reason}` : error.reason;
-        const detail =
-          error instanceof FetchError
-            ? `${error.detail} (image ${item.imageUrl})`
-            : stripReason(error.message, error.reason);
-        return this.#quarantineItem(page, item.key, reason, detail, source, item.label);
-      }
-      throw error;
-    }
-    const extra: JsonObject = {};
-    for (const [name, value] of Object.entries(item.fields)) {
-      if (name === config.item.labelField || name === this.#imageField) continue;
-      const json = toJson(value);
-      if (json !== undefined) extra[name] = json;
-    }
-    const sample: Sample<EncodedImage> = {
-      id,
-      label: item.label,
-      payload: image.payload,
-      source,
-      lineage: [],
-      meta: {
-        ...extra,
-        key: item.key,
-        page: page.url,
-        imageUrl: item.imageUrl,
-        width: image.width,
-        height: image.height,
-      },
-    };
-    if (!(await this.#commit(item.key, page))) return;
-    this.newItems += 1;
-    this.#output!.push(sample);
-    if (!this.#o.confirmWrites) this.#settleItem(page.url);
-  }
-
-  /** Fetches and verifies an image (retries, robots.txt, scope). Rejects with FetchError or DataError. */
-  fetchImage(url: string): Promise<{ payload: EncodedImage; width: number; height: number }> {
-    return this.#fetchAsset(url);
-  }
-
-  /** Takes a key for a page's item; a taken key filters the item as a duplicate and settles it. */
-  #claim(key: string, page: PageWork, id: string): boolean | Promise<boolean> {
-    if (this.#o.shared) return this.#claimShared(this.#o.shared, key, page, id);
-    const holder = this.#claimed.get(key);
-    if (holder === undefined) {
-      this.#claimed.set(key, page.url);
-      return true;
-    }
-    if (this.#previous.has(key)) {
-      // Collected by an earlier run; this page is being revisited after an interruption.
-      this.alreadyCollected += 1;
-    } else {
-      this.#sink!.filter(
-        { id: `${id}@${pageIdForUrl(page.url)}` },
-        'duplicate item',
-        `key ${key} was first seen on ${holder}`,
-      );
-    }
-    this.#settleItem(page.url);
-    return false;
-  }
-
-  async #claimShared(shared: SharedFrontier, key: string, page: PageWork, id: string): Promise<boolean> {
-    const verdict = await shared.claim(key, page.url);
-    if (verdict === 'mine') return true;
-    if (verdict === 'collected') this.alreadyCollected += 1;
-    else {
-      this.#sink!.filter(
-        { id: `${id}@${pageIdForUrl(page.url)}` },
-        'duplicate item',
-        `key ${key} was first seen on ${verdict.duplicateOf}`,
-      );
-    }
-    this.#settleItem(page.url);
-    return false;
-  }
-
-  /** Shared crawls: records that this folder holds the key; `false` (and settled) when another does. */
-  async #commit(key: string, page: PageWork): Promise<boolean> {
-    if (!this.#o.shared || (await this.#o.shared.commit(key, page.url))) return true;
-    this.alreadyCollected += 1;
-    this.#settleItem(page.url);
-    return false;
-  }
-
-  async #quarantineItem(
-    page: PageWork,
-    key: string,
-    reason: string,
-    detail: string,
-    source: SourceRef,
-    label?: string,
-  ): Promise<void> {
-    if (!(await this.#commit(key, page))) return;
-    this.#o.journal?.append({ t: 'claim', k: key });
-    const id = itemIdForKey(key);
-    this.#quarantine({ id, ...(label === undefined ? {} : { label }) } as Identified, reason, {
-      detail,
-      source,
-    });
-    this.#settleItem(page.url);
   }
 
   #quarantine(subject: Identified, reason: string, options: { detail: string; source: SourceRef }): void {
@@ -689,29 +495,5 @@ export class Crawler {
       total: this.stats.pagesQueued,
       message: this.#lastUrl,
     });
-  }
-}
-
-interface Loaded {
-  finalUrl: string;
-  /** Canonical URL when in scope, else the final URL: what identifies the page. */
-  identity: string;
-  links: string[];
-  isItemPage: boolean;
-  outcomes: ItemOutcome[];
-}
-
-type LoadResult = Loaded | { error: unknown };
-
-function stripReason(message: string, reason: string): string {
-  return message.startsWith(`${reason}: `) ? message.slice(reason.length + 2) : message;
-}
-
-function toJson(value: unknown): JsonValue | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(JSON.stringify(value)) as JsonValue;
-  } catch {
-    return String(value);
   }
 }
