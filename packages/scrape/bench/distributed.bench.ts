@@ -11,6 +11,7 @@ import { formatTable } from '@growset/core';
 import { startFixtureSite } from '@growset/fixtures';
 // The queue package's redis-server starter (127.0.0.1, a free port, a temporary dir).
 import { startLocalRedis } from '../../queue/test/support/redis-server.ts';
+import { exampleConfig } from '../test/helpers.ts';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,22 +37,12 @@ const collectable = site.expected.filter((e) => !e.jsOnly && !e.broken).length;
 
 async function crawlWith(count: number): Promise<{ ms: number; items: number }> {
   // A new start URL query per run makes it a new crawl (another fingerprint, fresh Redis keys).
-  const config = {
+  const config = exampleConfig(site, {
     start: [`${site.url}?run=${count}`],
-    engine: 'http',
-    allowPrivateNetwork: true,
-    follow: ['a.next', 'a.item'],
-    item: {
-      urlPattern: '/item/',
-      fields: {
-        label: { selector: '.label' },
-        image: { selector: 'img.photo', attr: 'src', asset: 'image' },
-      },
-    },
     concurrency: 8,
     perHostConcurrency: 8 * processes,
     maxPages: 100_000,
-  };
+  });
   const path = join(dir, `crawl-${count}.json`);
   await writeFile(path, JSON.stringify(config));
   const started = performance.now();

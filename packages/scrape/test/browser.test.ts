@@ -1,23 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { encodeRawAsPng, MemoryQuarantine, pipeline } from '@growset/core';
+import { encodeRawAsPng } from '@growset/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CrawlConfig, type CrawlStats, crawlSource, preferredEngine } from '../src/index.ts';
-import { removeTempDirs, tempDir } from './helpers.ts';
+import { preferredEngine } from '../src/index.ts';
+import { collectCrawl, removeTempDirs, tempDir } from './helpers.ts';
 
 afterAll(removeTempDirs);
-
-async function collect(config: CrawlConfig) {
-  let stats: CrawlStats | undefined;
-  const quarantine = new MemoryQuarantine();
-  const { items, summary } = await pipeline(
-    crawlSource(config, { onCrawler: (c) => (stats = c.stats) }),
-  ).collect({
-    quarantine,
-  });
-  return { items, stage: summary.stages[0]!, stats: stats!, quarantine: quarantine.records };
-}
 
 describe('browser engine (real Chromium)', () => {
   it("reads the rendered document even when the page's scripts break the usual serializers", async () => {
@@ -55,7 +44,7 @@ window.XMLSerializer = function () { throw new Error('no'); };
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-      const { items, quarantine } = await collect({
+      const { items, quarantine } = await collectCrawl({
         start: [url],
         engine: 'browser',
         allowPrivateNetwork: true,

@@ -1,8 +1,8 @@
-import { type EncodedImage, MemoryQuarantine, pipeline, type Sample } from '@growset/core';
+import type { EncodedImage, Sample } from '@growset/core';
 import { type FixtureSite, startFixtureSite } from '@growset/fixtures';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type CrawlConfig, type CrawlStats, crawlSource, EngineRegistry, engines } from '../src/index.ts';
-import { exampleConfig, removeTempDirs } from './helpers.ts';
+import { EngineRegistry, engines } from '../src/index.ts';
+import { collectCrawl, exampleConfig, removeTempDirs } from './helpers.ts';
 
 // One suite for every registered engine. An engine that cannot pass a check declares it in its
 // definition's `optOuts` with the reason, and the suite then checks the documented fallback.
@@ -12,15 +12,6 @@ afterEach(async () => {
   for (const s of sites.splice(0)) await s.close();
 });
 afterAll(removeTempDirs);
-
-async function collect(config: CrawlConfig) {
-  let stats: CrawlStats | undefined;
-  const quarantine = new MemoryQuarantine();
-  const { items, summary } = await pipeline(
-    crawlSource(config, { onCrawler: (c) => (stats = c.stats) }),
-  ).collect({ quarantine });
-  return { items, stage: summary.stages[0]!, stats: stats!, quarantine: quarantine.records };
-}
 
 async function site(options: Parameters<typeof startFixtureSite>[0]): Promise<FixtureSite> {
   const started = await startFixtureSite(options);
@@ -49,7 +40,7 @@ for (const definition of engines.definitions) {
         seed: 12,
         faults: { error500: 0.12, tooManyRequests: 0.03, retryAfterSeconds: 1, maxPerUrl: 2 },
       });
-      const { items, stats, stage } = await collect(exampleConfig(fixture, { engine }));
+      const { items, stats, stage } = await collectCrawl(exampleConfig(fixture, { engine }));
       const ids = items.map(idOf);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.sort()).toEqual(
@@ -74,7 +65,7 @@ for (const definition of engines.definitions) {
         const fixture = await site({ items: 20, crawlDelay: 0, jsOnlyRate: 0.25, seed: 11 });
         const jsOnly = fixture.expected.filter((e) => e.jsOnly);
         expect(jsOnly.length).toBeGreaterThan(0);
-        const { items, quarantine } = await collect(exampleConfig(fixture, { engine }));
+        const { items, quarantine } = await collectCrawl(exampleConfig(fixture, { engine }));
         const labels = new Map(fixture.expected.map((e) => [e.id, e.label]));
         for (const sample of items) expect(sample.label).toBe(labels.get(idOf(sample)!));
         const missing = quarantine.filter((q) => q.reason === 'missing field: label');
@@ -101,7 +92,7 @@ for (const definition of engines.definitions) {
         : `opted out of livePage (${livePage}): extraction functions get no page, only the HTML`,
       async () => {
         const fixture = await site({ items: 6, crawlDelay: 0, brokenImages: 0, seed: 2 });
-        const { items } = await collect(
+        const { items } = await collectCrawl(
           exampleConfig(fixture, {
             engine,
             item: {

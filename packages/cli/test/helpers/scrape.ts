@@ -6,32 +6,18 @@ import { fileURLToPath } from 'node:url';
 import type { ManifestEntry } from '@growset/core';
 import type { FixtureSite } from '@growset/fixtures';
 import type { CrawlConfig } from '@growset/scrape';
+import { exampleConfig } from '../../../scrape/test/helpers.ts';
 
 /** The `growset` bin, for tests that run the CLI in child processes (SIGKILL). */
 export const growsetBin = resolve(fileURLToPath(import.meta.url), '../../../bin/growset.js');
 
-/** A crawl config file for the fixture site (the README's example), written into `dir`. */
+/** The scrape tests' config for the fixture site (scrape's own test helper), written into `dir`. */
 export async function writeCrawlConfig(
   dir: string,
   site: FixtureSite,
   overrides: Partial<CrawlConfig> = {},
 ): Promise<{ path: string; config: CrawlConfig }> {
-  const config: CrawlConfig = {
-    start: [site.url],
-    engine: 'http',
-    allowHosts: ['127.0.0.1'],
-    allowPrivateNetwork: true,
-    follow: ['a.next', 'a.item'],
-    item: {
-      urlPattern: '/item/',
-      fields: {
-        label: { selector: '.label' },
-        image: { selector: 'img.photo', attr: 'src', asset: 'image' },
-      },
-    },
-    backoffMs: 20,
-    ...overrides,
-  };
+  const config = exampleConfig(site, overrides);
   const path = join(dir, 'crawl.json');
   await writeFile(path, JSON.stringify(config));
   return { path, config };

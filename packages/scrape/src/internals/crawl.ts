@@ -276,8 +276,8 @@ async function removeCrawl(out: string): Promise<void> {
   }
 }
 
-/** Deletes temporary files that a killed run's atomic writes left behind. */
-async function removeTempFiles(dir: string): Promise<void> {
+/** Deletes the files under `dir` (recursively) that `doomed` picks, by their path relative to `dir`. */
+async function removeFiles(dir: string, doomed: (path: string, name: string) => boolean): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -285,27 +285,22 @@ async function removeTempFiles(dir: string): Promise<void> {
     return;
   }
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.includes('.growset-tmp-')) {
-      await unlink(join(entry.parentPath ?? dir, entry.name)).catch(() => {});
-    }
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? dir, entry.name);
+    if (doomed(relative(dir, path), entry.name)) await unlink(path).catch(() => {});
   }
+}
+
+/** Deletes temporary files that a killed run's atomic writes left behind. */
+function removeTempFiles(dir: string): Promise<void> {
+  return removeFiles(dir, (_path, name) => name.includes('.growset-tmp-'));
 }
 
 /**
  * Shared crawls: deletes images a killed run wrote but never journaled. Its key goes back to the
  * shared frontier (`open`), so another process may write the item: a copy here would count twice.
  */
-async function removeUnjournaledImages(dir: string, state: JournalState): Promise<void> {
+function removeUnjournaledImages(dir: string, state: JournalState): Promise<void> {
   const kept = new Set([...state.items.values()].map((item) => item.file));
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name === 'manifest.jsonl') continue;
-    const path = join(entry.parentPath ?? dir, entry.name);
-    if (!kept.has(relative(dir, path))) await unlink(path).catch(() => {});
-  }
+  return removeFiles(dir, (path, name) => name !== 'manifest.jsonl' && !kept.has(path));
 }
