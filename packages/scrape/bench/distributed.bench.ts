@@ -65,10 +65,15 @@ async function crawlWith(count: number): Promise<{ ms: number; items: number }> 
   const ms = performance.now() - started;
   if (codes.some((c) => c !== 0)) throw new Error(`a crawl process failed: exit codes ${codes.join(', ')}`);
   let written = 0;
+  const keys = new Set<string>();
   for (let i = 0; i < count; i++) {
-    const report = JSON.parse(await readFile(join(dir, `out-${count}-${i}`, 'crawl-report.json'), 'utf8'));
+    const out = join(dir, `out-${count}-${i}`);
+    const report = JSON.parse(await readFile(join(out, 'crawl-report.json'), 'utf8'));
     written += report.items as number;
+    const manifest = await readFile(join(out, 'images', 'manifest.jsonl'), 'utf8');
+    for (const line of manifest.split('\n')) if (line !== '') keys.add(String(JSON.parse(line).meta?.key));
   }
+  if (keys.size !== written) throw new Error(`${written} items written but ${keys.size} distinct keys`);
   return { ms, items: written };
 }
 
