@@ -36,10 +36,29 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function scrape(config: string, out: string, url: string, env: NodeJS.ProcessEnv = {}): Run {
+function scrape(
+  config: string,
+  out: string,
+  url: string,
+  env: NodeJS.ProcessEnv = {},
+  extra: string[] = [],
+): Run {
   const child = spawn(
     process.execPath,
-    [growsetBin, 'scrape', config, '--out', out, '--queue', url, '--lease-ms', '1500', '--json', '--verbose'],
+    [
+      growsetBin,
+      'scrape',
+      config,
+      '--out',
+      out,
+      '--queue',
+      url,
+      '--lease-ms',
+      '1500',
+      '--json',
+      '--verbose',
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
@@ -166,6 +185,14 @@ describe('growset scrape --queue: one crawl shared by several processes through 
       const summaries = second.map((run) => JSON.parse(run.output().trim().split('\n').at(-1)!));
       expect(summaries.some((s) => s.resumedItems > 0)).toBe(true);
       for (const run of [...first, ...second]) expect(run.output()).not.toContain(PASSWORD);
+
+      // A process joining a finished crawl crawls nothing again; with --fresh it starts the crawl over.
+      const late = scrape(configPath, join(dir, 'out-late'), secure.url, env);
+      expect((await late.exited).code, late.output()).toBe(0);
+      expect(await manifestOf(join(dir, 'out-late'))).toHaveLength(0);
+      const fresh = scrape(configPath, join(dir, 'out-fresh'), secure.url, env, ['--fresh']);
+      expect((await fresh.exited).code, fresh.output()).toBe(0);
+      expect(await manifestOf(join(dir, 'out-fresh'))).toHaveLength(collectable.length);
     } finally {
       await small.close();
       await secure.stop();

@@ -22,6 +22,8 @@ export interface StoredRobots {
 export interface SharedFrontier {
   /** Where it lives, for logs (a Redis URL with its password hidden). */
   readonly description: string;
+  /** How often the crawler calls `renew` (well within a lease). */
+  readonly renewEveryMs: number;
   /**
    * Called once before crawling with the item keys this folder's journal holds (items written,
    * items quarantined): keys this folder had committed but never wrote (it was killed) are

@@ -61,6 +61,7 @@ export function crawlKeys(fingerprint: string) {
  */
 export class RedisCrawlFrontier implements SharedFrontier {
   readonly description: string;
+  readonly renewEveryMs: number;
   readonly #redis: Redis;
   readonly #keys: ReturnType<typeof crawlKeys>;
   readonly #owner: string;
@@ -86,6 +87,7 @@ export class RedisCrawlFrontier implements SharedFrontier {
     this.#maxPages = crawl.config.maxPages;
     this.#perHost = crawl.config.perHostConcurrency;
     this.#leaseMs = options.leaseMs ?? 30_000;
+    this.renewEveryMs = Math.max(50, Math.min(1000, Math.floor(this.#leaseMs / 3)));
     // A host slot covers one request: its timeout, with room for a slow decode.
     this.#slotLeaseMs = Math.max(this.#leaseMs, crawl.config.timeoutMs * 2);
     this.#retention = options.retentionSeconds ?? CRAWL_RETENTION_SECONDS;

@@ -249,7 +249,7 @@ export class Crawler {
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const renew = setInterval(() => {
       shared.renew([...this.#pages.keys()]).catch((error: unknown) => this.#failed?.(error));
-    }, 1000);
+    }, shared.renewEveryMs);
     try {
       while (!signal.aborted) {
         if (this.#pages.size >= config.concurrency) {
