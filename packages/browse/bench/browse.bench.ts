@@ -5,8 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_FLAGS, findChromium, Rng } from '@growset/core';
-import { type Browser, chromium } from 'playwright-core';
+import { type LaunchedChromium, launchChromium } from '@growset/browser';
+import { Rng } from '@growset/core';
 import { startBrowseServer } from '../src/index.ts';
 
 const LABELS = Array.from({ length: 10 }, (_, i) => String(i));
@@ -91,7 +91,7 @@ interface Numbers {
   heapMb: number;
 }
 
-let browser: Browser | undefined;
+let launched: LaunchedChromium | undefined;
 
 type Doc = { document: { body: { getAttribute(n: string): string | null } } };
 
@@ -103,12 +103,8 @@ type Doc = { document: { body: { getAttribute(n: string): string | null } } };
 async function inPage(
   url: string,
 ): Promise<{ grid: number; filter: number; filterTrip: number; sort: number }> {
-  browser ??= await chromium.launch({
-    executablePath: findChromium()!.path,
-    headless: true,
-    args: [...CHROMIUM_FLAGS],
-  });
-  const page = await browser.newPage();
+  launched ??= await launchChromium();
+  const page = await launched.browser.newPage();
   const start = performance.now();
   await page.goto(url);
   await page.locator('[data-testid="grid"] tbody tr').first().waitFor();
@@ -214,7 +210,7 @@ for (const k of rows) {
     `${k.padEnd(14)} ${`${base[k].toFixed(1)}${unit}`.padStart(14)} ${`${big[k].toFixed(1)}${unit}`.padStart(16)} ${(big[k] / base[k]).toFixed(1).padStart(7)}x`,
   );
 }
-await browser?.close();
+await launched?.close();
 console.log(
   `Targets at 100,000: first grid < 1000 ms (API ${big.firstGrid.toFixed(0)}, in Chromium ${big.pageGrid.toFixed(0)}), filter and sort < 300 ms (API ${big.filter.toFixed(0)}, ${big.sort.toFixed(0)}; in Chromium ${big.pageFilter.toFixed(0)}, ${big.pageSort.toFixed(0)}; filter timed through Playwright ${big.pageFilterTrip.toFixed(0)}); facets ${big.facets.toFixed(0)} ms`,
 );

@@ -3,8 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_FLAGS, findChromium } from '@growset/core';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@growset/browser';
 import { startBrowseServer } from '../src/index.ts';
 import { writeFixture } from '../test/helpers/fixture.ts';
 
@@ -12,13 +11,7 @@ const docs = join(import.meta.dirname, '..', 'docs');
 const dir = await mkdtemp(join(tmpdir(), 'growset-browse-shot-'));
 await writeFixture(dir);
 const server = await startBrowseServer(dir, { cacheDir: join(dir, '.cache') });
-const found = findChromium();
-if (!found) throw new Error('No Chromium found');
-const browser = await chromium.launch({
-  executablePath: found.path,
-  headless: true,
-  args: [...CHROMIUM_FLAGS],
-});
+const { browser, close } = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 560 } });
   await page.goto(`${server.url}?q=${encodeURIComponent('width >= 20')}&sort=-width,id&group=label`);
@@ -30,7 +23,7 @@ try {
   await page.waitForLoadState('networkidle');
   await page.screenshot({ path: join(docs, 'browse-sample.png') });
 } finally {
-  await browser.close();
+  await close();
   await server.close();
   await rm(dir, { recursive: true, force: true });
 }

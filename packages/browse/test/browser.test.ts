@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_FLAGS, findChromium } from '@growset/core';
+import { type LaunchedChromium, launchChromium } from '@growset/browser';
 import { writeReport } from '@growset/report';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowseServer, exportStatic, startBrowseServer } from '../src/index.ts';
 import { writeFixture } from './helpers/fixture.ts';
@@ -13,17 +13,17 @@ import { penguinStudy } from './helpers/penguins.ts';
 let dir: string;
 let server: BrowseServer;
 let browser: Browser;
+let launched: LaunchedChromium | undefined;
 
 beforeAll(async () => {
-  const found = findChromium();
-  if (!found) throw new Error('No Chromium found: set GROWSET_CHROMIUM or install Debian chromium');
   dir = await mkdtemp(join(tmpdir(), 'growset-browse-ui-'));
   await writeFixture(dir);
   server = await startBrowseServer(dir, { cacheDir: join(dir, '.cache') });
-  browser = await chromium.launch({ executablePath: found.path, headless: true, args: [...CHROMIUM_FLAGS] });
+  launched = await launchChromium();
+  browser = launched.browser;
 });
 afterAll(async () => {
-  await browser?.close();
+  await launched?.close();
   await server?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,10 +1,3 @@
-export {
-  CHROMIUM_FLAGS,
-  type FindChromiumOptions,
-  type FoundChromium,
-  findChromium,
-  isExecutableFile,
-} from './internals/chromium.ts';
 export { abortReason, type ConcurrentMapOptions, concurrentMap, raceAbort } from './internals/concurrency.ts';
 export {
   AbortError,

@@ -1,3 +1,11 @@
+export {
+  CRAWL_KEY_SPACE,
+  CRAWL_RETENTION_SECONDS,
+  crawlKeys,
+  RedisCrawlFrontier,
+  type RedisCrawlFrontierOptions,
+  redisCrawlFrontier,
+} from './internals/crawl/redis-frontier.ts';
 export { checkRedisUrl, connectRedis, KEY_PREFIX, redactRedisUrl } from './internals/redis.ts';
 export {
   hashSetup,

@@ -1,8 +1,4 @@
-export { findChromium } from './internals/browser/find-chromium.ts';
 export {
-  BrowserUnavailableError,
-  CHROMIUM_ARGS,
-  launchChromium,
   type ScreenshotOptions,
   type ScreenshotResult,
   screenshotReport,

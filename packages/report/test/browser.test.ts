@@ -1,19 +1,12 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type LaunchedChromium, launchChromium } from '@growset/browser';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findChromium,
-  launchChromium,
-  readResults,
-  type StudyResults,
-  screenshotReport,
-  writeReport,
-  writeResults,
-} from '../src/index.ts';
+import { readResults, type StudyResults, screenshotReport, writeReport, writeResults } from '../src/index.ts';
 import type { BrowserGlobals, DomImage } from './helpers/dom.ts';
 import { syntheticStudy } from './helpers/study-results.ts';
 
@@ -21,10 +14,9 @@ let dir: string;
 let reportPath: string;
 let results: StudyResults;
 let browser: Browser;
+let launched: LaunchedChromium | undefined;
 
 beforeAll(async () => {
-  const chromium = findChromium();
-  if (!chromium) throw new Error('No Chromium found: set GROWSET_CHROMIUM or install Debian chromium');
   dir = await mkdtemp(join(tmpdir(), 'growset-report-browser-'));
   const study = await syntheticStudy({ galleryDir: dir });
   const written = await writeResults(study, dir);
@@ -32,10 +24,11 @@ beforeAll(async () => {
   results = await readResults(written.json);
   reportPath = join(dir, 'report.html');
   await writeReport(results, reportPath);
-  browser = await launchChromium(chromium);
+  launched = await launchChromium();
+  browser = launched.browser;
 });
 afterAll(async () => {
-  await browser?.close();
+  await launched?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -216,7 +209,7 @@ describe('report.html in real Chromium', () => {
 
   it('saves a full-page screenshot with screenshotReport', async () => {
     const png = join(dir, 'shots', 'report.png');
-    const shot = await screenshotReport(reportPath, png, { executablePath: findChromium()! });
+    const shot = await screenshotReport(reportPath, png, { executablePath: launched!.chromium.path });
     expect(shot.blockedRequests).toEqual([]);
     expect(shot.consoleErrors).toEqual([]);
     expect((await stat(png)).size).toBe(shot.bytes);
@@ -228,35 +221,5 @@ describe('report.html in real Chromium', () => {
     // Not a blank page: the screenshot holds real colour (charts, swatches), not just white.
     const { channels } = await sharp(png).stats();
     expect(channels[0]!.stdev).toBeGreaterThan(10);
-  });
-});
-
-describe('findChromium', () => {
-  it('prefers GROWSET_CHROMIUM when it names an executable', async () => {
-    const fake = join(dir, 'my-chromium');
-    await writeFile(fake, '#!/bin/sh\n');
-    await chmod(fake, 0o755);
-    expect(findChromium({ GROWSET_CHROMIUM: fake, PATH: '/usr/bin' })).toBe(fake);
-  });
-
-  it('ignores a GROWSET_CHROMIUM that is not executable and looks on PATH', async () => {
-    const notExecutable = join(dir, 'not-a-browser');
-    await writeFile(notExecutable, 'x');
-    const bin = join(dir, 'bin');
-    await rm(bin, { recursive: true, force: true });
-    await mkdir(bin);
-    await writeFile(join(bin, 'chromium'), '#!/bin/sh\n');
-    await chmod(join(bin, 'chromium'), 0o755);
-    expect(findChromium({ GROWSET_CHROMIUM: notExecutable, PATH: bin })).toBe(join(bin, 'chromium'));
-  });
-
-  it('falls back to the system Chromium when nothing is on PATH', () => {
-    const found = findChromium({ PATH: '', HOME: dir });
-    expect(found).toBeDefined();
-    expect([
-      '/usr/lib/chromium/chromium-headless-shell',
-      '/usr/bin/chromium',
-      '/usr/lib/chromium/chromium',
-    ]).toContain(found);
   });
 });

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ManifestEntry, QuarantineRecord } from '@growset/core';
+import { type ManifestEntry, MemoryQuarantine, pipeline, type QuarantineRecord } from '@growset/core';
 import type { FixtureSite } from '@growset/fixtures';
-import type { CrawlConfig } from '../src/index.ts';
+import { type CrawlConfig, type CrawlStats, crawlSource } from '../src/index.ts';
 
 /** The config shape from the issue, pointed at a fixture site, with test-friendly timings. */
 export function exampleConfig(site: FixtureSite, overrides: Partial<CrawlConfig> = {}): CrawlConfig {
@@ -65,4 +65,14 @@ export async function imageFiles(out: string): Promise<string[]> {
 /** `/item/0042` -> `0042`, from a page URL. */
 export function itemIdOf(url: string | undefined): string | undefined {
   return url === undefined ? undefined : /\/item\/(\d{4})$/.exec(new URL(url).pathname)?.[1];
+}
+
+/** Crawls without files (`crawlSource` through a pipeline): the items, stats and quarantine records. */
+export async function collectCrawl(config: CrawlConfig) {
+  let stats: CrawlStats | undefined;
+  const quarantine = new MemoryQuarantine();
+  const { items, summary } = await pipeline(
+    crawlSource(config, { onCrawler: (c) => (stats = c.stats) }),
+  ).collect({ quarantine });
+  return { items, stage: summary.stages[0]!, stats: stats!, quarantine: quarantine.records };
 }

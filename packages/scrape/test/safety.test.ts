@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { encodeRawAsPng, MemoryQuarantine, pipeline } from '@growset/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CrawlConfig, type CrawlStats, crawl, crawlSource } from '../src/index.ts';
+import { type CrawlConfig, type CrawlStats, crawl, crawlSource, engines } from '../src/index.ts';
 import { readManifestEntries, removeTempDirs, tempDir } from './helpers.ts';
 
 /** A small hostile site on 127.0.0.1, and a bystander on 127.0.0.2 that must never be contacted. */
@@ -120,7 +120,7 @@ describe('safety', () => {
   });
 
   it('never leaves the allowed hosts: redirects elsewhere are refused, and so are browser subrequests', async () => {
-    for (const engine of ['http', 'browser'] as const) {
+    for (const engine of engines.names) {
       const { quarantine, items } = await collect(config({ engine }));
       const away = quarantine.find((q) => q.source?.url === `${base}away`);
       expect(away?.reason, engine).toBe('redirect refused');

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { errorMessage, formatTable, type JsonObject } from '@growset/core';
-import { type CrawlSummary, crawl, parseCrawlConfig } from '@growset/scrape';
-import { defineCommand, stringOption, UsageError } from '../command.ts';
+import { errorMessage } from '@growset/core';
+import { checkRedisUrl, redisCrawlFrontier } from '@growset/queue';
+import { engines, runScrapeJob } from '@growset/scrape';
+import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 
-const ENGINES = ['http', 'browser', 'auto'] as const;
+const ENGINES = [...engines.names, 'auto'];
 
 export const scrapeCommand = defineCommand({
   name: 'scrape',
   summary: 'crawl a website into an ImageFolder (http or browser engine, polite and resumable)',
-  usage: '<config.json> --out <dir> [--fresh] [--engine http|browser|auto] [--json]',
+  usage: `<config.json> --out <dir> [--fresh] [--engine ${ENGINES.join('|')}] [--queue redis://HOST:PORT[/DB]] [--json]`,
   details: `
 <config.json> is a crawl config (see the @growset/scrape README), e.g.
   {"start":["http://127.0.0.1:8080/"],"engine":"http","allowHosts":["127.0.0.1"],
@@ -19,7 +20,11 @@ export const scrapeCommand = defineCommand({
 Writes <out>/images/ (one folder per label, manifest.jsonl), <out>/quarantine.jsonl (items and
 pages that failed, with URL and reason), <out>/crawl-report.json and <out>/.crawl/journal.jsonl.
 A crawl interrupted in any way (Ctrl-C, kill -9) continues where it stopped when run again on the
-same folder; a finished one does nothing; --fresh starts over.`,
+same folder; a finished one does nothing; --fresh starts over.
+With --queue, every process given the same config and Redis URL (each with its own --out) shares
+one crawl: request queue, seen URLs, item keys, robots.txt and per-host politeness live in Redis.
+Restart a killed process on its folder to resume (see "Running on several machines" in the
+@growset/scrape README).`,
   positionals: { min: 1, max: 1 },
   options: {
     out: { type: 'string', value: 'DIR', description: 'output folder', default: 'out/scrape' },
@@ -27,7 +32,18 @@ same folder; a finished one does nothing; --fresh starts over.`,
     engine: {
       type: 'string',
       value: 'NAME',
-      description: 'override the config engine: http, browser or auto',
+      description: `override the config engine: ${ENGINES.join(', ')}`,
+    },
+    queue: {
+      type: 'string',
+      value: 'URL',
+      description: 'share the crawl with other processes through Redis (redis://[:pass@]HOST:PORT[/DB])',
+    },
+    'lease-ms': {
+      type: 'string',
+      value: 'MS',
+      description: "with --queue: how long a killed process's pages stay reserved",
+      default: '30000',
     },
   },
   async run(args, io) {
@@ -38,65 +54,40 @@ same folder; a finished one does nothing; --fresh starts over.`,
     } catch (error) {
       throw new UsageError(`Cannot read crawl config ${file}: ${errorMessage(error)}`, { cause: error });
     }
-    let raw: unknown;
+    let config: unknown;
     try {
-      raw = JSON.parse(text);
+      config = JSON.parse(text);
     } catch (error) {
       throw new UsageError(`Crawl config ${file} is not valid JSON: ${errorMessage(error)}`, {
         cause: error,
       });
     }
     const engine = stringOption(args, 'engine');
-    if (engine !== undefined && !(ENGINES as readonly string[]).includes(engine)) {
+    if (engine !== undefined && !ENGINES.includes(engine)) {
       throw new UsageError(`Expected \`--engine\` to be one of ${ENGINES.join(', ')}, got \`${engine}\``);
     }
-    if (engine !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+    if (engine !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
       throw new UsageError(`Crawl config ${file} must be a JSON object`);
     }
-    const config = parseCrawlConfig(engine === undefined ? raw : { ...(raw as object), engine });
-    const out = resolve(io.cwd, stringOption(args, 'out') ?? 'out/scrape');
-    const result = await crawl(config, {
-      out,
-      fresh: args.values.fresh === true,
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-    });
-    return { summary: result.summary as unknown as JsonObject, text: describe(result.summary) };
+    const queue = stringOption(args, 'queue');
+    if (queue !== undefined) {
+      try {
+        checkRedisUrl(queue);
+      } catch (error) {
+        throw new UsageError(`--queue: ${errorMessage(error)}`, { cause: error });
+      }
+    }
+    const leaseMs = intOption(args, 'lease-ms', { min: 100 }) ?? 30_000;
+    const { summary, text: table } = await runScrapeJob(
+      {
+        config,
+        out: resolve(io.cwd, stringOption(args, 'out') ?? 'out/scrape'),
+        fresh: args.values.fresh === true,
+        ...(engine === undefined ? {} : { engine }),
+        ...(queue === undefined ? {} : { shared: redisCrawlFrontier(queue, { leaseMs }) }),
+      },
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary, text: table };
   },
 });
-
-function describe(s: CrawlSummary): string {
-  if (s.status === 'already-finished') {
-    return `Nothing to do: the crawl in ${s.out} already finished with ${s.items} items (use --fresh to start over).\n`;
-  }
-  const rows: [string, number][] = [
-    ['items written', s.items],
-    ['  new this run', s.newItems],
-    ['  from an interrupted run', s.resumedItems],
-    ['duplicate items', s.duplicates],
-    ['quarantined', s.quarantined],
-    ['pages fetched', s.pagesFetched],
-    ['pages failed', s.pagesFailed],
-    ['images fetched', s.assetsFetched],
-    ['retries', s.retries],
-  ];
-  const reasons = (title: string, counts: { [reason: string]: number }) =>
-    Object.keys(counts).length === 0
-      ? []
-      : [
-          `${title}: ${Object.entries(counts)
-            .map(([reason, n]) => `${reason} ${n}`)
-            .join(', ')}`,
-        ];
-  return [
-    formatTable(['crawl', 'count'], rows),
-    ...reasons('Quarantined', s.quarantinedBy),
-    ...reasons('Failures (retried ones included)', s.failures),
-    ...reasons('Not visited', s.skipped),
-    '',
-    `Crawled with the ${s.engine} engine in ${(s.wallTimeMs / 1000).toFixed(1)} s (run ${s.runs}).`,
-    `Images: ${s.imagesDir} (manifest ${s.manifest}); quarantine: ${s.quarantine}`,
-    '',
-  ].join('\n');
-}

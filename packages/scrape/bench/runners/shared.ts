@@ -12,7 +12,7 @@ export function report(result: RunnerResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-export { CHROMIUM_FLAGS as CHROMIUM_ARGS } from '@growset/core';
+export { CHROMIUM_FLAGS as CHROMIUM_ARGS } from '@growset/browser';
 
 export const [, , siteUrl = '', outDir = '', concurrencyArg = '8'] = process.argv;
 export const concurrency = Number(concurrencyArg);

@@ -1,22 +1,16 @@
 import { type Logger, type ProgressListener, Rng, silentLogger } from '@growset/core';
-import { findChromium } from './browser/find-chromium.ts';
 import type { ResolvedCrawlConfig } from './config.ts';
-import { browserEngine } from './engines/browser-engine.ts';
 import type { PageEngine } from './engines/engine.ts';
-import { httpEngine } from './engines/http-engine.ts';
-import { BrowserNotFoundError } from './errors.ts';
+import { engines } from './engines/index.ts';
 import { HttpClient } from './http-client.ts';
 import { RobotsCache } from './robots-cache.ts';
 import { Scheduler } from './scheduler.ts';
 import { Scope } from './scope.ts';
+import type { SharedFrontier } from './shared-frontier.ts';
 
-/** The engine a config runs with: `auto` becomes `browser` when a Chromium is found, else `http`. */
-export function resolveEngine(config: ResolvedCrawlConfig): 'http' | 'browser' {
-  if (config.engine !== 'auto') return config.engine;
-  const found = findChromium(
-    config.browser.executablePath ? { executablePath: config.browser.executablePath } : {},
-  );
-  return found ? 'browser' : 'http';
+/** The engine a config runs with: `auto` becomes the best engine available here (`browser` when a Chromium is found). */
+export function resolveEngine(config: ResolvedCrawlConfig): string {
+  return engines.resolve(config).name;
 }
 
 /** The parts of a crawl that hold resources (sockets, a browser). */
@@ -32,19 +26,17 @@ export interface CrawlParts {
 
 export interface PartsOptions {
   signal: AbortSignal;
+  /** A frontier shared with other processes (politeness and robots.txt go through it). */
+  shared?: SharedFrontier;
   logger?: Logger;
   onProgress?: ProgressListener;
 }
 
 /** Builds the client, scheduler, scope, robots cache and engine for a config. */
 export function createParts(config: ResolvedCrawlConfig, options: PartsOptions): CrawlParts {
-  const engineName = resolveEngine(config);
-  if (engineName === 'browser' && !config.browser.executablePath && !findChromium()) {
-    throw new BrowserNotFoundError(
-      'engine "browser" needs Chromium and none was found (GROWSET_CHROMIUM, Playwright\'s browser, PATH, ' +
-        '/usr/lib/chromium/chromium-headless-shell, /usr/bin/chromium); install chromium or use engine "http" or "auto"',
-    );
-  }
+  const definition = engines.resolve(config);
+  const unavailable = definition.unavailable(config);
+  if (unavailable) throw unavailable;
   const logger = options.logger ?? silentLogger;
   const scope = new Scope({
     startUrls: config.start.filter((u) => URL.canParse(u)),
@@ -69,15 +61,15 @@ export function createParts(config: ResolvedCrawlConfig, options: PartsOptions):
     rng: rng.fork('robots'),
     logger,
     signal: options.signal,
+    ...(options.shared ? { shared: options.shared } : {}),
   });
   const checkRedirect = (url: string): string | undefined => robots.refuses(url);
-  const engine =
-    engineName === 'browser'
-      ? browserEngine({ config, scope, checkRedirect })
-      : httpEngine({ client, maxPageBytes: config.maxPageBytes, checkRedirect });
+  const engine = definition.create({ config, scope, client, checkRedirect });
   const scheduler = new Scheduler({
     concurrency: config.concurrency,
     perHostConcurrency: config.perHostConcurrency,
+    signal: options.signal,
+    ...(options.shared ? { shared: options.shared } : {}),
   });
   return {
     engine,

@@ -2,6 +2,7 @@ import { OptionsError, parseOptions } from '@growset/core';
 import type { CheerioAPI } from 'cheerio/slim';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
+import { engines } from './engines/index.ts';
 
 /** How one field of an item is read from its page. */
 export interface FieldSpec {
@@ -34,7 +35,8 @@ export interface ExtractContext {
   $: CheerioAPI;
   /** The live Playwright page (browser engine only), valid until the function returns. */
   page?: Page;
-  engine: 'http' | 'browser';
+  /** The engine that loaded the page (`http`, `browser`, or another registered one). */
+  engine: string;
 }
 
 /** An item as extracted, before validation. Keys are field names. */
@@ -102,8 +104,8 @@ export interface BrowserOptions {
 export interface CrawlConfig {
   /** Start URLs (http or https). */
   start: string[];
-  /** `http` (fetch + cheerio), `browser` (Chromium via Playwright), or `auto` (browser when one is found). @default 'http' */
-  engine?: 'http' | 'browser' | 'auto';
+  /** A registered engine (`http`: fetch + cheerio, `browser`: Chromium via Playwright), or `auto` (browser when one is found). @default 'http' */
+  engine?: string;
   /** Hosts the crawl may visit besides the start hosts (`example.com`, `*.example.com`, `host:port`). @default [] */
   allowHosts?: string[];
   /** Allow loopback, private, link-local and other non-public addresses. @default false */
@@ -214,7 +216,16 @@ const ms = (fallback: number) => z.int().min(0).default(fallback);
 
 export const crawlConfigSchema = z.strictObject({
   start: z.array(z.string().min(1)).min(1),
-  engine: z.enum(['http', 'browser', 'auto']).default('http'),
+  engine: z
+    .string()
+    .default('http')
+    .superRefine((name, ctx) => {
+      if (name === 'auto' || engines.get(name)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `one of ${[...engines.names, 'auto'].map((n) => JSON.stringify(n)).join(', ')}`,
+      });
+    }),
   allowHosts: z.array(z.string().min(1)).default([]),
   allowPrivateNetwork: z.boolean().default(false),
   follow: z.array(z.string().min(1)).default(['a[href]']),

@@ -3,8 +3,9 @@ import type { EncodedImage, Logger, ProgressListener, Sample, Source } from '@gr
 import { Channel } from './channel.ts';
 import { createParts } from './components.ts';
 import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from './config.ts';
-import { Crawler } from './crawler.ts';
+import { Crawler } from './crawler/crawler.ts';
 import type { Journal, JournalState } from './journal.ts';
+import type { SharedFrontier } from './shared-frontier.ts';
 
 export interface CrawlSourceOptions {
   logger?: Logger;
@@ -22,6 +23,8 @@ export interface CrawlSourceOptions {
   confirmWrites?: boolean;
   /** Samples buffered between the crawl and the next stage. @default 64 */
   buffer?: number;
+  /** @internal a frontier shared with other processes (see `crawl({ shared })`). */
+  shared?: SharedFrontier;
 }
 
 /**
@@ -48,6 +51,7 @@ export function crawlSource(
       const parts = createParts(resolved, {
         signal: controller.signal,
         ...(options.logger ? { logger: options.logger } : { logger: ctx.logger }),
+        ...(options.shared ? { shared: options.shared } : {}),
       });
       dispose = parts.dispose;
       const crawler = new Crawler({
@@ -60,6 +64,7 @@ export function crawlSource(
         ...(options.state ? { state: options.state } : {}),
         ...(options.imagesDir ? { imagesDir: options.imagesDir } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.shared ? { shared: options.shared } : {}),
       });
       options.onCrawler?.(crawler);
       (options.logger ?? ctx.logger).info(`Crawling with the ${parts.engine.description} engine`);

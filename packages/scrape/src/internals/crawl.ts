@@ -1,5 +1,6 @@
 import { readdir, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import {
   type EncodedImage,
   type ImagePayload,
@@ -18,9 +19,10 @@ import {
 import { resolveEngine } from './components.ts';
 import { type CrawlConfig, parseCrawlConfig, type ResolvedCrawlConfig } from './config.ts';
 import { crawlSource } from './crawl-source.ts';
-import type { Crawler, CrawlStats } from './crawler.ts';
+import type { Crawler, CrawlStats } from './crawler/crawler.ts';
 import { CrawlStateError } from './errors.ts';
-import { Journal, readJournal } from './journal.ts';
+import { Journal, type JournalState, readJournal } from './journal.ts';
+import type { SharedFrontier, SharedFrontierFactory } from './shared-frontier.ts';
 
 export interface CrawlOptions {
   /** Output folder: `images/` (ImageFolder + `manifest.jsonl`), `quarantine.jsonl`, `crawl-report.json`, `.crawl/journal.jsonl`. */
@@ -33,13 +35,19 @@ export interface CrawlOptions {
   onProgress?: ProgressListener;
   /** Return the samples (small crawls; they are on disk either way). @default false */
   keepSamples?: boolean;
+  /**
+   * Share the crawl with other processes running the same config (each with its own `out`):
+   * `redisCrawlFrontier(url)` from `@growset/queue`. With `fresh`, the shared state is forgotten too.
+   */
+  shared?: SharedFrontierFactory;
 }
 
 /** What a crawl did, over all its runs. Plain JSON. */
 export interface CrawlSummary {
   /** `finished`, or `already-finished` when the folder held a finished crawl and nothing was done. */
   status: 'finished' | 'already-finished';
-  engine: 'http' | 'browser';
+  /** The engine that ran (a registered name; `auto` resolved). */
+  engine: string;
   /** Items in the ImageFolder now. */
   items: number;
   /** Items collected by this run, and replayed from earlier interrupted runs. */
@@ -132,6 +140,7 @@ export async function crawl(
   };
   if (options.fresh) await removeCrawl(out);
   const fingerprint = configFingerprint(resolved);
+  const openShared = options.shared;
   const state = readJournal(paths.journal);
   if (state.config !== undefined && state.config !== fingerprint) {
     throw new CrawlStateError(
@@ -154,6 +163,18 @@ export async function crawl(
     );
   }
   await removeTempFiles(paths.images);
+  let shared: SharedFrontier | undefined;
+  if (openShared) {
+    shared = await openShared({
+      fingerprint,
+      owner: shortHash(`${hostname()}:${resolve(out)}`, 16),
+      config: resolved,
+      fresh: options.fresh === true,
+    });
+    logger.info(`Sharing the crawl through ${shared.description}`);
+    await removeUnjournaledImages(paths.images, state);
+    await shared.open(state.claimed);
+  }
   const journal = new Journal(paths.journal);
   const run = state.runs + 1;
   journal.append({ t: 'start', config: fingerprint, at: new Date().toISOString(), run });
@@ -178,6 +199,7 @@ export async function crawl(
     onCrawler: (c) => {
       crawler = c;
     },
+    ...(shared ? { shared } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const started = performance.now();
@@ -199,8 +221,10 @@ export async function crawl(
     });
   } catch (error) {
     journal.close();
+    await shared?.close(false);
     throw error;
   }
+  await shared?.close(true);
   const stats = crawler!.stats;
   const crawlStage = summary.stages[0]!;
   const result: CrawlSummary = {
@@ -252,8 +276,8 @@ async function removeCrawl(out: string): Promise<void> {
   }
 }
 
-/** Deletes temporary files that a killed run's atomic writes left behind. */
-async function removeTempFiles(dir: string): Promise<void> {
+/** Deletes the files under `dir` (recursively) that `doomed` picks, by their path relative to `dir`. */
+async function removeFiles(dir: string, doomed: (path: string, name: string) => boolean): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -261,8 +285,22 @@ async function removeTempFiles(dir: string): Promise<void> {
     return;
   }
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.includes('.growset-tmp-')) {
-      await unlink(join(entry.parentPath ?? dir, entry.name)).catch(() => {});
-    }
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? dir, entry.name);
+    if (doomed(relative(dir, path), entry.name)) await unlink(path).catch(() => {});
   }
+}
+
+/** Deletes temporary files that a killed run's atomic writes left behind. */
+function removeTempFiles(dir: string): Promise<void> {
+  return removeFiles(dir, (_path, name) => name.includes('.growset-tmp-'));
+}
+
+/**
+ * Shared crawls: deletes images a killed run wrote but never journaled. Its key goes back to the
+ * shared frontier (`open`), so another process may write the item: a copy here would count twice.
+ */
+function removeUnjournaledImages(dir: string, state: JournalState): Promise<void> {
+  const kept = new Set([...state.items.values()].map((item) => item.file));
+  return removeFiles(dir, (path, name) => name !== 'manifest.jsonl' && !kept.has(path));
 }

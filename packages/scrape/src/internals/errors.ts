@@ -38,10 +38,3 @@ export class CrawlStateError extends GrowsetError {
     super(message, { code: 'ERR_CRAWL_STATE' });
   }
 }
-
-/** No Chromium could be found or launched for the browser engine. */
-export class BrowserNotFoundError extends GrowsetError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { code: 'ERR_BROWSER_NOT_FOUND', ...options });
-  }
-}

@@ -3,6 +3,7 @@ import { FetchError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
 import { backoffDelay } from './retry.ts';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobotsTxt, type RobotsRules } from './robots.ts';
+import type { SharedFrontier, StoredRobots } from './shared-frontier.ts';
 
 export interface RobotsCacheOptions {
   client: HttpClient;
@@ -14,6 +15,8 @@ export interface RobotsCacheOptions {
   rng: Rng;
   logger: Logger;
   signal: AbortSignal;
+  /** robots.txt shared with other processes: fetched once for all of them. */
+  shared?: Pick<SharedFrontier, 'robots' | 'storeRobots'>;
 }
 
 /** How robots.txt of an origin turned out. */
@@ -42,7 +45,7 @@ export class RobotsCache {
     if (!result) {
       result = (
         this.#options.enabled
-          ? this.#fetch(origin)
+          ? this.#shared(origin)
           : Promise.resolve<RobotsResult>({ rules: ALLOW_ALL, status: 'off' })
       ).then((value) => {
         this.#known.set(origin, value);
@@ -62,6 +65,22 @@ export class RobotsCache {
     return known && !known.rules.isAllowed(url) ? 'robots.txt' : undefined;
   }
 
+  async #shared(origin: string): Promise<RobotsResult> {
+    const shared = this.#options.shared;
+    if (!shared) return this.#fetch(origin);
+    const stored = await shared.robots(origin);
+    if (stored) return fromStored(stored, this.#options.userAgent);
+    const fetched = await this.#fetch(origin);
+    const text = this.#texts.get(origin);
+    await shared.storeRobots(origin, {
+      status: fetched.status === 'off' ? 'missing' : fetched.status,
+      ...(text === undefined ? {} : { text }),
+    });
+    return fetched;
+  }
+
+  readonly #texts = new Map<string, string>();
+
   async #fetch(origin: string): Promise<RobotsResult> {
     const { client, retries, logger, signal } = this.#options;
     const url = `${origin}/robots.txt`;
@@ -72,10 +91,9 @@ export class RobotsCache {
           accept: 'text/plain,*/*;q=0.5',
           signal,
         });
-        return {
-          rules: parseRobotsTxt(response.body.toString('utf8'), this.#options.userAgent),
-          status: 'parsed',
-        };
+        const text = response.body.toString('utf8');
+        this.#texts.set(origin, text);
+        return { rules: parseRobotsTxt(text, this.#options.userAgent), status: 'parsed' };
       } catch (error) {
         const status = error instanceof FetchError ? error.status : undefined;
         if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
@@ -97,4 +115,10 @@ export class RobotsCache {
       }
     }
   }
+}
+
+function fromStored(stored: StoredRobots, userAgent: string): RobotsResult {
+  if (stored.status === 'parsed')
+    return { rules: parseRobotsTxt(stored.text ?? '', userAgent), status: 'parsed' };
+  return { rules: stored.status === 'missing' ? ALLOW_ALL : DISALLOW_ALL, status: stored.status };
 }

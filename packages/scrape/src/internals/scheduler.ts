@@ -1,10 +1,15 @@
 import PQueue from 'p-queue';
+import type { SharedFrontier } from './shared-frontier.ts';
 
 export interface SchedulerOptions {
   /** Tasks running at once over all hosts. */
   concurrency: number;
   /** Tasks running at once per host. */
   perHostConcurrency: number;
+  /** Politeness shared with other processes (delay, concurrency and pauses of each host). */
+  shared?: Pick<SharedFrontier, 'hostSlot' | 'pauseHost'>;
+  /** Stops waits for a shared host slot. */
+  signal?: AbortSignal;
 }
 
 interface HostLane {
@@ -30,10 +35,14 @@ export class Scheduler {
   readonly #global: PQueue;
   readonly #perHost: number;
   readonly #lanes = new Map<string, HostLane>();
+  readonly #shared: SchedulerOptions['shared'];
+  readonly #signal: AbortSignal;
 
   constructor(options: SchedulerOptions) {
     this.#global = new PQueue({ concurrency: options.concurrency });
     this.#perHost = options.perHostConcurrency;
+    this.#shared = options.shared;
+    this.#signal = options.signal ?? new AbortController().signal;
   }
 
   /** Sets a host's politeness delay (robots.txt Crawl-delay or the config's `delayMs`). */
@@ -66,6 +75,15 @@ export class Scheduler {
   run<T>(host: string, task: () => Promise<T>, priority = 0): Promise<T> {
     const lane = this.#lane(host);
     const polite = async (): Promise<T> => {
+      if (this.#shared) {
+        // Across processes: the shared slot enforces the delay, concurrency and pauses.
+        const release = await this.#shared.hostSlot(host, lane.delayMs, this.#signal);
+        try {
+          return await task();
+        } finally {
+          release();
+        }
+      }
       if (lane.delayMs > 0) {
         // Starts to one host pass one at a time, each at least `delayMs` after the previous
         // one actually started (a late timer makes the next gap longer, never shorter).
@@ -84,6 +102,7 @@ export class Scheduler {
 
   /** Stops starting tasks for `host` for `ms` (a 429/503 Retry-After); extends a running pause. */
   pauseHost(host: string, ms: number): void {
+    this.#shared?.pauseHost(host, ms).catch(() => {});
     const lane = this.#lane(host);
     const until = Date.now() + ms;
     if (until <= lane.pausedUntil && lane.resumeTimer) return;

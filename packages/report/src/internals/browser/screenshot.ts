@@ -1,46 +1,12 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_FLAGS, GrowsetError, parseOptions } from '@growset/core';
-import type { Browser, LaunchOptions } from 'playwright-core';
+import { launchChromium } from '@growset/browser';
+import { parseOptions } from '@growset/core';
 import { z } from 'zod';
-import { findChromium } from './find-chromium.ts';
-
-/** The flags the report's Chromium launches with: core's {@link CHROMIUM_FLAGS}. */
-export const CHROMIUM_ARGS: readonly string[] = CHROMIUM_FLAGS;
-
-/** Chromium is missing, or playwright-core is not installed. */
-export class BrowserUnavailableError extends GrowsetError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { code: 'ERR_NO_BROWSER', retryable: false, cause: options.cause });
-  }
-}
-
-/**
- * Launches Chromium through playwright-core with {@link CHROMIUM_ARGS}.
- * @param executablePath @default findChromium()
- */
-export async function launchChromium(executablePath?: string): Promise<Browser> {
-  const path = executablePath ?? findChromium();
-  if (!path) {
-    throw new BrowserUnavailableError(
-      'No Chromium found: set GROWSET_CHROMIUM to its executable, or install one (Debian: apt-get install chromium)',
-    );
-  }
-  let chromium: typeof import('playwright-core').chromium;
-  try {
-    ({ chromium } = await import('playwright-core'));
-  } catch (error) {
-    throw new BrowserUnavailableError('playwright-core is not installed: npm install playwright-core', {
-      cause: error,
-    });
-  }
-  const options: LaunchOptions = { executablePath: path, headless: true, args: [...CHROMIUM_ARGS] };
-  return chromium.launch(options);
-}
 
 export interface ScreenshotOptions {
-  /** Chromium to use. @default findChromium() */
+  /** Chromium to use. @default found by @growset/browser's `findChromium` */
   executablePath?: string;
   /** Viewport width in CSS pixels; the height grows to the whole page. @default 1200 */
   width?: number;
@@ -77,7 +43,9 @@ export async function screenshotReport(
   options: ScreenshotOptions = {},
 ): Promise<ScreenshotResult> {
   const opts = parseOptions(screenshotSchema, options, 'ScreenshotOptions');
-  const browser = await launchChromium(opts.executablePath);
+  const { browser, close } = await launchChromium(
+    opts.executablePath === undefined ? {} : { executablePath: opts.executablePath },
+  );
   try {
     const context = await browser.newContext({
       viewport: { width: opts.width, height: 800 },
@@ -104,6 +72,6 @@ export async function screenshotReport(
     const { size } = await stat(pngPath);
     return { path: pngPath, bytes: size, blockedRequests, consoleErrors };
   } finally {
-    await browser.close();
+    await close();
   }
 }

@@ -1,19 +1,27 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { BrowserNotFoundError, findChromium, launchChromium } from '@growset/browser';
 import { errorMessage } from '@growset/core';
-import type { CDPSession, Page, Request, Response, Route } from 'playwright-core';
-import { type LaunchedBrowser, launchChromium } from '../browser/launch.ts';
+import type { BrowserContext, CDPSession, Page, Request, Response, Route } from 'playwright-core';
 import type { ResolvedCrawlConfig } from '../config.ts';
 import { FetchError } from '../errors.ts';
 import { isRetryableStatus, parseRetryAfter } from '../retry.ts';
 import type { Scope } from '../scope.ts';
 import { isHtmlType, type LoadedPage, type PageEngine } from './engine.ts';
+import type { EngineDefinition } from './registry.ts';
 
 export interface BrowserEngineOptions {
   config: ResolvedCrawlConfig;
   scope: Scope;
   /** Refuses navigation targets (robots.txt). */
   checkRedirect?: (url: string) => string | undefined;
+}
+
+/** The engine's Chromium: one browser context, every request passing the scope guard. */
+interface LaunchedBrowser {
+  context: BrowserContext;
+  version: string;
+  close(): Promise<void>;
 }
 
 /** Navigations a tab serves before it is closed and replaced by a fresh one. */
@@ -121,14 +129,24 @@ export function browserEngine(
   const launch = (): Promise<LaunchedBrowser> => {
     launched ??= launchChromium({
       ...(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {}),
-      userAgent: config.userAgent,
-      blockImages: config.browser.blockImages,
-      args: config.browser.args,
+      args: [
+        ...(config.browser.blockImages ? ['--blink-settings=imagesEnabled=false'] : []),
+        ...config.browser.args,
+      ],
       timeoutMs: config.timeoutMs,
-    }).then(async (browser) => {
-      await browser.context.route('**/*', guard);
-      for (const page of browser.context.pages()) await page.close();
-      return browser;
+      hint: 'use engine "http"',
+    }).then(async (chromium) => {
+      try {
+        const context = await chromium.browser.newContext({
+          userAgent: config.userAgent,
+          serviceWorkers: 'block',
+        });
+        await context.route('**/*', guard);
+        return { context, version: chromium.version, close: () => chromium.close() };
+      } catch (error) {
+        await chromium.close();
+        throw error;
+      }
     });
     return launched;
   };
@@ -403,3 +421,16 @@ function classify(url: string, error: unknown, signal: AbortSignal): FetchError 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
+
+/** `browser`: Chromium through playwright-core (@growset/browser), for pages that need JavaScript. */
+export const browserEngineDefinition: EngineDefinition = {
+  name: 'browser',
+  summary: 'Chromium via playwright-core: runs the page scripts',
+  autoRank: 1,
+  // An `executablePath` that does not start fails at launch, with its path in the message.
+  unavailable: (config) =>
+    findChromium(config.browser.executablePath ? { executablePath: config.browser.executablePath } : {})
+      ? undefined
+      : BrowserNotFoundError.none('use engine "http" or "auto"'),
+  create: ({ config, scope, checkRedirect }) => browserEngine({ config, scope, checkRedirect }),
+};

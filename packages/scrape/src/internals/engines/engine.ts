@@ -17,7 +17,8 @@ export interface LoadedPage {
 
 /** Loads pages. Both engines share one interface, so the crawler does not care which runs. */
 export interface PageEngine {
-  readonly name: 'http' | 'browser';
+  /** Its name in the engine registry. */
+  readonly name: string;
   /** Human-readable description (`http`, `browser: Chromium 156 at /usr/lib/...`). */
   readonly description: string;
   /**

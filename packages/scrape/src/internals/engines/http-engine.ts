@@ -1,6 +1,7 @@
 import { FetchError } from '../errors.ts';
 import type { HttpClient } from '../http-client.ts';
 import { decodeBody, isHtmlType, type LoadedPage, type PageEngine } from './engine.ts';
+import type { EngineDefinition } from './registry.ts';
 
 export interface HttpEngineOptions {
   client: HttpClient;
@@ -40,3 +41,17 @@ export function httpEngine(options: HttpEngineOptions): PageEngine {
     async close() {},
   };
 }
+
+/** `http`: node:http + cheerio, runs anywhere; pages show what the server sent. */
+export const httpEngineDefinition: EngineDefinition = {
+  name: 'http',
+  summary: 'node:http + cheerio: fast, no JavaScript',
+  autoRank: 0,
+  unavailable: () => undefined,
+  create: ({ config, client, checkRedirect }) =>
+    httpEngine({ client, maxPageBytes: config.maxPageBytes, checkRedirect }),
+  optOuts: {
+    scripts: 'the http engine does not run JavaScript: the page is what the server sent',
+    livePage: 'the http engine has no live page, only the HTML',
+  },
+};

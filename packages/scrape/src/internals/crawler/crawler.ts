@@ -1,11 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
-  DataError,
   type EncodedImage,
   type Identified,
-  type JsonObject,
-  type JsonValue,
   type Logger,
   type ProgressListener,
   type QuarantineRecord,
@@ -14,21 +9,25 @@ import {
   type SourceRef,
   ThrottledProgress,
 } from '@growset/core';
-import { load } from 'cheerio/slim';
-import { assetFetcher } from './asset-fetcher.ts';
-import type { Channel } from './channel.ts';
-import { imageFieldOf, type ResolvedCrawlConfig } from './config.ts';
-import type { PageEngine } from './engines/engine.ts';
-import { FetchError } from './errors.ts';
-import { baseUrlOf, canonicalOf, extractItems, type ItemOutcome, linksOf, validateItem } from './extract.ts';
-import type { HttpClient } from './http-client.ts';
-import { itemIdForKey, pageIdForUrl } from './ids.ts';
-import type { Journal, JournalState } from './journal.ts';
-import { backoffDelay } from './retry.ts';
-import type { RobotsCache, RobotsResult } from './robots-cache.ts';
-import type { Scheduler } from './scheduler.ts';
-import type { Scope } from './scope.ts';
-import { normalizeUrl } from './url.ts';
+import { assetFetcher } from '../asset-fetcher.ts';
+import type { Channel } from '../channel.ts';
+import type { ResolvedCrawlConfig } from '../config.ts';
+import type { PageEngine } from '../engines/engine.ts';
+import { FetchError } from '../errors.ts';
+import type { HttpClient } from '../http-client.ts';
+import { pageIdForUrl } from '../ids.ts';
+import type { Journal, JournalState } from '../journal.ts';
+import { backoffDelay } from '../retry.ts';
+import type { RobotsCache, RobotsResult } from '../robots-cache.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { Scope } from '../scope.ts';
+import type { SharedFrontier } from '../shared-frontier.ts';
+import { type AdmissionRules, admissionRules, checkAdmission } from './frontier.ts';
+import { type CrawlerSink, ItemHandler } from './items.ts';
+import { type LoadResult, loadPage, type PageRules } from './page-load.ts';
+import { replayState } from './replay.ts';
+
+export type { CrawlerSink } from './items.ts';
 
 /** Counts of a crawl, over all its runs when resumed. */
 export interface CrawlStats {
@@ -50,16 +49,6 @@ export interface CrawlStats {
   pagesQueued: number;
 }
 
-/** What the crawler reports to the pipeline stage that runs it. */
-export interface CrawlerSink {
-  filter(subject: Identified, reason: string, detail?: string): void;
-  quarantine(
-    subject: Identified,
-    reason: string,
-    options: { detail?: string; source?: SourceRef; cause?: unknown },
-  ): void;
-}
-
 export interface CrawlerOptions {
   config: ResolvedCrawlConfig;
   engine: PageEngine;
@@ -78,6 +67,8 @@ export interface CrawlerOptions {
   /** Wait for `confirmWritten` before a page counts as done (journaled crawls). */
   confirmWrites: boolean;
   onProgress?: ProgressListener;
+  /** A frontier shared with other processes: pages come from it and go to it. */
+  shared?: SharedFrontier;
 }
 
 interface PageWork {
@@ -100,38 +91,41 @@ export class Crawler {
   readonly stats: CrawlStats;
   readonly #o: CrawlerOptions;
   readonly #seen = new Set<string>();
-  /** Item keys taken, with the URL that took them. */
-  readonly #claimed = new Map<string, string>();
-  /** Keys written by earlier runs. */
-  readonly #previous: Set<string>;
   readonly #pages = new Map<string, PageWork>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #imageField: string;
-  readonly #include: RegExp[];
-  readonly #exclude: RegExp[];
-  readonly #itemPattern: RegExp | undefined;
+  readonly #admission: AdmissionRules;
+  readonly #pageRules: PageRules;
+  readonly #items: ItemHandler;
   readonly #progress: ThrottledProgress | undefined;
-  readonly #fetchAsset: ReturnType<typeof assetFetcher>;
   #active = 0;
   #output: Channel<Sample<EncodedImage>> | undefined;
   #sink: CrawlerSink | undefined;
   #finished: (() => void) | undefined;
   #failed: ((error: unknown) => void) | undefined;
   #lastUrl = '';
-  /** Items already collected before this run (replayed) and new this run. */
+  /** Items already collected before this run (replayed). */
   resumedItems = 0;
-  newItems = 0;
-  alreadyCollected = 0;
+  /** Items new this run. */
+  get newItems(): number {
+    return this.#items.newItems;
+  }
+  /** Items found already collected (by an earlier run, or another process of a shared crawl). */
+  get alreadyCollected(): number {
+    return this.#items.alreadyCollected;
+  }
 
   constructor(options: CrawlerOptions) {
     this.#o = options;
     const { config, state } = options;
-    this.#imageField = imageFieldOf(config.item);
-    this.#include = config.include.map((p) => new RegExp(p));
-    this.#exclude = config.exclude.map((p) => new RegExp(p));
-    this.#itemPattern = config.item.urlPattern === undefined ? undefined : new RegExp(config.item.urlPattern);
+    this.#admission = admissionRules(config, options.scope);
+    this.#pageRules = {
+      config,
+      engine: options.engine,
+      scope: options.scope,
+      itemPattern: config.item.urlPattern === undefined ? undefined : new RegExp(config.item.urlPattern),
+      signal: options.signal,
+    };
     this.#progress = options.onProgress ? new ThrottledProgress(options.onProgress, 250) : undefined;
-    this.#previous = new Set(state?.claimed ?? []);
     const counts = state?.counts ?? new Map<string, number>();
     const byPrefix = (prefix: string) => {
       const out: { [reason: string]: number } = {};
@@ -154,9 +148,8 @@ export class Crawler {
         this.#seen.add(url);
         this.stats.skipped[reason] = (this.stats.skipped[reason] ?? 0) + 1;
       }
-      for (const key of state.claimed) this.#claimed.set(key, '(an earlier run)');
     }
-    this.#fetchAsset = assetFetcher({
+    const fetchImage = assetFetcher({
       config,
       client: options.client,
       scheduler: options.scheduler,
@@ -170,6 +163,18 @@ export class Crawler {
         if (pausedMs !== undefined) this.#count('retryAfterPauses');
       },
       onFetched: () => this.#count('assetsFetched'),
+    });
+    this.#items = new ItemHandler({
+      config,
+      confirmWrites: options.confirmWrites,
+      ...(options.journal ? { journal: options.journal } : {}),
+      ...(state ? { state } : {}),
+      ...(options.shared ? { shared: options.shared } : {}),
+      sink: () => this.#sink!,
+      output: () => this.#output!,
+      fetchImage,
+      quarantine: (subject, reason, details) => this.#quarantine(subject, reason, details),
+      settle: (page) => this.#settleItem(page),
     });
   }
 
@@ -191,12 +196,18 @@ export class Crawler {
     try {
       await this.#replay();
       const state = this.#o.state;
-      if (state) {
+      if (state && !this.#o.shared) {
         for (const [url, depth] of state.queued) {
           if (!state.done.has(url)) this.#schedule(this.#newPage(url, depth), 0);
         }
       }
-      for (const start of this.#o.config.start) this.#discover(start, 0, undefined);
+      const seeded = this.#o.config.start.map((start) => this.#discover(start, 0, undefined));
+      if (this.#o.shared) {
+        // Start URLs are in the shared frontier before this process may find it empty and stop.
+        await Promise.all(seeded);
+        this.#active += 1; // held by the pump until the shared frontier is finished
+        this.#pump(this.#o.shared).catch((error: unknown) => this.#failed?.(error));
+      }
     } finally {
       this.#release();
     }
@@ -229,39 +240,49 @@ export class Crawler {
     this.#settleItem(page);
   }
 
+  /**
+   * Takes pages from the shared frontier while this process has room for them, and keeps their
+   * leases alive; releases its hold once no process has anything left to do.
+   */
+  async #pump(shared: SharedFrontier): Promise<void> {
+    const { config, signal } = this.#o;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const renew = setInterval(() => {
+      shared.renew([...this.#pages.keys()]).catch((error: unknown) => this.#failed?.(error));
+    }, shared.renewEveryMs);
+    try {
+      while (!signal.aborted) {
+        if (this.#pages.size >= config.concurrency) {
+          await sleep(5);
+          continue;
+        }
+        const next = await shared.take();
+        if (next === 'finished') break;
+        if (next === 'wait') {
+          await sleep(25);
+          continue;
+        }
+        this.#schedule(this.#newPage(next.url, next.depth), 0);
+      }
+    } finally {
+      clearInterval(renew);
+      this.#release();
+    }
+  }
+
   async #replay(): Promise<void> {
     const state = this.#o.state;
     if (!state) return;
-    for (const record of state.quarantine) {
-      const subject = record.label === undefined ? { id: record.id } : { id: record.id, label: record.label };
-      this.#sink!.quarantine(subject as Identified, record.reason, {
-        ...(record.detail === undefined ? {} : { detail: record.detail }),
-        ...(record.source === undefined ? {} : { source: record.source }),
-      });
-    }
-    for (const entry of state.items.values()) {
-      let data: Uint8Array;
-      try {
-        data = new Uint8Array(await readFile(join(this.#o.imagesDir ?? '.', entry.file)));
-      } catch {
+    this.resumedItems += await replayState(state, {
+      imagesDir: this.#o.imagesDir ?? '.',
+      sink: this.#sink!,
+      output: this.#output!,
+      onMissing: (entry) => {
         // The file of an earlier run is gone: forget the item and visit its page again.
-        this.#claimed.delete(entry.k);
-        this.#previous.delete(entry.k);
-        this.#o.state!.done.delete(entry.u);
-        continue;
-      }
-      await this.#output!.ready();
-      this.resumedItems += 1;
-      const format = entry.file.split('.').pop();
-      this.#output!.push({
-        id: entry.id,
-        label: entry.label,
-        payload: { kind: 'encoded', data, ...(format ? { format: format === 'jpg' ? 'jpeg' : format } : {}) },
-        source: { url: entry.u },
-        lineage: [],
-        meta: { ...(entry.meta ?? {}), resumed: true },
-      });
-    }
+        this.#items.forget(entry.k);
+        state.done.delete(entry.u);
+      },
+    });
   }
 
   #newPage(url: string, depth: number): PageWork {
@@ -291,37 +312,25 @@ export class Crawler {
     this.#o.journal?.append({ t: 'skip', u: url, r: reason });
   }
 
-  /** A link found on a page (or a start URL): decides whether it becomes a page to visit. */
-  #discover(raw: string, depth: number, from: PageWork | undefined): void {
-    const { config, scope } = this.#o;
-    const url = normalizeUrl(raw, undefined, { trackingParams: config.trackingParams });
-    if (url === undefined) return;
-    if (this.#seen.has(url)) return;
-    this.#seen.add(url);
-    if (from !== undefined) {
-      if (this.#include.length > 0 && !this.#include.some((r) => r.test(url))) {
-        this.#skip(url, 'not included');
-        return;
-      }
-      if (this.#exclude.some((r) => r.test(url))) {
-        this.#skip(url, 'excluded');
-        return;
-      }
-    }
-    const verdict = scope.check(url);
-    if (verdict !== undefined) {
-      this.#skip(url, verdict);
+  /**
+   * A link found on a page (or a start URL): decides whether it becomes a page to visit. Returns
+   * the admission when it goes on to robots.txt and the frontier (settles once decided).
+   */
+  #discover(raw: string, depth: number, from: PageWork | undefined): Promise<void> | undefined {
+    const checked = checkAdmission(raw, depth, from !== undefined, this.#admission, this.#seen);
+    if (checked === undefined) return;
+    if (checked.skip !== undefined) {
+      this.#skip(checked.url, checked.skip);
       return;
     }
-    if (config.maxDepth !== undefined && depth > config.maxDepth) {
-      this.#skip(url, 'max depth');
-      return;
-    }
+    const { url } = checked;
+    const { config } = this.#o;
     this.#active += 1;
     const admission = this.#prepareHost(url)
       .then((robots) => {
         if (!robots.rules.isAllowed(url))
           return this.#skip(url, robots.status === 'unreachable' ? 'robots.txt unreachable' : 'robots.txt');
+        if (this.#o.shared) return this.#admitShared(this.#o.shared, url, depth);
         if (this.stats.pagesQueued >= config.maxPages) return this.#skip(url, 'max pages');
         this.stats.pagesQueued += 1;
         this.#o.journal?.append({ t: 'queue', u: url, d: depth });
@@ -330,6 +339,17 @@ export class Crawler {
       .catch((error: unknown) => this.#failed?.(error))
       .finally(() => this.#release());
     from?.admissions.push(admission);
+    return admission;
+  }
+
+  /** Queues a URL in the shared frontier; another process may be the one to load it. */
+  async #admitShared(shared: SharedFrontier, url: string, depth: number): Promise<void> {
+    const verdict = await shared.admit(url, depth);
+    if (verdict === 'max pages') return this.#skip(url, 'max pages');
+    if (verdict === 'queued') {
+      this.stats.pagesQueued += 1;
+      this.#o.journal?.append({ t: 'queue', u: url, d: depth });
+    }
   }
 
   /** robots.txt of the URL's origin, with the host's politeness delay set from it. */
@@ -369,42 +389,7 @@ export class Crawler {
     await this.#output!.ready();
     if (this.#o.signal.aborted)
       return { error: new FetchError(page.url, 'aborted', 'the crawl was stopped', { retryable: false }) };
-    const { config, engine } = this.#o;
-    try {
-      return await engine.visit(
-        page.url,
-        async (loaded) => {
-          const finalUrl =
-            normalizeUrl(loaded.finalUrl, undefined, { trackingParams: config.trackingParams }) ?? page.url;
-          const $ = load(loaded.html);
-          const base = baseUrlOf($, loaded.finalUrl);
-          const canonicalRaw = config.canonical ? canonicalOf($, base) : undefined;
-          const canonical =
-            canonicalRaw === undefined
-              ? undefined
-              : normalizeUrl(canonicalRaw, undefined, { trackingParams: config.trackingParams });
-          const identity =
-            canonical !== undefined && this.#o.scope.check(canonical) === undefined ? canonical : finalUrl;
-          const links = linksOf($, config.follow, base);
-          const isItemPage =
-            (this.#itemPattern === undefined ||
-              this.#itemPattern.test(finalUrl) ||
-              this.#itemPattern.test(identity)) &&
-            (config.item.selector === undefined || $(config.item.selector).length > 0);
-          const outcomes = isItemPage
-            ? await extractItems(
-                config.item,
-                { url: finalUrl, $, engine: engine.name, ...(loaded.page ? { page: loaded.page } : {}) },
-                base,
-              )
-            : [];
-          return { finalUrl, identity, links, isItemPage, outcomes };
-        },
-        this.#o.signal,
-      );
-    } catch (error) {
-      return { error };
-    }
+    return loadPage(page.url, this.#pageRules);
   }
 
   #afterLoad(page: PageWork, attempt: number, result: LoadResult): void {
@@ -456,6 +441,8 @@ export class Crawler {
     this.#emitProgress();
     if (result.finalUrl !== page.url) this.#seen.add(result.finalUrl);
     if (result.identity !== page.url) this.#seen.add(result.identity);
+    const aliases = [result.finalUrl, result.identity].filter((u) => u !== page.url);
+    if (this.#o.shared && aliases.length > 0) page.admissions.push(this.#o.shared.markSeen(aliases));
     for (const link of result.links) this.#discover(link, page.depth + 1, page);
     page.pending = result.outcomes.length;
     if (page.pending === 0) {
@@ -463,107 +450,8 @@ export class Crawler {
       return;
     }
     for (const outcome of result.outcomes) {
-      this.#handleItem(page, result, outcome).catch((error: unknown) => this.#failed?.(error));
+      this.#items.handle(page.url, result, outcome).catch((error: unknown) => this.#failed?.(error));
     }
-  }
-
-  async #handleItem(page: PageWork, result: Loaded, outcome: ItemOutcome): Promise<void> {
-    const { config } = this.#o;
-    const defaultKey = config.item.container ? `${result.identity}#${outcome.index + 1}` : result.identity;
-    const source = { url: result.finalUrl };
-    if (!outcome.ok) {
-      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
-      return this.#quarantineItem(page, defaultKey, outcome.reason, outcome.detail, source);
-    }
-    const checked = validateItem(config.item, this.#imageField, outcome.item, defaultKey, result.finalUrl);
-    if (!checked.ok) {
-      if (!this.#claim(defaultKey, page, itemIdForKey(defaultKey))) return;
-      return this.#quarantineItem(page, defaultKey, checked.reason, checked.detail, source);
-    }
-    const item = checked.value;
-    const id = itemIdForKey(item.key);
-    if (!this.#claim(item.key, page, id)) return;
-    let image: Awaited<ReturnType<typeof this.fetchImage>>;
-    try {
-      image = await this.fetchImage(item.imageUrl);
-    } catch (error) {
-      if (error instanceof DataError || error instanceof FetchError) {
-        const reason = error instanceof FetchError ? `asset ${error.reason}` : error.reason;
-        const detail =
-          error instanceof FetchError
-            ? `${error.detail} (image ${item.imageUrl})`
-            : stripReason(error.message, error.reason);
-        return this.#quarantineItem(page, item.key, reason, detail, source, item.label);
-      }
-      throw error;
-    }
-    const extra: JsonObject = {};
-    for (const [name, value] of Object.entries(item.fields)) {
-      if (name === config.item.labelField || name === this.#imageField) continue;
-      const json = toJson(value);
-      if (json !== undefined) extra[name] = json;
-    }
-    const sample: Sample<EncodedImage> = {
-      id,
-      label: item.label,
-      payload: image.payload,
-      source,
-      lineage: [],
-      meta: {
-        ...extra,
-        key: item.key,
-        page: page.url,
-        imageUrl: item.imageUrl,
-        width: image.width,
-        height: image.height,
-      },
-    };
-    this.newItems += 1;
-    this.#output!.push(sample);
-    if (!this.#o.confirmWrites) this.#settleItem(page.url);
-  }
-
-  /** Fetches and verifies an image (retries, robots.txt, scope). Rejects with FetchError or DataError. */
-  fetchImage(url: string): Promise<{ payload: EncodedImage; width: number; height: number }> {
-    return this.#fetchAsset(url);
-  }
-
-  /** Takes a key for a page's item; a taken key filters the item as a duplicate and settles it. */
-  #claim(key: string, page: PageWork, id: string): boolean {
-    const holder = this.#claimed.get(key);
-    if (holder === undefined) {
-      this.#claimed.set(key, page.url);
-      return true;
-    }
-    if (this.#previous.has(key)) {
-      // Collected by an earlier run; this page is being revisited after an interruption.
-      this.alreadyCollected += 1;
-    } else {
-      this.#sink!.filter(
-        { id: `${id}@${pageIdForUrl(page.url)}` },
-        'duplicate item',
-        `key ${key} was first seen on ${holder}`,
-      );
-    }
-    this.#settleItem(page.url);
-    return false;
-  }
-
-  #quarantineItem(
-    page: PageWork,
-    key: string,
-    reason: string,
-    detail: string,
-    source: SourceRef,
-    label?: string,
-  ): void {
-    this.#o.journal?.append({ t: 'claim', k: key });
-    const id = itemIdForKey(key);
-    this.#quarantine({ id, ...(label === undefined ? {} : { label }) } as Identified, reason, {
-      detail,
-      source,
-    });
-    this.#settleItem(page.url);
   }
 
   #quarantine(subject: Identified, reason: string, options: { detail: string; source: SourceRef }): void {
@@ -591,8 +479,9 @@ export class Crawler {
     this.#pages.delete(page.url);
     // Links must be journaled before the page is marked done, or a resume would never find them.
     Promise.all(page.admissions)
-      .then(() => {
+      .then(async () => {
         this.#o.journal?.append({ t: 'done', u: page.url, ok: page.ok });
+        await this.#o.shared?.complete(page.url);
         this.#release();
       })
       .catch((error: unknown) => this.#failed?.(error));
@@ -606,29 +495,5 @@ export class Crawler {
       total: this.stats.pagesQueued,
       message: this.#lastUrl,
     });
-  }
-}
-
-interface Loaded {
-  finalUrl: string;
-  /** Canonical URL when in scope, else the final URL: what identifies the page. */
-  identity: string;
-  links: string[];
-  isItemPage: boolean;
-  outcomes: ItemOutcome[];
-}
-
-type LoadResult = Loaded | { error: unknown };
-
-function stripReason(message: string, reason: string): string {
-  return message.startsWith(`${reason}: `) ? message.slice(reason.length + 2) : message;
-}
-
-function toJson(value: unknown): JsonValue | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(JSON.stringify(value)) as JsonValue;
-  } catch {
-    return String(value);
   }
 }

@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
 /**
  * Flags for a quiet, offline, headless Chromium: no sandbox (containers, root), no GPU, and none
  * of the background traffic (updates, sync, QUIC probes) a fresh profile would otherwise start.
- * The scrape engine and the report's screenshots launch with these.
+ * {@link launchChromium} always passes them.
  */
 export const CHROMIUM_FLAGS: readonly string[] = [
   '--headless',

@@ -1,14 +1,11 @@
-import { type FoundChromium, findChromium, isExecutableFile } from '@growset/core';
-
-// Chromium discovery lives in @growset/core (the report's screenshots use it too).
-export { type FoundChromium, findChromium } from '@growset/core';
+import { type FoundChromium, findChromium, isExecutableFile } from '@growset/browser';
 
 /**
  * The engine a caller should use: `browser` when a Chromium is found, else `http`, with the
  * reason in words (for logs: "browser: /usr/lib/chromium/chromium-headless-shell (system)").
  */
 export function preferredEngine(options: { executablePath?: string; env?: NodeJS.ProcessEnv } = {}): {
-  engine: 'http' | 'browser';
+  engine: string;
   chromium?: FoundChromium;
   reason: string;
 } {

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runGrowset } from '@growset/cli';
 import { type FixtureSite, startFixtureSite } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleConfig, readManifestEntries, removeTempDirs, tempDir } from './helpers.ts';
+import { runGrowset } from '../src/index.ts';
+import { manifestOf, removeScrapeTempDirs, scrapeTempDir, writeCrawlConfig } from './helpers/scrape.ts';
 
 let site: FixtureSite;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await site.close();
-  await removeTempDirs();
+  await removeScrapeTempDirs();
 });
 
 async function growset(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -21,16 +21,15 @@ async function growset(args: string[]): Promise<{ code: number; stdout: string; 
 
 describe('growset scrape', () => {
   it('crawls the issue config into --out, prints progress, and ends --json with a summary line', async () => {
-    const dir = await tempDir();
-    const config = join(dir, 'crawl.json');
-    await writeFile(config, JSON.stringify(exampleConfig(site)));
+    const dir = await scrapeTempDir();
+    const { path: config } = await writeCrawlConfig(dir, site, { concurrency: 8 });
     const out = join(dir, 'out');
     const first = await growset(['scrape', config, '--out', out, '--json']);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout.trim().split('\n').at(-1)!);
     const collectable = site.expected.filter((e) => !e.jsOnly && !e.broken).length;
     expect(summary).toMatchObject({ ok: true, command: 'scrape', status: 'finished', items: collectable });
-    expect(await readManifestEntries(out)).toHaveLength(collectable);
+    expect(await manifestOf(out)).toHaveLength(collectable);
     expect(first.stderr).toMatch(/\[scrape\] \d+\/\d+ - http:\/\/127\.0\.0\.1/);
 
     const again = await growset(['scrape', config, '--out', out]);
@@ -43,11 +42,12 @@ describe('growset scrape', () => {
   });
 
   it('exits 2 with one line for a missing file, bad JSON, a bad option or a bad --engine', async () => {
-    const dir = await tempDir();
+    const dir = await scrapeTempDir();
+    const { config } = await writeCrawlConfig(dir, site);
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"start": [');
     const invalid = join(dir, 'invalid.json');
-    await writeFile(invalid, JSON.stringify({ ...exampleConfig(site), maxPages: -1 }));
+    await writeFile(invalid, JSON.stringify({ ...config, maxPages: -1 }));
     const cases: [string[], RegExp][] = [
       [['scrape', join(dir, 'none.json')], /Cannot read crawl config .*none\.json/],
       [['scrape', bad], /bad\.json is not valid JSON/],
