@@ -13,12 +13,6 @@ export {
   type KernelTiming,
   profileKernels,
 } from './internals/backend/profile.ts';
-export {
-  type LoadDatasetOptions,
-  type LoadedDataset,
-  loadDataset,
-} from './internals/cli/dataset.ts';
-export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
 export { foldIndices, stratifiedFolds, stratifiedSplit } from './internals/data/split.ts';
 export { subset, withWeights } from './internals/data/subset.ts';
@@ -47,6 +41,13 @@ export {
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
+// Before the estimators: the job loads the estimator factory first, which the ensembles' import cycle needs.
+export {
+  runTrainJob,
+  type TrainDataset,
+  type TrainJobOptions,
+  type TrainJobResult,
+} from './internals/jobs/train-job.ts';
 export {
   AUTO_EPOCHS,
   AUTO_MIN_STEPS,

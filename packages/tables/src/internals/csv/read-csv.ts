@@ -12,10 +12,10 @@ import {
   type TabularSample,
 } from '@growset/core';
 import { z } from 'zod';
-import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
+import { DEFAULT_NA_VALUES } from '../cells.ts';
 import { coerceCell, type FieldPlan } from '../schema/coerce.ts';
 import { RowValidator, type ValidateOptions, type ValidateReport } from '../schema/validate.ts';
-import { bump, type CleaningReport } from '../summary/reporting.ts';
+import { bump, type CleaningReport } from '../stage/contract.ts';
 import { type CsvDialect, DECIMAL_COMMA, sniffDialect } from './dialect.ts';
 import {
   CsvRecordReader,
