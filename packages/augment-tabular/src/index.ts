@@ -1,4 +1,4 @@
-export { type ReadCsvTableOptions, readCsvHeader, readCsvTable } from './internals/csv-source.ts';
+export { type ReadCsvTableOptions, readCsvTable } from './internals/csv-source.ts';
 export {
   BalancedBagging,
   type BalancedBaggingOptions,
@@ -14,6 +14,7 @@ export {
   type TuneThresholdOptions,
   tuneThreshold,
 } from './internals/ensemble/threshold.ts';
+export { type AugmentTableJobOptions, runAugmentTableJob } from './internals/jobs/augment-table-job.ts';
 export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
 export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
 export {

@@ -10,6 +10,7 @@ export {
   type CsvReport,
   type ReadCsvOptions,
   readCsv,
+  readCsvHead,
   readCsvHeader,
 } from './internals/csv/read-csv.ts';
 export { type TableScaling, TabularEncoder } from './internals/dataset/encoder.ts';
