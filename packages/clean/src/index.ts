@@ -41,6 +41,7 @@ export {
   phashFromPixels,
 } from './internals/dedupe/perceptual-hash.ts';
 export { type CheckImagesOptions, checkImages, type ImagesReport } from './internals/images/check-images.ts';
+export { type CleanCsvJobOptions, runCleanCsvJob } from './internals/jobs/clean-csv-job.ts';
 export {
   type ConfidentJoint,
   type FindLabelIssuesOptions,

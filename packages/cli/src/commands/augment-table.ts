@@ -305,7 +305,6 @@ ${methodHelp()}`,
       throw new UsageError(`Input CSV not found: ${input}`);
     const label = required(args, 'label');
     const chosen = methodOption(required(args, 'method'));
-    const method = chosen.method;
     const out = resolve(io.cwd, required(args, 'out'));
     const seed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
     const delimiter = stringOption(args, 'delimiter') ?? 'auto';
