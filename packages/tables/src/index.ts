@@ -26,6 +26,7 @@ export {
   type LoadLabelledOptions,
   loadLabelledDataset,
 } from './internals/dataset/load.ts';
+export { parseDecimal } from './internals/parse-decimal.ts';
 export { parseBoolean, parseIsoDate, parseNumber } from './internals/schema/coerce.ts';
 export {
   type InferredColumn,

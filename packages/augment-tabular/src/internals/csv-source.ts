@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { type Cell, OptionsError, parseOptions, type Source, type TabularSample } from '@growset/core';
-import { readCsv, readCsvHeader } from '@growset/tables';
+import { parseDecimal, readCsv, readCsvHeader } from '@growset/tables';
 import { z } from 'zod';
 
 const optionsSchema = z.strictObject({
@@ -59,24 +59,40 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
       for await (const sample of reader.run(ctx)) rows.push(sample);
       if (header === undefined || rows.length === 0) return;
       ctx.progress({ total: rows.length });
-      const columns = reader.report().columns;
-      const numeric = columns.filter(
-        (name) =>
-          !opts.categorical?.includes(name) && (opts.numeric?.includes(name) || mostlyNumeric(rows, name)),
-      );
-      for (const sample of rows) {
+      // Typed columns: each candidate column is parsed once into a Float64Array (NaN: not a
+      // number); it is numeric when declared or when numbers outnumber other present cells.
+      const n = rows.length;
+      const numeric: { name: string; parsed: Float64Array }[] = [];
+      for (const name of reader.report().columns) {
+        if (opts.categorical?.includes(name)) continue;
+        const parsed = new Float64Array(n);
+        let numbers = 0;
+        let others = 0;
+        for (let i = 0; i < n; i++) {
+          const text = rows[i]!.payload.values[name];
+          if (typeof text !== 'string') {
+            parsed[i] = Number.NaN;
+            continue;
+          }
+          const value = parseDecimal(text);
+          if (Number.isFinite(value)) numbers += 1;
+          else others += 1;
+          parsed[i] = Number.isFinite(value) ? value : Number.NaN;
+        }
+        if (opts.numeric?.includes(name) || numbers > others) numeric.push({ name, parsed });
+      }
+      for (let i = 0; i < n; i++) {
+        const sample = rows[i]!;
         // The reader made the values object for this row alone: type it in place.
         const values = sample.payload.values as { [column: string]: Cell };
         let bad: string | undefined;
-        for (const name of numeric) {
-          const text = values[name];
-          if (typeof text !== 'string') continue;
-          const value = Number(text);
-          if (!Number.isFinite(value)) {
+        for (const { name, parsed } of numeric) {
+          const value = parsed[i]!;
+          if (value === value) values[name] = value;
+          else if (values[name] !== null && values[name] !== undefined) {
             bad = name;
             break;
           }
-          values[name] = value;
         }
         if (bad !== undefined) {
           ctx.quarantine(sample, 'non-numeric value', {
@@ -111,16 +127,4 @@ function checkHeader(header: readonly string[], opts: z.output<typeof optionsSch
   opts.categorical?.forEach((c, i) => {
     require(`categorical[${i}]`, c);
   });
-}
-
-function mostlyNumeric(rows: readonly TabularSample[], column: string): boolean {
-  let numbers = 0;
-  let others = 0;
-  for (const { payload } of rows) {
-    const text = payload.values[column];
-    if (typeof text !== 'string') continue;
-    if (Number.isFinite(Number(text))) numbers += 1;
-    else others += 1;
-  }
-  return numbers > others;
 }
