@@ -15,8 +15,13 @@ export {
   tuneThreshold,
 } from './internals/ensemble/threshold.ts';
 export { type AugmentTableJobOptions, runAugmentTableJob } from './internals/jobs/augment-table-job.ts';
-export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
-export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
+// The exact kNN lives in @growset/tables (train's kNN estimator uses it too); re-exported here.
+export {
+  bruteForceNeighbors,
+  kNearestNeighbors,
+  type NeighborSearchOptions,
+  type Neighbors,
+} from '@growset/tables';
 export {
   type AdasynOptions,
   type AllKnnOptions,

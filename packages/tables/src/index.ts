@@ -26,6 +26,8 @@ export {
   type LoadLabelledOptions,
   loadLabelledDataset,
 } from './internals/dataset/load.ts';
+export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
+export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
 export { parseDecimal } from './internals/parse-decimal.ts';
 export { parseBoolean, parseIsoDate, parseNumber } from './internals/schema/coerce.ts';
 export {

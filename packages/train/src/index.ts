@@ -1,3 +1,7 @@
+// Loaded first: the estimator factory and the ensembles import each other, and only this order
+// initializes both (the job that used to be exported first did it). The estimator registry removes the cycle.
+import './internals/estimators/factory.ts';
+
 export {
   BACKENDS,
   type BackendInfo,
@@ -41,7 +45,6 @@ export {
 export { KnnEstimator, type KnnOptions, knn } from './internals/estimators/knn.ts';
 export { MajorityEstimator, type MajorityOptions, majority } from './internals/estimators/majority.ts';
 export { cnn, logisticRegression, mlp, NeuralEstimator } from './internals/estimators/neural.ts';
-// Before the estimators: the job loads the estimator factory first, which the ensembles' import cycle needs.
 export {
   runTrainJob,
   type TrainDataset,

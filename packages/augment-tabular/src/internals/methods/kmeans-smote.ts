@@ -1,5 +1,5 @@
 import { kMeans } from '../kmeans.ts';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { apportion } from '../random.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import {
