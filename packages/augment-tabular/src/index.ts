@@ -1,3 +1,10 @@
+// The exact kNN lives in @growset/tables (train's kNN estimator uses it too); re-exported here.
+export {
+  bruteForceNeighbors,
+  kNearestNeighbors,
+  type NeighborSearchOptions,
+  type Neighbors,
+} from '@growset/tables';
 export { type ReadCsvTableOptions, readCsvTable } from './internals/csv-source.ts';
 export {
   BalancedBagging,
@@ -15,13 +22,6 @@ export {
   tuneThreshold,
 } from './internals/ensemble/threshold.ts';
 export { type AugmentTableJobOptions, runAugmentTableJob } from './internals/jobs/augment-table-job.ts';
-// The exact kNN lives in @growset/tables (train's kNN estimator uses it too); re-exported here.
-export {
-  bruteForceNeighbors,
-  kNearestNeighbors,
-  type NeighborSearchOptions,
-  type Neighbors,
-} from '@growset/tables';
 export {
   type AdasynOptions,
   type AllKnnOptions,
