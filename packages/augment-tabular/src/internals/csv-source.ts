@@ -88,7 +88,7 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
         let bad: string | undefined;
         for (const { name, parsed } of numeric) {
           const value = parsed[i]!;
-          if (value === value) values[name] = value;
+          if (!Number.isNaN(value)) values[name] = value;
           else if (values[name] !== null && values[name] !== undefined) {
             bad = name;
             break;
