@@ -62,8 +62,11 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
       // Typed columns: each candidate column is parsed once into a Float64Array (NaN: not a
       // number); it is numeric when declared or when numbers outnumber other present cells.
       const n = rows.length;
+      const columns = reader.report().columns;
+      const parsedOf: (Float64Array | undefined)[] = [];
       const numeric: { name: string; parsed: Float64Array }[] = [];
-      for (const name of reader.report().columns) {
+      for (const name of columns) {
+        parsedOf.push(undefined);
         if (opts.categorical?.includes(name)) continue;
         const parsed = new Float64Array(n);
         let numbers = 0;
@@ -79,17 +82,21 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
           else others += 1;
           parsed[i] = Number.isFinite(value) ? value : Number.NaN;
         }
-        if (opts.numeric?.includes(name) || numbers > others) numeric.push({ name, parsed });
+        if (opts.numeric?.includes(name) || numbers > others) {
+          numeric.push({ name, parsed });
+          parsedOf[parsedOf.length - 1] = parsed;
+        }
       }
+      // Each row's values are rebuilt in one object literal from the typed columns (numbers
+      // straight from the Float64Array, NaN as null), so every row has the same shape from the
+      // start instead of changing each field from text to number in place.
+      const build = rowBuilder(columns, parsedOf);
       for (let i = 0; i < n; i++) {
         const sample = rows[i]!;
-        // The reader made the values object for this row alone: type it in place.
-        const values = sample.payload.values as { [column: string]: Cell };
+        const values = sample.payload.values;
         let bad: string | undefined;
         for (const { name, parsed } of numeric) {
-          const value = parsed[i]!;
-          if (!Number.isNaN(value)) values[name] = value;
-          else if (values[name] !== null && values[name] !== undefined) {
+          if (Number.isNaN(parsed[i]!) && values[name] !== null && values[name] !== undefined) {
             bad = name;
             break;
           }
@@ -101,6 +108,7 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
           });
           continue;
         }
+        (sample.payload as { values: { [column: string]: Cell } }).values = build(values, i);
         yield sample;
       }
     },
@@ -127,4 +135,28 @@ function checkHeader(header: readonly string[], opts: z.output<typeof optionsSch
   opts.categorical?.forEach((c, i) => {
     require(`categorical[${i}]`, c);
   });
+}
+
+/**
+ * A function building a row's values as one object literal: a numeric column's cell from its
+ * Float64Array (NaN: `null`), another column's from the row as read. Names are JSON-quoted;
+ * `__proto__` is a computed key so it stays an own property.
+ */
+function rowBuilder(
+  columns: readonly string[],
+  parsed: readonly (Float64Array | undefined)[],
+): (row: { readonly [column: string]: Cell }, i: number) => { [column: string]: Cell } {
+  const props = columns.map((name, j) => {
+    const key = JSON.stringify(name);
+    const prop = name === '__proto__' ? `[${key}]` : key;
+    return `${prop}: ${parsed[j] === undefined ? `o[${key}] ?? null` : `n(p${j}[i])`}`;
+  });
+  const hoisted = parsed.flatMap((column, j) => (column === undefined ? [] : [`const p${j} = p[${j}];`]));
+  const factory = new Function(
+    'p',
+    `${hoisted.join(' ')} const n = (v) => (v === v ? v : null); return (o, i) => ({ ${props.join(', ')} });`,
+  ) as (
+    p: readonly (Float64Array | undefined)[],
+  ) => (row: { readonly [column: string]: Cell }, i: number) => { [column: string]: Cell };
+  return factory(parsed);
 }
