@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 const names = [
   '@growset/core',
+  '@growset/tables',
   '@growset/scrape',
   '@growset/clean',
   '@growset/augment-image',

@@ -1,4 +1,11 @@
-export { type ReadCsvTableOptions, readCsvHeader, readCsvTable } from './internals/csv-source.ts';
+// The exact kNN lives in @growset/tables (train's kNN estimator uses it too); re-exported here.
+export {
+  bruteForceNeighbors,
+  kNearestNeighbors,
+  type NeighborSearchOptions,
+  type Neighbors,
+} from '@growset/tables';
+export { type ReadCsvTableOptions, readCsvTable } from './internals/csv-source.ts';
 export {
   BalancedBagging,
   type BalancedBaggingOptions,
@@ -14,8 +21,7 @@ export {
   type TuneThresholdOptions,
   tuneThreshold,
 } from './internals/ensemble/threshold.ts';
-export { bruteForceNeighbors } from './internals/neighbors/brute-force.ts';
-export { kNearestNeighbors, type NeighborSearchOptions, type Neighbors } from './internals/neighbors/knn.ts';
+export { type AugmentTableJobOptions, runAugmentTableJob } from './internals/jobs/augment-table-job.ts';
 export {
   type AdasynOptions,
   type AllKnnOptions,

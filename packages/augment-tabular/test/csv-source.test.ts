@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryQuarantine, OptionsError, pipeline } from '@growset/core';
+import { readCsvHeader } from '@growset/tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCsvHeader, readCsvTable } from '../src/index.ts';
+import { readCsvTable } from '../src/index.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -67,10 +68,11 @@ describe('readCsvTable', () => {
     expect(
       quarantine.records.map((r) => [r.reason, r.source?.row ?? r.source?.line, r.source?.column]),
     ).toEqual([
-      ['unparsable row', 8, undefined],
+      // In file order as the one CSV reader meets them; the types are known once every row is read.
       ['ragged row', 2, undefined],
       ['missing label', 3, 'label'],
       ['duplicate id', 4, 'id'],
+      ['unterminated quote', 7, undefined],
       ['non-numeric value', 5, 'x'],
     ]);
     expect(quarantine.records[4]!.detail).toBe('numeric column `x` holds "oops" in row 5');
@@ -89,6 +91,15 @@ describe('readCsvTable', () => {
       'Invalid option `label` in ReadCsvTableOptions: expected a column of header.csv ("a", "b"), got `"species"` (string)',
     );
     expect(await readCsvHeader(path)).toEqual(['a', 'b']);
+  });
+
+  it('detects a semicolon-separated file with decimal commas, as clean-csv does', async () => {
+    const path = await csv('eu.csv', 'species;mass;island\nAdelie;3750,5;Dream\nGentoo;NA;Biscoe\n');
+    const { items } = await pipeline(readCsvTable(path, { label: 'species' })).collect();
+    expect(items.map((s) => s.payload.values)).toEqual([
+      { mass: 3750.5, island: 'Dream' },
+      { mass: null, island: 'Biscoe' },
+    ]);
   });
 
   it('yields nothing for an empty file', async () => {

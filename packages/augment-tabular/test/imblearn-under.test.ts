@@ -5,7 +5,7 @@ import { type ResampleOptions, resample } from '../src/index.ts';
 import { countClasses, type Space, targetedClasses } from '../src/internals/methods/cleaning.ts';
 import { condense, oneSided } from '../src/internals/methods/condensed.ts';
 import { encodeTable } from '../src/internals/table/encode.ts';
-import { inferSchema } from '../src/internals/table/schema.ts';
+import { featureColumns } from '../src/internals/table/schema.ts';
 
 /** Written by scripts/imblearn-goldens.py (imbalanced-learn 0.10, scikit-learn 1.2). */
 interface Golden {
@@ -54,7 +54,7 @@ describe(`row-for-row equality with imbalanced-learn ${golden.imblearn}`, () => 
     '%s on %s, given the seed rows imbalanced-learn drew',
     (_, __, c) => {
       const samples = samplesOf(c.dataset);
-      const table = encodeTable(samples, inferSchema(samples, {}, 'test'));
+      const table = encodeTable(samples, featureColumns(samples, {}, 'test'));
       const space: Space = {
         features: table.numeric,
         dims: table.schema.numeric.length,

@@ -1,11 +1,34 @@
-export { type CsvDialect, DELIMITER_CANDIDATES, sniffDialect } from './internals/csv/dialect.ts';
+// The CSV reader, schema inference and validation, and the stage contract live in @growset/tables
+// (one home for tables); clean re-exports them so `import { readCsv } from '@growset/clean'` keeps working.
 export {
+  type CleaningReport,
+  type CleaningStage,
+  type ColumnFailures,
+  type CsvDialect,
   type CsvInput,
   type CsvReport,
+  DEFAULT_NA_VALUES,
+  DELIMITER_CANDIDATES,
+  type InferredColumn,
+  type InferredSchema,
+  type InferredType,
+  type InferSchemaOptions,
+  inferSchema,
+  isMissing,
+  parseBoolean,
+  parseIsoDate,
+  parseNumber,
   type ReadCsvOptions,
+  type RowLike,
   readCsv,
   readCsvHeader,
-} from './internals/csv/read-csv.ts';
+  schemaToTypeScript,
+  sniffDialect,
+  type TypeScriptOptions,
+  type ValidateOptions,
+  type ValidateReport,
+  validate,
+} from '@growset/tables';
 export { BkTree, type Hash64, hamming, hashToHex, hexToHash } from './internals/dedupe/bk-tree.ts';
 export { bytesHash, rowHash } from './internals/dedupe/content-hash.ts';
 export { type DedupeImagesOptions, dedupeImages } from './internals/dedupe/dedupe-images.ts';
@@ -18,6 +41,7 @@ export {
   phashFromPixels,
 } from './internals/dedupe/perceptual-hash.ts';
 export { type CheckImagesOptions, checkImages, type ImagesReport } from './internals/images/check-images.ts';
+export { type CleanCsvJobOptions, runCleanCsvJob } from './internals/jobs/clean-csv-job.ts';
 export {
   type CleanImagesJobOptions,
   type CleanImagesJobSummary,
@@ -71,7 +95,6 @@ export {
   type OutliersReport,
   removeOutliers,
 } from './internals/outliers/outliers.ts';
-export { DEFAULT_NA_VALUES, isMissing } from './internals/rows/cells.ts';
 export {
   type FromRowsOptions,
   fromRows,
@@ -79,22 +102,6 @@ export {
   type RowsReport,
   readJsonRows,
 } from './internals/rows/from-rows.ts';
-export { parseBoolean, parseIsoDate, parseNumber } from './internals/schema/coerce.ts';
-export {
-  type InferredColumn,
-  type InferredSchema,
-  type InferredType,
-  type InferSchemaOptions,
-  inferSchema,
-  type RowLike,
-} from './internals/schema/infer.ts';
-export { schemaToTypeScript, type TypeScriptOptions } from './internals/schema/typescript.ts';
-export {
-  type ColumnFailures,
-  type ValidateOptions,
-  type ValidateReport,
-  validate,
-} from './internals/schema/validate.ts';
 export {
   type CleaningStageCounts,
   type CleaningSummary,
@@ -103,4 +110,3 @@ export {
   formatCleaningSummary,
   summaryToJson,
 } from './internals/summary/cleaning-summary.ts';
-export type { CleaningReport, CleaningStage } from './internals/summary/reporting.ts';

@@ -13,12 +13,6 @@ export {
   type KernelTiming,
   profileKernels,
 } from './internals/backend/profile.ts';
-export {
-  type LoadDatasetOptions,
-  type LoadedDataset,
-  loadDataset,
-} from './internals/cli/dataset.ts';
-export { runTrainJob, type TrainJobOptions, type TrainJobResult } from './internals/cli/train-job.ts';
 export { autoScaling, type FittedScaler, fitScaler, SCALINGS, type Scaling } from './internals/data/scale.ts';
 export { stratifiedSplit, subset, withWeights } from './internals/data/subset.ts';
 export { alignLabels, checkFeatures, checkLabeled } from './internals/data/validate.ts';
@@ -52,6 +46,12 @@ export {
   estimatorRegistry,
   registerEstimator,
 } from './internals/estimators/registry.ts';
+export {
+  runTrainJob,
+  type TrainDataset,
+  type TrainJobOptions,
+  type TrainJobResult,
+} from './internals/jobs/train-job.ts';
 export {
   AUTO_EPOCHS,
   AUTO_MIN_STEPS,

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { type Cell, OptionsError, parseOptions, type Source, type TabularSample } from '@growset/core';
-import { parse } from 'csv-parse';
+import { parseDecimal, readCsv, readCsvHeader } from '@growset/tables';
 import { z } from 'zod';
 
 const optionsSchema = z.strictObject({
@@ -9,7 +8,8 @@ const optionsSchema = z.strictObject({
   id: z.string().min(1).optional(),
   numeric: z.array(z.string().min(1)).optional(),
   categorical: z.array(z.string().min(1)).optional(),
-  delimiter: z.string().length(1).default(','),
+  delimiter: z.string().min(1).max(8).default('auto'),
+  decimal: z.enum(['.', ',', 'auto']).default('auto'),
   name: z.string().min(1).default('read-csv'),
 });
 
@@ -22,150 +22,97 @@ export interface ReadCsvTableOptions {
   numeric?: string[];
   /** Columns kept as text. @default inferred */
   categorical?: string[];
-  /** @default ',' */
+  /** Field separator, or `auto` (detects `,` `;` tab `|`, as `growset clean-csv` does). @default 'auto' */
   delimiter?: string;
+  /** Decimal mark, or `auto` (`,` in a `;`-separated file of `3,5`-style numbers). @default 'auto' */
+  decimal?: '.' | ',' | 'auto';
   /** Stage name. @default 'read-csv' */
   name?: string;
 }
 
-interface RawRecord {
-  fields: string[];
-  row: number;
-  line: number;
-}
-
 /**
- * A source reading a CSV table (csv-parse, RFC 4180) into tabular samples: header row first,
- * empty cells become `null`, numeric columns become numbers. A column is numeric when declared,
- * or when more than half of its non-empty cells are numbers; its other cells are then bad input.
- * Rows that cannot be used go to quarantine with file, row, line and column: a ragged row, a
- * malformed quote, a missing label, a duplicate id, a non-numeric value in a numeric column.
- * The file is read whole (types need every row); a label or id column missing from the header is
- * an {@link OptionsError}.
+ * A source reading a CSV table into tabular samples with numeric columns typed: the rows come
+ * from @growset/tables' `readCsv` (the one CSV reader: dialect detection, every line ending, bad
+ * quoting, ragged rows, missing labels and duplicate ids quarantined with file, line and row;
+ * `NA`-style cells are `null`). A column is numeric when declared, or when more than half of its
+ * non-missing cells are numbers; its other cells are then bad input (quarantined as
+ * `non-numeric value` with the column). The file is read whole (types need every row); a label,
+ * id or declared column missing from the header is an {@link OptionsError}.
  */
 export function readCsvTable(path: string, options: ReadCsvTableOptions): Source<TabularSample> {
   const opts = parseOptions(optionsSchema, options, 'ReadCsvTableOptions');
+  const dialect = { delimiter: opts.delimiter, decimal: opts.decimal };
   return {
     name: opts.name,
     async *run(ctx) {
-      const file = path;
-      const skipped: { line: number; message: string }[] = [];
-      const records: RawRecord[] = [];
-      const parser = createReadStream(path).pipe(
-        parse({
-          delimiter: opts.delimiter,
-          bom: true,
-          info: true,
-          relax_column_count: true,
-          skip_empty_lines: true,
-          skip_records_with_error: true,
-          on_skip: (error) => {
-            skipped.push({
-              line: typeof error?.lines === 'number' ? error.lines : 0,
-              message: error?.message ?? 'unparsable record',
-            });
-            return undefined;
-          },
-        }),
-      );
-      let header: string[] | undefined;
-      for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (!header) {
-          header = item.record;
-          checkHeader(header, opts, basename(file));
-          continue;
+      const header = await readCsvHeader(path, dialect).catch(() => undefined);
+      // An empty or unreadable file has no header: readCsv quarantines and warns, nothing is yielded.
+      if (header !== undefined) checkHeader([...header], opts, basename(path));
+      const rows: TabularSample[] = [];
+      const reader = readCsv(path, {
+        ...dialect,
+        ...(header === undefined ? {} : { label: opts.label }),
+        ...(opts.id === undefined ? {} : { id: opts.id }),
+        idPrefix: 'row-',
+        name: opts.name,
+      });
+      for await (const sample of reader.run(ctx)) rows.push(sample);
+      if (header === undefined || rows.length === 0) return;
+      ctx.progress({ total: rows.length });
+      // Typed columns: each candidate column is parsed once into a Float64Array (NaN: not a
+      // number); it is numeric when declared or when numbers outnumber other present cells.
+      const n = rows.length;
+      const columns = reader.report().columns;
+      const parsedOf: (Float64Array | undefined)[] = [];
+      const numeric: { name: string; parsed: Float64Array }[] = [];
+      for (const name of columns) {
+        parsedOf.push(undefined);
+        if (opts.categorical?.includes(name)) continue;
+        const parsed = new Float64Array(n);
+        let numbers = 0;
+        let others = 0;
+        for (let i = 0; i < n; i++) {
+          const text = rows[i]!.payload.values[name];
+          if (typeof text !== 'string') {
+            parsed[i] = Number.NaN;
+            continue;
+          }
+          const value = parseDecimal(text);
+          if (Number.isFinite(value)) numbers += 1;
+          else others += 1;
+          parsed[i] = Number.isFinite(value) ? value : Number.NaN;
         }
-        records.push({ fields: item.record, row: records.length + 1, line: item.info.lines });
+        if (opts.numeric?.includes(name) || numbers > others) {
+          numeric.push({ name, parsed });
+          parsedOf[parsedOf.length - 1] = parsed;
+        }
       }
-      for (const { line, message } of skipped) {
-        ctx.quarantine({ id: `${basename(file)}#L${line}` }, 'unparsable row', {
-          detail: message,
-          source: { file, line },
-        });
-      }
-      if (!header) return;
-      ctx.progress({ total: records.length });
-
-      const labelAt = header.indexOf(opts.label);
-      const idAt = opts.id === undefined ? -1 : header.indexOf(opts.id);
-      const valueColumns = header
-        .map((name, i) => ({ name, i }))
-        .filter(({ i }) => i !== labelAt && i !== idAt);
-      const numeric = new Set(
-        valueColumns
-          .filter(
-            ({ name, i }) =>
-              !opts.categorical?.includes(name) &&
-              (opts.numeric?.includes(name) || mostlyNumeric(records, i)),
-          )
-          .map(({ name }) => name),
-      );
-      const ids = new Set<string>();
-      for (const record of records) {
-        const id = idAt >= 0 ? (record.fields[idAt] ?? '').trim() : `row-${record.row}`;
-        const source = { file, row: record.row, line: record.line };
-        const subject = { id: id === '' ? `row-${record.row}` : id };
-        if (record.fields.length !== header.length) {
-          ctx.quarantine(subject, 'ragged row', {
-            detail: `row ${record.row} has ${record.fields.length} fields, the header has ${header.length}`,
-            source,
-          });
-          continue;
-        }
-        if (idAt >= 0 && (id === '' || ids.has(id))) {
-          ctx.quarantine(subject, id === '' ? 'missing id' : 'duplicate id', {
-            detail:
-              id === '' ? `column \`${opts.id}\` is empty` : `id \`${id}\` already used by an earlier row`,
-            source: { ...source, column: opts.id! },
-          });
-          continue;
-        }
-        const label = record.fields[labelAt]!.trim();
-        if (label === '') {
-          ctx.quarantine(subject, 'missing label', {
-            detail: `label column \`${opts.label}\` is empty in row ${record.row}`,
-            source: { ...source, column: opts.label },
-          });
-          continue;
-        }
-        const values: { [column: string]: Cell } = {};
-        let bad: { column: string; text: string } | undefined;
-        for (const { name, i } of valueColumns) {
-          const text = record.fields[i]!;
-          if (text.trim() === '') {
-            values[name] = null;
-          } else if (numeric.has(name)) {
-            const value = Number(text.trim());
-            if (!Number.isFinite(value)) {
-              bad = { column: name, text };
-              break;
-            }
-            values[name] = value;
-          } else {
-            values[name] = text;
+      // Each row's values are rebuilt in one object literal from the typed columns (numbers
+      // straight from the Float64Array, NaN as null), so every row has the same shape from the
+      // start instead of changing each field from text to number in place.
+      const build = rowBuilder(columns, parsedOf);
+      for (let i = 0; i < n; i++) {
+        const sample = rows[i]!;
+        const values = sample.payload.values;
+        let bad: string | undefined;
+        for (const { name, parsed } of numeric) {
+          if (Number.isNaN(parsed[i]!) && values[name] !== null && values[name] !== undefined) {
+            bad = name;
+            break;
           }
         }
-        if (bad) {
-          ctx.quarantine(subject, 'non-numeric value', {
-            detail: `numeric column \`${bad.column}\` holds ${JSON.stringify(bad.text)} in row ${record.row}`,
-            source: { ...source, column: bad.column },
+        if (bad !== undefined) {
+          ctx.quarantine(sample, 'non-numeric value', {
+            detail: `numeric column \`${bad}\` holds ${JSON.stringify(values[bad])} in row ${sample.source?.row}`,
+            source: { ...sample.source, column: bad },
           });
           continue;
         }
-        ids.add(subject.id);
-        yield { id: subject.id, label, payload: { kind: 'tabular', values }, source, lineage: [] };
+        (sample.payload as { values: { [column: string]: Cell } }).values = build(values, i);
+        yield sample;
       }
     },
   };
-}
-
-/** The header row of a CSV file (for a command line to check column names before running). */
-export async function readCsvHeader(path: string, delimiter = ','): Promise<string[]> {
-  const parser = createReadStream(path).pipe(
-    parse({ delimiter, bom: true, to_line: 1, relax_column_count: true }),
-  );
-  for await (const record of parser as AsyncIterable<string[]>) return record;
-  return [];
 }
 
 function checkHeader(header: readonly string[], opts: z.output<typeof optionsSchema>, file: string): void {
@@ -188,28 +135,28 @@ function checkHeader(header: readonly string[], opts: z.output<typeof optionsSch
   opts.categorical?.forEach((c, i) => {
     require(`categorical[${i}]`, c);
   });
-  const seen = new Set<string>();
-  for (const column of header) {
-    if (seen.has(column)) {
-      throw new OptionsError({
-        optionsType: 'ReadCsvTableOptions',
-        field: '',
-        expected: `a header of ${file} with unique column names`,
-        received: column,
-      });
-    }
-    seen.add(column);
-  }
 }
 
-function mostlyNumeric(records: readonly RawRecord[], column: number): boolean {
-  let numbers = 0;
-  let others = 0;
-  for (const { fields } of records) {
-    const text = fields[column]?.trim() ?? '';
-    if (text === '') continue;
-    if (Number.isFinite(Number(text))) numbers += 1;
-    else others += 1;
-  }
-  return numbers > others;
+/**
+ * A function building a row's values as one object literal: a numeric column's cell from its
+ * Float64Array (NaN: `null`), another column's from the row as read. Names are JSON-quoted;
+ * `__proto__` is a computed key so it stays an own property.
+ */
+function rowBuilder(
+  columns: readonly string[],
+  parsed: readonly (Float64Array | undefined)[],
+): (row: { readonly [column: string]: Cell }, i: number) => { [column: string]: Cell } {
+  const props = columns.map((name, j) => {
+    const key = JSON.stringify(name);
+    const prop = name === '__proto__' ? `[${key}]` : key;
+    return `${prop}: ${parsed[j] === undefined ? `o[${key}] ?? null` : `n(p${j}[i])`}`;
+  });
+  const hoisted = parsed.flatMap((column, j) => (column === undefined ? [] : [`const p${j} = p[${j}];`]));
+  const factory = new Function(
+    'p',
+    `${hoisted.join(' ')} const n = (v) => (v === v ? v : null); return (o, i) => ({ ${props.join(', ')} });`,
+  ) as (
+    p: readonly (Float64Array | undefined)[],
+  ) => (row: { readonly [column: string]: Cell }, i: number) => { [column: string]: Cell };
+  return factory(parsed);
 }

@@ -1,5 +1,5 @@
 import type { Rng } from '@growset/core';
-import { kNearestNeighbors } from './neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 
 export interface KMeansResult {
   /** `k x dims`, row-major. */

@@ -12,7 +12,7 @@ import { type Direction, targetCounts } from './strategy.ts';
 import { synthesize } from './synthesize.ts';
 import { checkRow, problemSource } from './table/check.ts';
 import { encodeTable } from './table/encode.ts';
-import { inferSchema } from './table/schema.ts';
+import { featureColumns } from './table/schema.ts';
 
 /** What a resampling did, per class. */
 export interface ResampleReport {
@@ -98,7 +98,7 @@ export function resampleParsed(
       throw new DataError('not tabular', `sample ${i} (\`${sample.id}\`) has no tabular payload`);
     }
   });
-  const schema = inferSchema(samples, options, optionsType);
+  const schema = featureColumns(samples, options, optionsType);
   const needs = needsValues(options);
   let firstProblem: { sample: TabularSample; problem: NonNullable<ReturnType<typeof checkRow>> } | undefined;
   let problems = 0;

@@ -4,7 +4,7 @@ import { type ParsedOptions, parseResampleOptions, type ResampleOptions } from '
 import { entryOf } from './registry.ts';
 import { needsValues, type ResampleReport, resampleParsed } from './resample.ts';
 import { checkRow, problemSource } from './table/check.ts';
-import { inferSchema } from './table/schema.ts';
+import { featureColumns } from './table/schema.ts';
 
 export type AugmentTableOptions = ResampleOptions & {
   /** Receives the report (class counts before and after, warnings) when the stage finishes. */
@@ -41,7 +41,7 @@ export function augmentTable(options: AugmentTableOptions): Stage<TabularSample,
         rows.push(sample);
       }
       ctx.progress({ message: `resampling ${rows.length} rows with ${parsed.method}` });
-      const schema = inferSchema(rows, parsed, 'AugmentTableOptions');
+      const schema = featureColumns(rows, parsed, 'AugmentTableOptions');
       const needs = needsValues(parsed);
       const regression = entryOf(parsed.method).kind === 'regression';
       const usable: TabularSample[] = [];

@@ -19,8 +19,6 @@ export function synthesize(
   roundIntegers: boolean,
 ): TabularSample[] {
   const { schema } = table;
-  const dn = schema.numeric.length;
-  const dc = schema.categorical.length;
   // An id `<parent>~<method><n>` can only clash with an input id that contains `~`.
   const used = samples.some((s) => s.id.includes('~')) ? new Set(samples.map((s) => s.id)) : undefined;
   const counters = new Int32Array(samples.length);
@@ -40,6 +38,8 @@ export function synthesize(
     };
   });
 
+  const build = valuesBuilder(plan, table);
+
   return rows.map((row) => {
     const first = row.parents[0]!;
     const base = samples[first]!;
@@ -51,31 +51,10 @@ export function synthesize(
     used?.add(id);
 
     const className = table.classes[row.cls]!;
-    let values: { [column: string]: Cell };
-    if (row.numeric === null && row.codes === null) {
-      values = { ...base.payload.values };
-    } else {
-      values = {};
-      const single = row.parents.length === 1;
-      for (const { column, kind, index, round } of plan) {
-        switch (kind) {
-          case 'numeric': {
-            const v = row.numeric ? row.numeric[index]! : table.numeric[first * dn + index]!;
-            values[column] = round ? Math.round(v) : v;
-            break;
-          }
-          case 'categorical':
-            values[column] =
-              table.categories[index]![row.codes ? row.codes[index]! : table.codes[first * dc + index]!]!;
-            break;
-          case 'label':
-            values[column] = typeof row.label === 'string' ? row.label : className;
-            break;
-          default:
-            values[column] = single ? (base.payload.values[column] ?? null) : null;
-        }
-      }
-    }
+    const values =
+      row.numeric === null && row.codes === null
+        ? { ...base.payload.values }
+        : build(row, first, base.payload.values, className, row.parents.length === 1);
     return derive<TabularPayload>(
       row.parents.map((p) => samples[p]!),
       {
@@ -88,4 +67,59 @@ export function synthesize(
       },
     );
   });
+}
+
+type Plan = {
+  column: string;
+  kind: 'numeric' | 'categorical' | 'label' | 'other';
+  index: number;
+  round: boolean;
+}[];
+
+/**
+ * A function building a synthetic row's values as one object literal, in the plan's column
+ * order (every row gets the same shape at once instead of growing one property at a time):
+ * numeric cells from the row's values or its first parent's (rounded for integer-only columns
+ * with `roundIntegers`), categories from the codes, the label column from the row's label, other
+ * columns copied from a single parent. Names are JSON-quoted; `__proto__` is a computed key.
+ */
+function valuesBuilder(
+  plan: Plan,
+  table: EncodedTable,
+): (
+  row: SyntheticRow,
+  first: number,
+  parent: { readonly [column: string]: Cell },
+  className: string,
+  single: boolean,
+) => { [column: string]: Cell } {
+  const dn = table.schema.numeric.length;
+  const dc = table.schema.categorical.length;
+  const props = plan.map(({ column, kind, index, round }) => {
+    const key = JSON.stringify(column);
+    const prop = column === '__proto__' ? `[${key}]` : key;
+    switch (kind) {
+      case 'numeric': {
+        const v = `(row.numeric ? row.numeric[${index}] : tn[first * ${dn} + ${index}])`;
+        return `${prop}: ${round ? `Math.round(${v})` : v}`;
+      }
+      case 'categorical':
+        return `${prop}: cats[${index}][row.codes ? row.codes[${index}] : tc[first * ${dc} + ${index}]]`;
+      case 'label':
+        return `${prop}: typeof row.label === 'string' ? row.label : className`;
+      default:
+        return `${prop}: single ? (parent[${key}] ?? null) : null`;
+    }
+  });
+  const factory = new Function(
+    'tn',
+    'tc',
+    'cats',
+    `return (row, first, parent, className, single) => ({ ${props.join(', ')} });`,
+  ) as (
+    tn: Float64Array,
+    tc: Int32Array,
+    cats: readonly (readonly Cell[])[],
+  ) => ReturnType<typeof valuesBuilder>;
+  return factory(table.numeric, table.codes, table.categories);
 }

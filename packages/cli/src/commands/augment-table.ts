@@ -1,34 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
-  augmentTable,
   findMethod,
-  formatClassCounts,
   type MethodAlias,
   type MethodName,
   methodNames,
   parseStrategyText,
   type ResampleOptions,
-  type ResampleReport,
-  readCsvHeader,
-  readCsvTable,
+  runAugmentTableJob,
 } from '@growset/augment-tabular';
-import {
-  type Cell,
-  formatRunSummary,
-  isOriginal,
-  type JsonObject,
-  MemoryQuarantine,
-  pipeline,
-  QuarantineFolder,
-  type QuarantineRecord,
-  type QuarantineSink,
-  type Sample,
-  type TabularPayload,
-  writeCsv,
-  writeManifest,
-} from '@growset/core';
+import { readCsvHeader } from '@growset/tables';
 import {
   type CommandDefinition,
   defineCommand,
@@ -311,7 +292,12 @@ ${methodHelp()}`,
       description: "also write a JSONL manifest with every row's lineage",
     },
     quarantine: { type: 'string', value: 'DIR', description: 'write rejected rows to DIR/quarantine.jsonl' },
-    delimiter: { type: 'string', value: 'C', description: 'field delimiter', default: ',' },
+    delimiter: {
+      type: 'string',
+      value: 'C',
+      description: 'field delimiter, or auto (detects , ; tab |; the output uses the same)',
+      default: 'auto',
+    },
   },
   async run(args, io) {
     const input = resolve(io.cwd, args.positionals[0]!);
@@ -319,18 +305,15 @@ ${methodHelp()}`,
       throw new UsageError(`Input CSV not found: ${input}`);
     const label = required(args, 'label');
     const chosen = methodOption(required(args, 'method'));
-    const method = chosen.method;
     const out = resolve(io.cwd, required(args, 'out'));
     const seed = intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0;
-    const delimiter = stringOption(args, 'delimiter') ?? ',';
-    if (delimiter.length !== 1)
-      throw new UsageError(`Expected \`--delimiter\` to be one character, got \`${delimiter}\``);
+    const delimiter = stringOption(args, 'delimiter') ?? 'auto';
+    if (delimiter !== 'auto' && delimiter.length !== 1)
+      throw new UsageError(`Expected \`--delimiter\` to be one character or auto, got \`${delimiter}\``);
     const idColumn = stringOption(args, 'id-column');
     const syntheticColumn = stringOption(args, 'synthetic-column') ?? 'synthetic';
-    const numeric = listOption(args, 'numeric');
-    const categorical = listOption(args, 'categorical');
 
-    const header = await readCsvHeader(input, delimiter);
+    const header = await readCsvHeader(input, { delimiter });
     const known = (flag: string, column: string) => {
       if (!header.includes(column)) {
         throw new UsageError(
@@ -348,114 +331,28 @@ ${methodHelp()}`,
       );
     }
 
-    const options = resampleOptions(args, chosen);
-    let report: ResampleReport | undefined;
-    const memory = new MemoryQuarantine();
-    const folder = stringOption(args, 'quarantine');
-    const quarantine = teeQuarantine(
-      memory,
-      folder === undefined ? undefined : new QuarantineFolder(resolve(io.cwd, folder)),
-    );
-    await mkdir(dirname(out), { recursive: true });
     const lineage = stringOption(args, 'lineage');
-    if (lineage !== undefined) await mkdir(dirname(resolve(io.cwd, lineage)), { recursive: true });
-
-    const softColumns = (sample: Sample<TabularPayload>): { [column: string]: Cell } => {
-      if (method !== 'mixup' || !report) return {};
-      const soft = typeof sample.label === 'object' ? sample.label : { [String(sample.label)]: 1 };
-      return Object.fromEntries(report.classes.map((c) => [`${label}:${c}`, soft[c] ?? 0]));
-    };
-    const csv = writeCsv(out, {
-      columns: header.filter((c) => c !== idColumn),
-      labelColumn: label,
-      idColumn: idColumn ?? false,
-      delimiter,
-      extra: (sample) => ({ [syntheticColumn]: !isOriginal(sample), ...softColumns(sample) }),
-    });
-    const stage = augmentTable({
-      ...options,
-      onReport: (r) => {
-        report = r;
+    const folder = stringOption(args, 'quarantine');
+    const job = await runAugmentTableJob(
+      {
+        input,
+        out,
+        label,
+        resample: resampleOptions(args, chosen),
+        seed,
+        delimiter,
+        syntheticColumn,
+        ...(idColumn === undefined ? {} : { idColumn }),
+        ...(lineage === undefined ? {} : { lineage: resolve(io.cwd, lineage) }),
+        ...(folder === undefined ? {} : { quarantine: resolve(io.cwd, folder) }),
       },
-    });
-    const source = readCsvTable(input, {
-      label,
-      delimiter,
-      ...(idColumn === undefined ? {} : { id: idColumn }),
-      ...(numeric === undefined ? {} : { numeric }),
-      ...(categorical === undefined ? {} : { categorical }),
-    });
-    const runOptions = {
-      name: 'augment-table',
-      seed,
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-      quarantine,
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return {
+      summary: job.summary,
+      text: job.text,
+      ...(job.summary.error === undefined ? {} : { exitCode: 1 }),
     };
-    const summary =
-      lineage === undefined
-        ? await pipeline(source, stage, csv).run(runOptions)
-        : await pipeline(source, stage, csv, writeManifest<TabularPayload>(resolve(io.cwd, lineage))).run(
-            runOptions,
-          );
-
-    const final = report ?? emptyReport(method);
-    const quarantinedBy: { [reason: string]: number } = {};
-    for (const r of memory.records) quarantinedBy[r.reason] = (quarantinedBy[r.reason] ?? 0) + 1;
-    const rowsIn = summary.stages[0]!.in;
-    const text = [
-      `Resampled ${input} with ${method} (seed ${seed}): ${rowsIn} rows read, ${summary.out} written ` +
-        `(${final.created} synthetic, ${final.removed} removed, ${summary.quarantined} quarantined).`,
-      '',
-      formatClassCounts(final),
-      ...quarantineLines(memory.records),
-      ...(final.warnings.length > 0 ? ['', 'Warnings:', ...final.warnings.map((w) => `  ${w}`)] : []),
-      '',
-      formatRunSummary(summary),
-      '',
-      `Wrote ${out} (column \`${syntheticColumn}\` marks synthetic rows)${lineage ? ` and lineage to ${resolve(io.cwd, lineage)}` : ''}.`,
-    ];
-    const result: JsonObject = {
-      input,
-      out,
-      method,
-      seed,
-      rowsIn,
-      rowsOut: summary.out,
-      before: final.before,
-      after: final.after,
-      created: final.created,
-      removed: final.removed,
-      quarantined: summary.quarantined,
-      quarantinedBy,
-      warnings: final.warnings,
-      columns: {
-        numeric: final.columns.numeric,
-        categorical: final.columns.categorical,
-        ignored: final.columns.ignored,
-      },
-      wallTimeMs: summary.wallTimeMs,
-      stages: summary.stages.map((st) => ({
-        stage: st.stage,
-        in: st.in,
-        out: st.out,
-        created: st.created,
-        filtered: st.filtered,
-        filteredBy: st.filteredBy,
-        quarantined: st.quarantined,
-        timeMs: st.timeMs,
-      })),
-      ...(lineage === undefined ? {} : { lineage: resolve(io.cwd, lineage) }),
-    };
-    if (summary.out === 0) {
-      return {
-        summary: { ...result, error: 'no usable rows' },
-        text: `${text.join('\n')}\nNo usable rows in ${input}.`,
-        exitCode: 1,
-      };
-    }
-    return { summary: result, text: text.join('\n') };
   },
 });
 
@@ -597,41 +494,4 @@ function resampleOptions(args: ParsedCommandArgs, chosen: MethodAlias): Resample
     options[key] = preset;
   }
   return options as unknown as ResampleOptions;
-}
-
-function teeQuarantine(memory: MemoryQuarantine, folder: QuarantineFolder | undefined): QuarantineSink {
-  return {
-    add(record, subject) {
-      memory.add(record);
-      folder?.add(record, subject);
-    },
-    async close() {
-      await folder?.close();
-    },
-  };
-}
-
-function quarantineLines(records: readonly QuarantineRecord[]): string[] {
-  if (records.length === 0) return [];
-  const shown = records.slice(0, 5).map((r) => {
-    const where = [r.source?.row === undefined ? `line ${r.source?.line ?? '?'}` : `row ${r.source.row}`];
-    if (r.source?.column) where.push(`column ${r.source.column}`);
-    return `  ${where.join(', ')}: ${r.reason}${r.detail ? ` - ${r.detail}` : ''}`;
-  });
-  const more = records.length > 5 ? [`  ... ${records.length - 5} more`] : [];
-  return ['', `Quarantined ${records.length} row(s):`, ...shown, ...more];
-}
-
-function emptyReport(method: MethodName): ResampleReport {
-  return {
-    method,
-    strategy: 'auto',
-    classes: [],
-    before: {},
-    after: {},
-    created: 0,
-    removed: 0,
-    columns: { numeric: [], categorical: [], ignored: [] },
-    warnings: [],
-  };
 }

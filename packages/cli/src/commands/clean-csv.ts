@@ -1,30 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import {
-  cleaningSummary,
-  dedupeRows,
-  dropMissing,
-  filterRareClasses,
-  formatCleaningSummary,
-  impute,
-  inferSchema,
-  normalizeLabels,
-  type ReadCsvOptions,
-  readCsv,
-  readCsvHeader,
-  removeOutliers,
-  summaryToJson,
-} from '@growset/clean';
-import {
-  errorMessage,
-  GrowsetError,
-  pipeline,
-  type Stage,
-  type TabularSample,
-  writeCsv,
-  writeFileAtomic,
-} from '@growset/core';
+import { isAbsolute, resolve } from 'node:path';
+import { runCleanCsvJob } from '@growset/clean';
+import { errorMessage, GrowsetError } from '@growset/core';
+import { type ReadCsvOptions, readCsvHeader } from '@growset/tables';
 import type { z } from 'zod';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
 import { importModule } from '../load-module.ts';
@@ -131,63 +109,26 @@ rejected input with its reason) and <out>/cleaning-summary.json.`,
     if (label !== undefined && columns !== undefined && !columns.includes(label)) {
       throw new UsageError(`--label: column \`${label}\` is not in ${file} (columns: ${columns.join(', ')})`);
     }
-    await mkdir(out, { recursive: true });
-
-    let schema: z.ZodType | undefined;
-    let schemaFile: string | undefined;
-    if (schemaSpec !== undefined) schema = await loadSchema(schemaSpec, io.cwd);
-    if (infer) {
-      const sample = await firstRows(file, csvOptions, 1000);
-      const inferred = inferSchema(sample);
-      schema = inferred.schema;
-      schemaFile = join(out, 'schema.ts');
-      await writeFileAtomic(schemaFile, inferred.toTypeScript({ source: args.positionals[0]! }));
-      io.logger.info(`Inferred a schema from ${inferred.rows} rows: ${schemaFile}`);
-    }
-
-    // Validation runs inside the reader (same checks as a validate stage, one stage fewer per row).
-    const source = readCsv(file, { ...csvOptions, ...(schema ? { schema } : {}) });
-    const stages: Stage<TabularSample, TabularSample>[] = [];
-    if (label !== undefined) stages.push(normalizeLabels<TabularSample['payload']>());
-    stages.push(dedupeRows());
-    if (dropRows) stages.push(dropMissing());
-    if (strategy !== 'none') stages.push(impute({ numeric: strategy }));
-    if (outlierMethod !== 'none') stages.push(removeOutliers({ method: outlierMethod }));
-    if (minClassCount !== undefined)
-      stages.push(filterRareClasses<TabularSample['payload']>({ minCount: minClassCount }));
-    const cleanFile = join(out, 'clean.csv');
-    stages.push(writeCsv(cleanFile, { labelColumn: label ?? false }));
-    let run = pipeline(source);
-    for (const stage of stages) run = run.pipe(stage);
-    const summary = await run.run({
-      name: 'clean-csv',
-      signal: io.signal,
-      logger: io.logger,
-      onProgress: io.onProgress,
-      quarantine: out,
-    });
-    const cleaning = cleaningSummary(summary, [source, ...stages]);
-    const summaryFile = join(out, 'cleaning-summary.json');
-    await writeFileAtomic(summaryFile, `${JSON.stringify(cleaning, null, 2)}\n`);
-    const files = {
-      clean: cleanFile,
-      quarantine: join(out, 'quarantine.jsonl'),
-      summary: summaryFile,
-      ...(schemaFile ? { schema: schemaFile } : {}),
-    };
-    return {
-      summary: {
-        in: cleaning.totals.in,
-        out: cleaning.totals.out,
-        filtered: cleaning.totals.filtered,
-        quarantined: cleaning.totals.quarantined,
-        files,
-        reasons: summaryToJson(cleaning).reasons ?? [],
-        csv: summaryToJson(cleaning).csv ?? null,
-        warnings: cleaning.warnings,
+    const schema = schemaSpec === undefined ? undefined : await loadSchema(schemaSpec, io.cwd);
+    const job = await runCleanCsvJob(
+      {
+        input: file,
+        out,
+        ...(schema === undefined ? {} : { schema }),
+        infer,
+        inferSource: args.positionals[0]!,
+        ...(label === undefined ? {} : { label }),
+        delimiter: csvOptions.delimiter!,
+        decimal: csvOptions.decimal!,
+        encoding,
+        impute: strategy,
+        dropMissing: dropRows,
+        outliers: outlierMethod,
+        ...(minClassCount === undefined ? {} : { minClassCount }),
       },
-      text: `${formatCleaningSummary(cleaning, summary)}\n\nClean rows: ${files.clean}\nQuarantine: ${files.quarantine}\nSummary:    ${files.summary}${schemaFile ? `\nSchema:     ${schemaFile}` : ''}\n`,
-    };
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary: job.summary, text: job.text };
   },
 });
 
@@ -258,14 +199,4 @@ async function loadSchema(spec: string, cwd: string): Promise<z.ZodType> {
     );
   }
   return value as z.ZodType;
-}
-
-async function firstRows(file: string, options: ReadCsvOptions, count: number): Promise<TabularSample[]> {
-  const rows: TabularSample[] = [];
-  if (count <= 0) return rows;
-  for await (const row of pipeline(readCsv(file, options)).start({ name: 'infer-schema' })) {
-    rows.push(row);
-    if (rows.length >= count) break;
-  }
-  return rows;
 }

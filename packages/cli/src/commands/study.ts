@@ -1,16 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { inferSchema, readCsv, readCsvHeader } from '@growset/clean';
-import {
-  errorMessage,
-  type JsonObject,
-  MemoryQuarantine,
-  pipeline,
-  readImageFolder,
-  type Sample,
-  type TabularSample,
-} from '@growset/core';
+import { errorMessage, GrowsetError, type JsonObject, MemoryQuarantine, OptionsError } from '@growset/core';
 import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import { runStudyJob } from '@growset/report';
 import {
@@ -21,8 +12,8 @@ import {
   STANDARD_VARIANTS,
   type StudyData,
   standardVariants,
-  studyDataFromSamples,
 } from '@growset/study';
+import { loadLabelledDataset } from '@growset/tables';
 import {
   defineCommand,
   intOption,
@@ -283,15 +274,7 @@ async function loadImageFolder(
   signal: AbortSignal,
   quarantine: MemoryQuarantine,
 ): Promise<{ data: StudyData; excluded: { id: string; reason: string }[]; read: number }> {
-  const { items, summary } = await pipeline(readImageFolder(dir)).collect({
-    signal,
-    quarantine,
-    name: 'read',
-  });
-  const report = await studyDataFromSamples(items as Sample<unknown>[], {
-    name: dir.split(/[\\/]/).pop() || 'images',
-  });
-  return { ...report, read: summary.stages[0]!.in };
+  return loadLabelledDataset(dir, { signal, quarantine });
 }
 
 async function loadCsv(
@@ -300,27 +283,19 @@ async function loadCsv(
   signal: AbortSignal,
   quarantine: MemoryQuarantine,
 ): Promise<{ data: StudyData; excluded: { id: string; reason: string }[]; read: number }> {
-  let columns: string[];
   try {
-    columns = await readCsvHeader(file);
+    return await loadLabelledDataset(file, { label, signal, quarantine });
   } catch (error) {
-    throw new UsageError(errorMessage(error), { cause: error });
+    // A file without a usable header, or without the label column, is bad usage of the command.
+    if (error instanceof OptionsError || (error instanceof GrowsetError && error.code === 'ERR_CSV'))
+      throw new UsageError(
+        error instanceof OptionsError
+          ? `--label: column \`${label}\` is not in ${file} (${error.expected.replace(/^a column of \S+ \(columns: (.*)\)$/, 'columns: $1')})`
+          : errorMessage(error),
+        { cause: error },
+      );
+    throw error;
   }
-  if (!columns.includes(label)) {
-    throw new UsageError(`--label: column \`${label}\` is not in ${file} (columns: ${columns.join(', ')})`);
-  }
-  // Types come from the values: read once as text, infer a schema, read again coercing to it.
-  const raw = await pipeline(readCsv(file, { label })).collect({ signal, name: 'sniff' });
-  const schema = inferSchema(raw.items.slice(0, 1000)).schema;
-  const { items, summary } = await pipeline(readCsv(file, { label, schema })).collect({
-    signal,
-    quarantine,
-    name: 'read',
-  });
-  const report = await studyDataFromSamples(items as TabularSample[] as Sample<unknown>[], {
-    name: file.split(/[\\/]/).pop() || 'table',
-  });
-  return { ...report, read: summary.stages[0]!.in };
 }
 
 function countReasons(records: readonly { stage: string; reason: string }[]): JsonObject[] {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatTable, type JsonObject, type Metrics } from '@growset/core';
+import type { JsonObject } from '@growset/core';
 import {
   BACKENDS,
   type BackendName,
@@ -157,72 +157,19 @@ installed, else WebAssembly, else cpu (--backend or GROWSET_BACKEND forces one).
       throw new UsageError(
         `Expected \`--scale\` to be one of auto, ${SCALINGS.join(', ')}, got \`${scaling}\``,
       );
-    const result = await runTrainJob({
-      input,
-      spec,
-      label: stringOption(args, 'label') ?? 'label',
-      testFraction: numberOption(args, 'test-fraction', { min: 0, max: 0.9 }) ?? 0.2,
-      seed: intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0,
-      backend: backend as BackendName | 'auto',
-      scaling: scaling as Scaling | 'auto',
-      ...(imageSize !== undefined ? { imageSize } : {}),
-      signal: io.signal,
-      onProgress: io.onProgress,
-      onBackend: (line) => io.logger.info(`Backend: ${line}`),
-    });
-    const row = (name: string, m: Metrics) => [
-      name,
-      m.accuracy.toFixed(4),
-      m.balancedAccuracy.toFixed(4),
-      m.macroF1.toFixed(4),
-      m.logLoss.toFixed(4),
-    ];
-    const sps = result.fit.samplesPerSecond ?? 0;
-    const text = [
-      `Backend: ${result.backend.name}`,
-      `Data: ${result.dataset.samples} samples (${result.dataset.kind}, features [${result.dataset.featureShape.join(', ')}], ${result.dataset.classes.length} classes), ${result.dataset.skipped.length} skipped; train ${result.trainSamples}, test ${result.testSamples}`,
-      `Model: ${result.estimator}, ${result.fit.epochs} epoch(s) (${result.fit.stopReason}), features: ${result.scaling}, ${Math.round(sps)} samples/s, ${(result.fit.wallTimeMs / 1000).toFixed(2)} s`,
-      ...(result.fit.error ? [`Warning: ${result.fit.error}`] : []),
-      ...result.dataset.skipped.slice(0, 5).map((s) => `Skipped ${s.where}: ${s.reason}`),
-      '',
-      formatTable(
-        ['split', 'accuracy', 'balanced acc', 'macro F1', 'log loss'],
-        [row('train', result.train), row('test', result.test)],
-      ),
-      '',
-      'Test confusion matrix (rows: true, columns: predicted):',
-      formatTable(
-        ['', ...result.dataset.classes],
-        (result.test.confusion ?? []).map((r, i) => [result.dataset.classes[i] ?? String(i), ...r]),
-      ),
-    ].join('\n');
-    return {
-      summary: {
-        backend: result.backend.name,
-        backendInfo: { ...result.backend } as unknown as JsonObject,
-        model: result.estimator,
-        spec: result.spec,
+    const job = await runTrainJob(
+      {
         input,
-        kind: result.dataset.kind,
-        classes: [...result.dataset.classes],
-        samples: {
-          total: result.dataset.samples,
-          train: result.trainSamples,
-          test: result.testSamples,
-          skipped: result.dataset.skipped.length,
-        },
-        skipped: result.dataset.skipped.slice(0, 100),
-        samplesPerSecond: sps,
-        scaling: result.scaling,
-        epochs: result.fit.epochs,
-        stoppedEarly: result.fit.stoppedEarly,
-        stopReason: result.fit.stopReason,
-        wallTimeMs: result.fit.wallTimeMs,
-        ...(result.fit.error ? { error: result.fit.error } : {}),
-        train: result.train as unknown as JsonObject,
-        test: result.test as unknown as JsonObject,
+        spec,
+        label: stringOption(args, 'label') ?? 'label',
+        testFraction: numberOption(args, 'test-fraction', { min: 0, max: 0.9 }) ?? 0.2,
+        seed: intOption(args, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 0,
+        backend: backend as BackendName | 'auto',
+        scaling: scaling as Scaling | 'auto',
+        ...(imageSize !== undefined ? { imageSize } : {}),
       },
-      text,
-    };
+      { signal: io.signal, logger: io.logger, onProgress: io.onProgress },
+    );
+    return { summary: job.summary, text: job.text };
   },
 });

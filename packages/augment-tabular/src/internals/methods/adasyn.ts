@@ -1,4 +1,4 @@
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { apportion } from '../random.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import { growByNeighbors, type MethodContext, type MethodResult, requireNumericOnly } from './common.ts';

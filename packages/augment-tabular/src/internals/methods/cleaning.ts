@@ -1,5 +1,5 @@
 import { OptionsError } from '@growset/core';
-import { kNearestNeighbors, type Neighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors, type Neighbors } from '@growset/tables';
 import type { CleanedClasses, MethodName } from '../options.ts';
 import { distanceFeatures, type EncodedTable, gatherRows } from '../table/encode.ts';
 import { type MethodContext, type MethodResult, requireNumericOnly } from './common.ts';

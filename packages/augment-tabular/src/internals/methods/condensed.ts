@@ -1,5 +1,5 @@
 import type { Rng } from '@growset/core';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { gatherRows } from '../table/encode.ts';
 import {
   countClasses,

@@ -1,4 +1,4 @@
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { gatherRows } from '../table/encode.ts';
 import { spaceOf } from './cleaning.ts';
 import { classRng, type MethodContext, type MethodResult } from './common.ts';

@@ -1,5 +1,5 @@
+import { kNearestNeighbors } from '@growset/tables';
 import { kMeans } from '../kmeans.ts';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
 import { apportion } from '../random.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import {

@@ -1,4 +1,4 @@
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { gatherRows } from '../table/encode.ts';
 import { minorityOf, spaceOf } from './cleaning.ts';
 import type { MethodContext, MethodResult } from './common.ts';

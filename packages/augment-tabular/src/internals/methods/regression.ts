@@ -1,5 +1,5 @@
 import { DataError, type Rng } from '@growset/core';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import type { Relevance } from '../options.ts';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import {

@@ -1,5 +1,5 @@
 import { OptionsError } from '@growset/core';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { growByNeighbors, type MethodContext, type MethodResult, type SyntheticRow } from './common.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { OptionsError } from '@growset/core';
-import { kNearestNeighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors } from '@growset/tables';
 import { distanceFeatures } from '../table/encode.ts';
 import {
   growByNeighbors,

@@ -1,5 +1,5 @@
 import type { JsonObject, Rng } from '@growset/core';
-import { kNearestNeighbors, type Neighbors } from '../neighbors/knn.ts';
+import { kNearestNeighbors, type Neighbors } from '@growset/tables';
 import { distanceFeatures, gatherRows } from '../table/encode.ts';
 import {
   growByNeighbors,

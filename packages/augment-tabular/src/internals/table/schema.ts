@@ -19,12 +19,13 @@ export interface SchemaOptions {
 }
 
 /**
- * Decides which columns are features and whether each is numeric or categorical. A declared type
- * wins; otherwise a column is numeric when more than half of its non-missing values are numbers
- * (the rest are then reported as non-numeric values rather than silently turning the column into
- * text), categorical otherwise.
+ * Decides which columns of in-memory samples are features and whether each is used as numeric or
+ * categorical (the role a resampler gives it; the types of a CSV file's cells are inferred once,
+ * when it is read, by @growset/tables). A declared role wins; otherwise a column is numeric when
+ * more than half of its non-missing values are numbers (the rest are then reported as
+ * non-numeric values rather than silently turning the column into text), categorical otherwise.
  */
-export function inferSchema(
+export function featureColumns(
   samples: readonly TabularSample[],
   options: SchemaOptions,
   optionsType = 'ResampleOptions',

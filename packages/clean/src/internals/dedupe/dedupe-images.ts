@@ -8,8 +8,8 @@ import {
   parseOptions,
   type Sample,
 } from '@growset/core';
+import type { CleaningStage } from '@growset/tables';
 import { z } from 'zod';
-import type { CleaningStage } from '../summary/reporting.ts';
 import { BkTree, type Hash64, hexToHash } from './bk-tree.ts';
 import { bytesHash } from './content-hash.ts';
 import { type DedupeReport, duplicateOutcome, GroupCollector } from './groups.ts';

@@ -1,6 +1,6 @@
 import { hardLabel, parseOptions, type TabularSample } from '@growset/core';
+import type { CleaningStage } from '@growset/tables';
 import { z } from 'zod';
-import type { CleaningStage } from '../summary/reporting.ts';
 import { rowHash } from './content-hash.ts';
 import { type DedupeReport, duplicateOutcome, GroupCollector } from './groups.ts';
 

@@ -1,4 +1,4 @@
-import type { CleaningReport } from '../summary/reporting.ts';
+import type { CleaningReport } from '@growset/tables';
 
 /** One sample dropped (or flagged) as a copy of a kept one. */
 export interface DuplicateEntry {

@@ -12,10 +12,10 @@ import {
   type Sample,
   sniffImageFormat,
 } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage } from '@growset/tables';
 import type { Metadata } from 'sharp';
 import { z } from 'zod';
 import { type PerceptualHashKind, perceptualHash } from '../dedupe/perceptual-hash.ts';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
 import { describeDecodeError, describeSignature } from './decode-errors.ts';
 import { type DecodeLimits, sharpFor } from './sharp-input.ts';
 

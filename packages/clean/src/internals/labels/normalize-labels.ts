@@ -1,6 +1,6 @@
 import { parseOptions, type Sample } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage } from '@growset/tables';
 import { z } from 'zod';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
 
 const optionsSchema = z.strictObject({
   trim: z.boolean().default(true),

@@ -1,6 +1,6 @@
 import { hardLabel, parseOptions, type Sample } from '@growset/core';
+import type { CleaningReport, CleaningStage } from '@growset/tables';
 import { z } from 'zod';
-import type { CleaningReport, CleaningStage } from '../summary/reporting.ts';
 
 const optionsSchema = z.strictObject({
   minCount: z.int().min(1),

@@ -1,6 +1,6 @@
 import { hardLabel, parseOptions, type Sample } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage } from '@growset/tables';
 import { z } from 'zod';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
 import { type FindLabelIssuesOptions, findLabelIssues } from './confident-learning.ts';
 
 type ProbabilitySource =

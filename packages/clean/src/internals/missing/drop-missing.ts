@@ -1,7 +1,6 @@
 import { parseOptions, type TabularSample } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage, isMissing } from '@growset/tables';
 import { z } from 'zod';
-import { isMissing } from '../rows/cells.ts';
-import { bump, type CleaningReport, type CleaningStage } from '../summary/reporting.ts';
 
 const optionsSchema = z.strictObject({
   columns: z.array(z.string().min(1)).min(1).optional(),

@@ -1,8 +1,7 @@
 import { type Cell, hardLabel, OptionsError, parseOptions, type TabularSample } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage, fitOnAllStage, isMissing } from '@growset/tables';
 import { z } from 'zod';
-import { isMissing } from '../rows/cells.ts';
 import { mean, median, mode } from '../stats/describe.ts';
-import { bump, type CleaningReport, type CleaningStage, fitOnAllStage } from '../summary/reporting.ts';
 
 export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant';
 

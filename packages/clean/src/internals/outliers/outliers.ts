@@ -1,7 +1,7 @@
 import { hardLabel, parseOptions, type TabularSample } from '@growset/core';
+import { bump, type CleaningReport, type CleaningStage, fitOnAllStage } from '@growset/tables';
 import { z } from 'zod';
 import { mean, quantileSorted, sortNumbers, std } from '../stats/describe.ts';
-import { bump, type CleaningReport, type CleaningStage, fitOnAllStage } from '../summary/reporting.ts';
 
 const optionsSchema = z.strictObject({
   method: z.enum(['iqr', 'zscore']).default('iqr'),

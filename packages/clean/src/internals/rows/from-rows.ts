@@ -9,9 +9,8 @@ import {
   type Source,
   type TabularSample,
 } from '@growset/core';
+import { bump, type CleaningReport, DEFAULT_NA_VALUES, showCell } from '@growset/tables';
 import { z } from 'zod';
-import { bump, type CleaningReport } from '../summary/reporting.ts';
-import { DEFAULT_NA_VALUES, showCell } from './cells.ts';
 
 const optionsSchema = z.strictObject({
   label: z.string().min(1).optional(),

@@ -1,6 +1,6 @@
 import { formatRunSummary, formatTable, type JsonObject, type RunSummary } from '@growset/core';
-import type { CsvDialect } from '../csv/dialect.ts';
-import type { CsvReport } from '../csv/read-csv.ts';
+import type { CsvDialect, CsvReport, ValidateReport } from '@growset/tables';
+import { type CleaningReport, hasReport } from '@growset/tables';
 import type { DedupeReport, DuplicateGroup } from '../dedupe/groups.ts';
 import type { ImagesReport } from '../images/check-images.ts';
 import type { LabelsReport } from '../labels/normalize-labels.ts';
@@ -10,8 +10,6 @@ import type { DropMissingReport } from '../missing/drop-missing.ts';
 import type { ImputeReport } from '../missing/imputer.ts';
 import type { OutliersReport } from '../outliers/outliers.ts';
 import type { RowsReport } from '../rows/from-rows.ts';
-import type { ValidateReport } from '../schema/validate.ts';
-import { type CleaningReport, hasReport } from './reporting.ts';
 
 /** Counts of one stage, from the run summary. */
 export interface CleaningStageCounts {

@@ -5,6 +5,7 @@ import {
   type LabeledData,
   parseOptions,
 } from '@growset/core';
+import { kNearestNeighbors } from '@growset/tables';
 import { z } from 'zod';
 import { BaseEstimator, singleEpochResult } from './base.ts';
 import type { EstimatorDefinition } from './registry.ts';
@@ -25,18 +26,17 @@ export interface KnnOptions {
 }
 
 /**
- * k-nearest neighbours (Euclidean) on the host: brute force over the training set with a partial
- * selection of the k smallest distances. Sample weights multiply the votes.
+ * k-nearest neighbours (Euclidean) on the host, with the exact SIMD neighbour search of
+ * @growset/tables (the one augment-tabular's SMOTE family uses). Sample weights multiply the votes.
  */
 export class KnnEstimator extends BaseEstimator<KnnParams> {
   readonly name = 'knn';
   readonly supportsSampleWeight = true;
   #train:
     | {
-        x: Float32Array;
+        x: Float64Array;
         y: Int32Array;
         w: Float32Array | undefined;
-        norms: Float64Array;
         width: number;
         k: number;
       }
@@ -53,19 +53,15 @@ export class KnnEstimator extends BaseEstimator<KnnParams> {
     const rows: number[] = [];
     for (let i = 0; i < data.y.length; i++) if (!data.sampleWeight || data.sampleWeight[i]! > 0) rows.push(i);
     const n = rows.length;
-    const x = new Float32Array(n * width);
+    const x = new Float64Array(n * width);
     const y = new Int32Array(n);
     const w = data.sampleWeight ? new Float32Array(n) : undefined;
-    const norms = new Float64Array(n);
     rows.forEach((row, i) => {
-      x.set(data.x.subarray(row * width, (row + 1) * width), i * width);
+      for (let j = 0; j < width; j++) x[i * width + j] = data.x[row * width + j]!;
       y[i] = data.y[row]!;
       if (w && data.sampleWeight) w[i] = data.sampleWeight[row]!;
-      let s = 0;
-      for (let j = i * width; j < (i + 1) * width; j++) s += x[j]! * x[j]!;
-      norms[i] = s;
     });
-    this.#train = { x, y, w, norms, width, k: data.classes.length };
+    this.#train = { x, y, w, width, k: data.classes.length };
     return singleEpochResult(started, data.y.length);
   }
 
@@ -76,49 +72,18 @@ export class KnnEstimator extends BaseEstimator<KnnParams> {
     const k = Math.min(this.getParams().k, m);
     const distanceWeighted = this.getParams().weights === 'distance';
     const out = new Float32Array(n * classes);
-    const dist = new Float64Array(m);
-    const bestIndex = new Int32Array(k);
-    const bestDist = new Float64Array(k);
+    if (n === 0) return out;
+    // The one exact kNN (@growset/tables): squared Euclidean distances in float64, ties broken
+    // by training order.
+    const queries = Float64Array.from(features.x.subarray(0, n * width));
+    const found = kNearestNeighbors(train.x, width, k, { queries });
     const votes = new Float64Array(classes);
     for (let q = 0; q < n; q++) {
-      const base = q * width;
-      let qNorm = 0;
-      for (let j = 0; j < width; j++) qNorm += features.x[base + j]! * features.x[base + j]!;
-      for (let i = 0; i < m; i++) {
-        let dot = 0;
-        const row = i * width;
-        for (let j = 0; j < width; j++) dot += features.x[base + j]! * train.x[row + j]!;
-        dist[i] = Math.max(0, qNorm + train.norms[i]! - 2 * dot);
-      }
-      // k smallest, ties broken by training order (stable, deterministic).
-      let filled = 0;
-      for (let i = 0; i < m; i++) {
-        const d = dist[i]!;
-        if (filled < k) {
-          let p = filled++;
-          while (p > 0 && bestDist[p - 1]! > d) {
-            bestDist[p] = bestDist[p - 1]!;
-            bestIndex[p] = bestIndex[p - 1]!;
-            p--;
-          }
-          bestDist[p] = d;
-          bestIndex[p] = i;
-        } else if (d < bestDist[k - 1]!) {
-          let p = k - 1;
-          while (p > 0 && bestDist[p - 1]! > d) {
-            bestDist[p] = bestDist[p - 1]!;
-            bestIndex[p] = bestIndex[p - 1]!;
-            p--;
-          }
-          bestDist[p] = d;
-          bestIndex[p] = i;
-        }
-      }
       votes.fill(0);
-      const exact = distanceWeighted && bestDist[0]! === 0;
+      const exact = distanceWeighted && found.distances[q * k]! === 0;
       for (let j = 0; j < k; j++) {
-        const i = bestIndex[j]!;
-        const d = Math.sqrt(bestDist[j]!);
+        const i = found.indices[q * k + j]!;
+        const d = Math.sqrt(found.distances[q * k + j]!);
         if (exact && d !== 0) continue;
         const w = (train.w ? train.w[i]! : 1) * (distanceWeighted && !exact ? 1 / d : 1);
         votes[train.y[i]!]! += w;

@@ -4,22 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeRawAsPng } from '@growset/core';
+import { loadVegaDataset } from '@growset/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blobs, tinyImages } from './helpers/data.ts';
+// Train's own synthetic data generators (Gaussian blobs, tiny images), shared rather than copied.
+import { blobs, tinyImages } from '../../train/test/helpers/data.ts';
+import { runGrowset } from '../src/index.ts';
 
-const bin = fileURLToPath(new URL('../../cli/bin/growset.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/growset.js', import.meta.url));
 let dir: string;
-
-type RunGrowset = (
-  argv: string[],
-  options: { cwd: string },
-) => Promise<{ code: number; stdout: string; stderr: string; json(): ReturnType<typeof JSON.parse> }>;
 
 /** Runs `growset train` in this process (the CLI's own `main`, its output captured). */
 async function growset(...args: string[]) {
-  // A variable specifier keeps the CLI's whole dependency graph out of this package's type check.
-  const specifier: string = '@growset/cli';
-  const { runGrowset } = (await import(specifier)) as { runGrowset: RunGrowset };
   return runGrowset(['train', ...args], { cwd: dir });
 }
 
@@ -94,9 +89,10 @@ describe('growset train', () => {
     expect(summary.samplesPerSecond).toBeGreaterThan(0);
     expect(summary.samples).toEqual({ total: 120, train: 96, test: 24, skipped: 2 });
     expect(summary.skipped.map((s: { where: string }) => s.where)).toEqual(
-      ['table.csv row 122', 'table.csv row 123'].map((w) => join(dir, w)),
+      ['table.csv line 122', 'table.csv line 123'].map((w) => join(dir, w)),
     );
-    expect(summary.skipped[0].reason).toMatch(/column `depth` is not a finite number/);
+    expect(summary.skipped[0].reason).toMatch(/invalid value: depth.*oops/);
+    expect(summary.skipped[1].reason).toMatch(/ragged row: expected 4 fields/);
     expect(summary.test.accuracy).toBeGreaterThan(0.8);
     expect(summary.test.confusion).toHaveLength(3);
     expect(run.stderr).toMatch(/Backend: wasm/);
@@ -126,6 +122,24 @@ describe('growset train', () => {
     expect(run.stdout).toMatch(/^test\s+\d\.\d{4}/m);
   });
 
+  it('trains on the penguins table as a study reads it: categorical columns one-hot, missing values imputed', async () => {
+    const rows = await loadVegaDataset('penguins');
+    const columns = Object.keys(rows[0]!);
+    const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    writeFileSync(
+      join(dir, 'penguins.csv'),
+      `${[columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`,
+    );
+    const run = await growset('penguins.csv', '--label', 'Species', '--model', 'knn', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.json();
+    // 344 penguins: the one whose Sex is `.` is quarantined by the inferred schema, as in a study.
+    expect(summary.samples.total + summary.samples.skipped).toBe(rows.length);
+    expect(summary.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(summary.skipped[0].reason).toMatch(/Sex/);
+    expect(summary.test.accuracy).toBeGreaterThan(0.9);
+  });
+
   it('exits 2 with one clear line on bad usage, 1 on bad data', async () => {
     const unknown = await growset('table.csv', '--model', 'forest');
     expect(unknown.code).toBe(2);
@@ -141,8 +155,9 @@ describe('growset train', () => {
     const hidden = await growset('table.csv', '--label', 'species', '--hidden', '12,x');
     expect(hidden.code).toBe(2);
     expect(hidden.stderr).toMatch(/`--hidden` to be positive integers/);
+    // A --label naming no column is bad usage (exit 2), as with `growset study`.
     const label = await growset('table.csv', '--label', 'kind');
-    expect(label.code).toBe(1);
-    expect(label.stderr).toMatch(/no column `kind` \(columns: width, height, depth, species\)/);
+    expect(label.code).toBe(2);
+    expect(label.stderr).toMatch(/`label`.*columns: width, height, depth, species.*kind/);
   });
 });

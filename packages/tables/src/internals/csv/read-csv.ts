@@ -12,10 +12,10 @@ import {
   type TabularSample,
 } from '@growset/core';
 import { z } from 'zod';
-import { DEFAULT_NA_VALUES } from '../rows/cells.ts';
+import { DEFAULT_NA_VALUES } from '../cells.ts';
 import { coerceCell, type FieldPlan } from '../schema/coerce.ts';
 import { RowValidator, type ValidateOptions, type ValidateReport } from '../schema/validate.ts';
-import { bump, type CleaningReport } from '../summary/reporting.ts';
+import { bump, type CleaningReport } from '../stage/contract.ts';
 import { type CsvDialect, DECIMAL_COMMA, sniffDialect } from './dialect.ts';
 import {
   CsvRecordReader,
@@ -310,13 +310,27 @@ export async function readCsvHeader(
   input: CsvInput,
   options: Omit<ReadCsvOptions, 'name'> = {},
 ): Promise<string[]> {
+  return (await readCsvHead(input, options)).columns;
+}
+
+/**
+ * Reads only the header of a CSV file, like {@link readCsvHeader}, and returns the dialect found
+ * on the way (delimiter, decimal mark, encoding): what a command needs to write its output in the
+ * input's dialect before the rows are read.
+ */
+export async function readCsvHead(
+  input: CsvInput,
+  options: Omit<ReadCsvOptions, 'name'> = {},
+): Promise<{ columns: string[]; dialect: CsvDialect }> {
   const opts = parseOptions(optionsSchema, options, 'ReadCsvOptions');
   const collector = eventCollector();
   const file = opts.file ?? (typeof input === 'string' ? input : 'stream');
   const input$ = openInput(input, opts);
   let bom = false;
+  let dialect: CsvDialect | undefined;
   try {
     const head = await readHead(input$.chunks, opts);
+    dialect = head.dialect;
     bom = head.dialect.bom;
     const reader = new CsvRecordReader(engineOptions(opts, head.dialect), collector);
     for (const chunk of head.chunks) {
@@ -348,7 +362,7 @@ export async function readCsvHeader(
   const columns = opts.header
     ? (opts.columns ?? normalizeHeader(first.fields).columns)
     : (opts.columns ?? defaultColumns(first.fields.length));
-  return columns.filter((c) => c !== opts.label && c !== opts.id);
+  return { columns: columns.filter((c) => c !== opts.label && c !== opts.id), dialect: dialect! };
 }
 
 /** Turns reader events into samples and quarantine records. */

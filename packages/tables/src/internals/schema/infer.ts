@@ -1,6 +1,6 @@
 import { type Cell, isTabular, parseOptions, type Sample } from '@growset/core';
 import { z } from 'zod';
-import { isMissing } from '../rows/cells.ts';
+import { isMissing } from '../cells.ts';
 import { parseIsoDate, parseNumber } from './coerce.ts';
 import { schemaToTypeScript, type TypeScriptOptions } from './typescript.ts';
 

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { methodNames } from '@growset/augment-tabular';
 import { loadVegaDataset } from '@growset/fixtures';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../src/index.ts';
-import { growset as run } from './helpers/cli.ts';
+import { runGrowset } from '../src/index.ts';
 
 let dir: string;
 let penguinsCsv: string;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const growset = (args: string[]) => run(args, dir);
+const growset = (args: string[]) => runGrowset(args, { cwd: dir });
 const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!) as { [key: string]: unknown };
 
 describe('growset augment-table', () => {

@@ -8,8 +8,8 @@ import {
   type TabularSample,
 } from '@growset/core';
 import { z } from 'zod';
-import { showCell } from '../rows/cells.ts';
-import type { CleaningReport, CleaningStage } from '../summary/reporting.ts';
+import { showCell } from '../cells.ts';
+import type { CleaningReport, CleaningStage } from '../stage/contract.ts';
 import { coerceCell, type FieldPlan, objectShape, planField, toOutputCell } from './coerce.ts';
 
 const optionsSchema = z.strictObject({
