@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pipeline } from '@growset/core';
 import { DIRTY_PENGUINS_CSV } from '@growset/fixtures';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +11,6 @@ import {
   readCsv,
   validate,
 } from '../src/index.ts';
-import { tempDir } from './helpers.ts';
 
 describe('cleaning summary', () => {
   it('adds up per stage and gathers missing rates, invalid cells, imputations and duplicates per column', async () => {
