@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorMessage } from '@growset/core';
-import { checkRedisUrl, redisCrawlFrontier } from '@growset/queue';
+import { redisCrawlFrontier } from '@growset/queue';
 import { engines, runScrapeJob } from '@growset/scrape';
 import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
+import { queueOption } from '../queue-option.ts';
 
 const ENGINES = [...engines.names, 'auto'];
 
@@ -69,14 +70,7 @@ Restart a killed process on its folder to resume (see "Running on several machin
     if (engine !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
       throw new UsageError(`Crawl config ${file} must be a JSON object`);
     }
-    const queue = stringOption(args, 'queue');
-    if (queue !== undefined) {
-      try {
-        checkRedisUrl(queue);
-      } catch (error) {
-        throw new UsageError(`--queue: ${errorMessage(error)}`, { cause: error });
-      }
-    }
+    const queue = queueOption(args);
     const leaseMs = intOption(args, 'lease-ms', { min: 100 }) ?? 30_000;
     const { summary, text: table } = await runScrapeJob(
       {

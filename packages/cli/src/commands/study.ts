@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { errorMessage, GrowsetError, type JsonObject, MemoryQuarantine, OptionsError } from '@growset/core';
-import { checkRedisUrl, queueTrialRunner, redactRedisUrl } from '@growset/queue';
+import { queueTrialRunner, redactRedisUrl } from '@growset/queue';
 import { runStudyJob } from '@growset/report';
 import {
   DIGITS_RECIPE,
@@ -23,6 +23,7 @@ import {
   stringOption,
   UsageError,
 } from '../command.ts';
+import { queueOption } from '../queue-option.ts';
 
 const MODELS = ['mlp', 'cnn', 'logistic', 'knn', 'majority'] as const;
 
@@ -173,14 +174,7 @@ balanced accuracy on each trial's validation originals: resample or move the thr
         throw new UsageError(`--search ${searchFile}: ${errorMessage(error)}`, { cause: error });
       }
     }
-    const queue = stringOption(args, 'queue');
-    if (queue !== undefined) {
-      try {
-        checkRedisUrl(queue);
-      } catch (error) {
-        throw new UsageError(`--queue: ${errorMessage(error)}`, { cause: error });
-      }
-    }
+    const queue = queueOption(args);
 
     const quarantine = new MemoryQuarantine();
     const { data, excluded, read } = isFolder

@@ -1,5 +1,6 @@
-import { checkRedisUrl, redactRedisUrl, runStudyWorker } from '@growset/queue';
-import { defineCommand, intOption, stringOption, UsageError } from '../command.ts';
+import { redactRedisUrl, runStudyWorker } from '@growset/queue';
+import { defineCommand, intOption, UsageError } from '../command.ts';
+import { queueOption } from '../queue-option.ts';
 
 export const workerCommand = defineCommand({
   name: 'worker',
@@ -29,14 +30,9 @@ printed.`,
     },
   },
   async run(args, io) {
-    const url = stringOption(args, 'queue');
+    const url = queueOption(args);
     if (url === undefined)
       throw new UsageError('Missing `--queue redis://HOST:PORT`: the Redis server to take trials from');
-    try {
-      checkRedisUrl(url);
-    } catch (error) {
-      throw new UsageError(`--queue: ${(error as Error).message}`, { cause: error });
-    }
     const threads = intOption(args, 'threads', { min: 1, max: 256 });
     const lockDurationMs = intOption(args, 'lock-ms', { min: 500, max: 3_600_000 });
     let trials = 0;
