@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import type { StudyResults } from '../src/index.ts';
 import { planCharts } from '../src/internals/report/charts/plan.ts';
+import { renderSvg } from '../src/internals/report/charts/render.ts';
 import { studyView } from '../src/internals/report/study-view.ts';
 import { syntheticStudy } from './helpers/study-results.ts';
 
@@ -44,5 +46,29 @@ describe('chart specs', () => {
     const golden = JSON.parse(await readFile(new URL('./golden/chart-specs.json', import.meta.url), 'utf8'));
     expect(Object.keys(actual['validation-curve']!)).toContain('validation-curve');
     expect(actual).toEqual(golden);
+  });
+
+  it('compile without a vega-lite warning, and the learning curves name their variants in a legend', async () => {
+    for (const [name, results] of Object.entries(await studies())) {
+      for (const plan of planCharts(studyView(results))) {
+        if (!('spec' in plan)) continue; // a skipped chart has no spec: nothing to compile
+        const warnings: string[] = [];
+        const logger = {
+          level: () => logger,
+          warn: (...message: unknown[]) => (warnings.push(message.join(' ')), logger),
+          info: () => logger,
+          debug: () => logger,
+          error: (...message: unknown[]) => (warnings.push(message.join(' ')), logger),
+        };
+        compile(plan.spec, { logger: logger as never });
+        expect([name, plan.id, warnings]).toEqual([name, plan.id, []]);
+      }
+    }
+    const [curves] = planCharts(studyView(await syntheticStudy()));
+    if (!curves || !('spec' in curves)) throw new Error('the learning-curve chart is missing');
+    expect(curves.id).toBe('learning-curves');
+    const svg = await renderSvg(curves.spec, 'lc');
+    expect(svg).toContain('role-legend');
+    expect(svg).toMatch(/>baseline</);
   });
 });

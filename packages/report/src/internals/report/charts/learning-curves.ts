@@ -129,7 +129,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
         x,
         y: { field: 'low', type: 'quantitative', ...yAxis },
         y2: { field: 'high' },
-        color: { ...color, legend: null },
+        color,
         detail: { field: 'variant' },
       },
     });
@@ -144,7 +144,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
       encoding: {
         x,
         y: { field: 'accuracy', type: 'quantitative', ...yAxis },
-        color: { ...color, legend: null },
+        color,
       },
     });
   }
@@ -155,7 +155,7 @@ export function learningCurveChart(view: StudyView): ChartPlan {
       x,
       y: { field: 'low', type: 'quantitative', ...yAxis },
       y2: { field: 'high' },
-      color: { ...color, legend: null },
+      color,
     },
   });
   // Variants without a drawn curve (ill-behaved, or too few sizes) join their means with a line.
