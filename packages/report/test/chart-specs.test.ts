@@ -53,12 +53,16 @@ describe('chart specs', () => {
       for (const plan of planCharts(studyView(results))) {
         if (!('spec' in plan)) continue; // a skipped chart has no spec: nothing to compile
         const warnings: string[] = [];
+        const record = (...message: unknown[]) => {
+          warnings.push(message.join(' '));
+          return logger;
+        };
         const logger = {
           level: () => logger,
-          warn: (...message: unknown[]) => (warnings.push(message.join(' ')), logger),
+          warn: record,
           info: () => logger,
           debug: () => logger,
-          error: (...message: unknown[]) => (warnings.push(message.join(' ')), logger),
+          error: record,
         };
         compile(plan.spec, { logger: logger as never });
         expect([name, plan.id, warnings]).toEqual([name, plan.id, []]);
