@@ -1,4 +1,4 @@
-import { type Estimator, errorMessage, type JsonValue, Rng } from '@growset/core';
+import { type Estimator, errorMessage, type JsonValue, Rng, stratifiedFolds } from '@growset/core';
 import type { StudyData } from './dataset.ts';
 import { TabularEncoder } from './features.ts';
 import { loadPlugins, type StudyPlugins } from './plugins.ts';
@@ -43,22 +43,15 @@ export async function studyValidationCurve(
   const order = plan.splits[0]?.orders[String(request.seed)] ?? [];
   const subset = order.slice(0, request.trainSize);
   const rng = Rng.create(plan.studySeed).fork(`validation-curve:${request.trainSize}:${request.seed}`);
-  // TODO(split unification, issue 14): this stratified fold assignment is a near copy of train's
-  // `stratifiedFolds` (train/src/internals/data/split.ts); once the shared fold/split function
-  // lands in @growset/core, call it here. Kept as is until then: switching changes which rows land
-  // in which fold, and so a stored validation curve's numbers for the same seed.
-  const byClass = new Map<string, number[]>();
-  for (const i of subset) byClass.set(data.labels[i]!, [...(byClass.get(data.labels[i]!) ?? []), i]);
-  const fold = new Map<number, number>();
-  for (const [label, members] of [...byClass].sort(([a], [b]) => a.localeCompare(b))) {
-    rng
-      .fork(`folds:${label}`)
-      .shuffle(members)
-      .forEach((i, k) => {
-        fold.set(i, k % request.folds);
-      });
-  }
   const classIndex = new Map(data.classes.map((c, k) => [c, k]));
+  // The same stratified folds as train's cross-validation (core's `stratifiedFolds`).
+  const folds = stratifiedFolds(
+    Int32Array.from(subset, (i) => classIndex.get(data.labels[i]!)!),
+    data.classes.length,
+    request.folds,
+    rng,
+  );
+  const fold = new Map(subset.map((i, k) => [i, folds[k]!]));
   const points: StudyValidationCurve['points'] = [];
   for (const value of request.values) {
     const train: number[] = [];
