@@ -9,11 +9,14 @@
  * ratios OpenCV time / growset time, with start-up (the CLI's whole process) and without it (the
  * pipeline's own wall time, which the CLI reports as `wallTimeMs`). Target: >= 1.0 with start-up.
  * Also printed: CPU seconds of each side (growset's whole process, OpenCV's pool processes), which
- * a shared machine disturbs less than wall time.
+ * a shared machine disturbs less than wall time, and the same for `--threads 0` (the main thread
+ * alone, libvips on libuv's pool; the default is cores - 1 worker threads beside it), interleaved
+ * with the others. The load average is printed at the start and the end: other jobs on the
+ * machine change the ratios more than most code changes do.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { issueRecipe } from '../test/helpers/recipes.ts';
@@ -21,7 +24,7 @@ import { photoFolder } from './photos.ts';
 
 const quick = process.argv.includes('--quick');
 const IMAGES = quick ? 120 : 600;
-const ROUNDS = quick ? 1 : 5;
+const ROUNDS = quick ? 1 : 7;
 const cli = fileURLToPath(new URL('../../cli/bin/growset.js', import.meta.url));
 const built = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 const opencv = fileURLToPath(new URL('./opencv_chain.py', import.meta.url));
@@ -33,7 +36,7 @@ const work = mkdtempSync(join(tmpdir(), 'growset-e2e-'));
 const recipePath = join(work, 'recipe.json');
 writeFileSync(recipePath, JSON.stringify(recipe));
 
-function runGrowset(round: number): { total: number; pipeline: number; cpu: number } {
+function runGrowset(round: number, extra: string[] = []): { total: number; pipeline: number; cpu: number } {
   const out = join(work, `growset-${round}`);
   const cpuFile = join(work, 'cpu.txt');
   const start = performance.now();
@@ -42,7 +45,7 @@ function runGrowset(round: number): { total: number; pipeline: number; cpu: numb
     '/usr/bin/time',
     [
       ...['-o', cpuFile, '-f', '%U %S', process.execPath, cli, 'augment', input, '--out', out],
-      ...['--recipe', recipePath, '--copies', '1', '--no-originals', '--json'],
+      ...['--recipe', recipePath, '--copies', '1', '--no-originals', '--json', ...extra],
     ],
     { encoding: 'utf8', env: { ...process.env, GROWSET_SOURCE: '0' }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
@@ -72,21 +75,27 @@ function runOpenCv(round: number): { total: number; pool: number; cpu: number } 
   return { total, pool: result.seconds, cpu: result.workerCpuSeconds };
 }
 
-console.log(`${IMAGES} photos in ${input}, ${availableParallelism()} cores, ${ROUNDS} interleaved rounds`);
+console.log(
+  `${IMAGES} photos in ${input}, ${availableParallelism()} cores, ${ROUNDS} interleaved rounds, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 runGrowset(-1); // warm the file cache and the OS
 runOpenCv(-1);
 const rows: {
   g: ReturnType<typeof runGrowset>;
   o: ReturnType<typeof runOpenCv>;
+  t: ReturnType<typeof runGrowset>;
 }[] = [];
-for (let round = 0; round < ROUNDS; round++) rows.push({ g: runGrowset(round), o: runOpenCv(round) });
+for (let round = 0; round < ROUNDS; round++)
+  rows.push({ g: runGrowset(round), o: runOpenCv(round), t: runGrowset(round, ['--threads', '0']) });
 rmSync(work, { recursive: true, force: true });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f = (x: number) => x.toFixed(2);
-for (const [i, { g, o }] of rows.entries())
+for (const [i, { g, o, t }] of rows.entries())
   console.log(
-    `round ${i}: growset ${f(g.total)} s (pipeline ${f(g.pipeline)} s, CPU ${f(g.cpu)} s), OpenCV warm pool ${f(o.pool)} s (process ${f(o.total)} s, pool CPU ${f(o.cpu)} s)`,
+    `round ${i}: growset ${f(g.total)} s (pipeline ${f(g.pipeline)} s, CPU ${f(g.cpu)} s), OpenCV warm pool ${f(o.pool)} s (process ${f(o.total)} s, pool CPU ${f(o.cpu)} s), growset --threads 0 ${f(t.total)} s (pipeline ${f(t.pipeline)} s, CPU ${f(t.cpu)} s)`,
   );
 const withStartup = median(rows.map(({ g, o }) => o.pool / g.total));
 const withoutStartup = median(rows.map(({ g, o }) => o.pool / g.pipeline));
@@ -100,4 +109,12 @@ console.log(`ratio growset/OpenCV (speed) without start-up: ${f(withoutStartup)}
 const cpuRatio = median(rows.map(({ g, o }) => o.cpu / g.cpu));
 console.log(
   `CPU per image: growset ${f((1000 * median(rows.map((r) => r.g.cpu))) / IMAGES)} ms (whole process, start-up included), OpenCV ${f((1000 * median(rows.map((r) => r.o.cpu))) / IMAGES)} ms (pool); ratio OpenCV/growset ${f(cpuRatio)}`,
+);
+console.log(
+  `--threads 0: ratio with start-up ${f(median(rows.map(({ t, o }) => o.pool / t.total)))}, without ${f(median(rows.map(({ t, o }) => o.pool / t.pipeline)))}, CPU per image ${f((1000 * median(rows.map((r) => r.t.cpu))) / IMAGES)} ms`,
+);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
 );

@@ -153,7 +153,16 @@ export function augmentImages(
     },
     { concurrency: opts.concurrency, ordered: true },
   );
-  return threads ? { ...stage, dispose: () => threads.close() } : stage;
+  if (!threads) return stage;
+  return {
+    ...stage,
+    // The threads start loading with the run, while the source lists and reads the first files.
+    run: (input, ctx) => {
+      threads.start();
+      return stage.run(input, ctx);
+    },
+    dispose: () => threads.close(),
+  };
 }
 
 /** One copy's result, params already as JSON (as they come back from a thread). */

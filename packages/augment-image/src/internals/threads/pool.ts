@@ -88,6 +88,14 @@ export class AugmentThreads {
     }
   }
 
+  /**
+   * Starts the threads loading (idempotent) without waiting for them: a stage calls it when its
+   * run starts, so they load while the source lists and reads the first files.
+   */
+  start(): void {
+    this.#start();
+  }
+
   /** Starts the threads; resolves `true` once every one is ready, `false` if they cannot run the recipe. */
   whenReady(): Promise<boolean> {
     const slots = this.#start();

@@ -7,8 +7,10 @@
 ;;   rows holds (su, sv) per output row (i32 pairs): the source point of the row's first pixel;
 ;;   each next pixel adds (du, dv). Points outside [-1/2, w - 1/2] x [-1/2, h - 1/2] get the fill.
 ;;   With `colour` = 0 a channel is (sum + 32768) >> 16; else v = m . (r, g, b) + b (the 1/65536
-;;   and the +1/2 folded in by the caller), written as trunc(clamp(v, 0, 255)) (what a JavaScript
-;;   Uint8Array store of v <= 0 ? 0 : min(v, 255) gives).
+;;   and the +1/2 folded in by the caller), written as min(trunc_sat(v), 255): trunc(clamp(v, 0,
+;;   255)), what a JavaScript Uint8Array store of v <= 0 ? 0 : min(v, 255) gives (the saturating
+;;   truncation gives 0 below 0, and integer compares cost less than f64 min/max, which must
+;;   handle NaN and -0).
 (module
   (memory (export "memory") 1)
   (func (export "bilinear")
@@ -25,7 +27,7 @@
     (local $i00 i32) (local $i10 i32) (local $i01 i32) (local $i11 i32)
     (local $r i32) (local $g i32) (local $bl i32)
     (local $stride i32) (local $maxU i32) (local $maxV i32) (local $lastX i32) (local $lastY i32)
-    (local $fr f64) (local $fg f64) (local $fb f64) (local $v f64)
+    (local $fr f64) (local $fg f64) (local $fb f64) (local $v f64) (local $t i32)
     (local.set $stride (i32.mul (local.get $w) (i32.const 3)))
     (local.set $maxU (i32.sub (i32.shl (local.get $w) (i32.const 16)) (i32.const 32768)))
     (local.set $maxV (i32.sub (i32.shl (local.get $h) (i32.const 16)) (i32.const 32768)))
@@ -123,7 +125,8 @@
                           (f64.mul (local.get $m2) (local.get $fb)))
                         (local.get $b0)))
                     (i32.store8 (local.get $o)
-                      (i32.trunc_f64_u (f64.max (f64.min (local.get $v) (f64.const 255)) (f64.const 0))))
+                      (select (i32.const 255) (local.tee $t (i32.trunc_sat_f64_u (local.get $v)))
+                        (i32.gt_u (local.get $t) (i32.const 255))))
                     (local.set $v
                       (f64.add
                         (f64.add
@@ -131,7 +134,8 @@
                           (f64.mul (local.get $m5) (local.get $fb)))
                         (local.get $b1)))
                     (i32.store8 offset=1 (local.get $o)
-                      (i32.trunc_f64_u (f64.max (f64.min (local.get $v) (f64.const 255)) (f64.const 0))))
+                      (select (i32.const 255) (local.tee $t (i32.trunc_sat_f64_u (local.get $v)))
+                        (i32.gt_u (local.get $t) (i32.const 255))))
                     (local.set $v
                       (f64.add
                         (f64.add
@@ -139,7 +143,8 @@
                           (f64.mul (local.get $m8) (local.get $fb)))
                         (local.get $b2)))
                     (i32.store8 offset=2 (local.get $o)
-                      (i32.trunc_f64_u (f64.max (f64.min (local.get $v) (f64.const 255)) (f64.const 0)))))
+                      (select (i32.const 255) (local.tee $t (i32.trunc_sat_f64_u (local.get $v)))
+                        (i32.gt_u (local.get $t) (i32.const 255)))))
                   (else
                     (i32.store8 (local.get $o)
                       (i32.shr_s (i32.add (local.get $r) (i32.const 32768)) (i32.const 16)))
