@@ -1,6 +1,6 @@
 import { constants, type Dirent } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { mkdir, open, readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { errorMessage } from '../errors.ts';
 import { parseOptions } from '../options.ts';
@@ -263,6 +263,17 @@ export function writeImageFolder(
     name: 'write-image-folder',
     async *run(input, ctx) {
       const seen = new Set<string>();
+      // Each class folder is created once per run, not once per image (a recursive mkdir per file
+      // was a measurable part of writing small images).
+      const folders = new Map<string, Promise<unknown>>();
+      const ensureFolder = (folder: string) => {
+        let made = folders.get(folder);
+        if (!made) {
+          made = mkdir(folder, { recursive: true });
+          folders.set(folder, made);
+        }
+        return made;
+      };
       const writeOne = mapStage<Sample<ImagePayload>, Sample<ImagePayload>>(
         'write-image-folder',
         async (sample) => {
@@ -288,7 +299,8 @@ export function writeImageFolder(
           const stem = sample.id.startsWith(`${label}/`) ? sample.id.slice(label.length + 1) : sample.id;
           const fileName = `${safeFileName(stem.replace(/\.[a-z0-9]{2,5}$/i, ''))}.${ext}`;
           const path = safeJoin(dir, classDir, fileName);
-          await writeFileAtomic(path, bytes, { durable: opts.durable });
+          await ensureFolder(dirname(path));
+          await writeFileAtomic(path, bytes, { durable: opts.durable, mkdirs: false });
           return { ...sample, meta: { ...(sample.meta ?? {}), file: `${classDir}/${fileName}` } };
         },
         { concurrency: opts.concurrency, ordered: true },
