@@ -129,6 +129,7 @@ export async function runColumnar(
     const out = keptCount + created;
     const removed = n - keptCount;
     const ended = performance.now();
+    context.logger?.debug(`augment-table: ${n} rows read as typed columns (columnar path)`);
     for (const warning of report.warnings) context.logger?.warn(`augment-table: ${warning}`);
     const reason = entryOf(job.options.method).removedReason ?? 'removed';
     const stage = (
