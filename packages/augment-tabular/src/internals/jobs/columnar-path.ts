@@ -10,25 +10,28 @@ import {
   type StageSummary,
 } from '@growset/core';
 import { type NumericCsv, readNumericCsv } from '@growset/tables';
-import type { MethodName, ParsedOptions } from '../options.ts';
+import { METHODS, type MethodName, type ParsedOptions } from '../options.ts';
 import { entryOf } from '../registry.ts';
 import { type ResampleReport, resampleTable } from '../resample.ts';
 import { compareClassNames, type EncodedTable } from '../table/encode.ts';
 
 /**
- * Methods the columnar path runs: the SMOTE family and random over-sampling, whose rows are
- * originals (kept or removed) and numeric synthetic rows labelled with their class.
+ * Methods the columnar path runs: every method whose rows are originals (kept or removed) and
+ * numeric synthetic rows labelled with their class. Not mixup (soft labels), the categorical
+ * methods (smoteNC, smoteN), nor the regression and multilabel ones (their groups are not classes).
  */
-export const COLUMNAR_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'smote',
-  'borderlineSmote',
-  'adasyn',
-  'svmSmote',
-  'kmeansSmote',
-  'smoteEnn',
-  'smoteTomek',
-  'randomOverSample',
-]);
+export const COLUMNAR_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(
+  METHODS.filter((method) => {
+    const { kind } = entryOf(method);
+    return (
+      kind !== 'regression' &&
+      kind !== 'multilabel' &&
+      method !== 'mixup' &&
+      method !== 'smoteNC' &&
+      method !== 'smoteN'
+    );
+  }),
+);
 
 /** Files above this size take the streaming row path. */
 const MAX_BYTES = 1 << 30;
@@ -70,7 +73,14 @@ export async function runColumnar(
 
   const table = encode(csv);
   const stageRng = Rng.create(job.seed).fork('stage:augment-table');
-  const { result, report } = resampleTable(table, job.options, stageRng.fork('resample'));
+  let resampled$: ReturnType<typeof resampleTable>;
+  try {
+    resampled$ = resampleTable(table, job.options, stageRng.fork('resample'));
+  } catch {
+    // The row path raises the same error where it belongs (inside its stage, named).
+    return undefined;
+  }
+  const { result, report } = resampled$;
   if (result.groups || result.synthetic.some((row) => row.label !== undefined)) return undefined;
   const resampled = performance.now();
 
