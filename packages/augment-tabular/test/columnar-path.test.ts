@@ -66,7 +66,12 @@ function timeless(job: { summary: JsonObject; text: string }): unknown {
     text: job.text
       .replace(/-(columnar|rows)\.csv/g, '.csv')
       .split('\n')
-      .map((line) => line.replace(/^(\s*(read-csv|augment-table|write-csv)\b.*?)\s+\d+\s*$/, '$1')),
+      // The run summary's last column is the time (its width too).
+      .map((line) =>
+        /^(stage |-{13} |read-csv |augment-table |write-csv )/.test(line)
+          ? line.replace(/\s+\S+\s*$/, '')
+          : line,
+      ),
   };
 }
 
