@@ -45,6 +45,30 @@ describe('readCsvTable', () => {
     ]);
   });
 
+  it('reads a plain numeric file through typed columns into the samples readCsv gives', async () => {
+    const text = 'x,label,y\r\n1.5,a,-2\r\n+3,b,1e3\r\n0.25,a,.5\r\n';
+    // A trailing blank line makes the file not plain: the same table read row by row by readCsv.
+    const plain = await csv('plain.csv', text);
+    const rowByRow = await csv('row-by-row.csv', `${text}\r\n`);
+    const read = async (path: string) => {
+      const { items, summary } = await pipeline(readCsvTable(path, { label: 'label' })).collect();
+      return {
+        items: items.map((s) => ({ ...s, source: { ...s.source, file: 'f' } })),
+        keys: items.map((s) => Object.keys(s.payload.values)),
+        stage: { ...summary.stages[0], timeMs: 0 },
+      };
+    };
+    const fast = await read(plain);
+    expect(fast).toEqual(await read(rowByRow));
+    expect(fast.items[1]).toEqual({
+      id: 'row-2',
+      label: 'b',
+      payload: { kind: 'tabular', values: { x: 3, y: 1000 } },
+      source: { file: 'f', row: 2, line: 3 },
+      lineage: [],
+    });
+  });
+
   it('quarantines ragged rows, missing labels, duplicate ids, text in numeric columns and malformed quotes, with row and column', async () => {
     const path = await csv(
       'bad.csv',

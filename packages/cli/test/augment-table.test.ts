@@ -183,6 +183,49 @@ describe('growset augment-table', () => {
     },
   );
 
+  it('writes a plain numeric table through the columnar path with the same bytes as the row path', async () => {
+    // Penguins' numeric columns without missing values: the columnar path; `--lineage` forces
+    // the row path (lineage needs a sample per row), whose CSV must be the same bytes.
+    const rows = (await readFile(penguinsCsv, 'utf8')).trim().split('\n').slice(1);
+    const numeric = rows
+      .map((line) => line.split(','))
+      .filter((cells) => [2, 3, 4].every((i) => /^\d+(\.\d+)?$/.test(cells[i] ?? '')))
+      .map((cells) => [cells[2], cells[0], cells[3], cells[4]].join(','));
+    await writeFile(
+      join(dir, 'numeric.csv'),
+      `bill_length_mm,species,flipper_length_mm,body_mass_g\n${numeric.join('\n')}\n`,
+    );
+    const run = (out: string, extra: string[]) =>
+      growset([
+        'augment-table',
+        'numeric.csv',
+        '--label',
+        'species',
+        '--method',
+        'smote',
+        '--seed',
+        '2',
+        '--out',
+        out,
+        '--json',
+        '--verbose',
+        ...extra,
+      ]);
+    const columnar = await run('numeric-columnar.csv', []);
+    const rowPath = await run('numeric-rows.csv', ['--lineage', 'numeric-lineage.jsonl']);
+    expect([columnar.code, rowPath.code]).toEqual([0, 0]);
+    expect(columnar.stderr).toContain('(columnar path)');
+    expect(rowPath.stderr).not.toContain('(columnar path)');
+    const [a, b] = await Promise.all(
+      ['numeric-columnar.csv', 'numeric-rows.csv'].map((f) => readFile(join(dir, f))),
+    );
+    expect(a!.equals(b!)).toBe(true);
+    const summary = lastJson(columnar.stdout);
+    expect(summary).toMatchObject({ rowsIn: numeric.length, quarantined: 0 });
+    expect(summary.created).toBeGreaterThan(0);
+    expect(summary.after).toEqual(lastJson(rowPath.stdout).after);
+  });
+
   it('exits 1 and says so when no row is usable, after quarantining each with its reason', async () => {
     await writeFile(join(dir, 'bad.csv'), 'species,x\n,1\nA,\nB,oops\n');
     const { code, stdout } = await growset([

@@ -29,7 +29,7 @@ export {
   tempPathFor,
   writeFileAtomic,
 } from './internals/io/atomic.ts';
-export { type WriteCsvOptions, writeCsv } from './internals/io/csv.ts';
+export { csvField, formatNumber, type WriteCsvOptions, writeCsv } from './internals/io/csv.ts';
 export { encodeRawAsPng, loadSharp } from './internals/io/encode.ts';
 export {
   IMAGE_EXTENSIONS,

@@ -5,6 +5,7 @@ export {
   DELIMITER_CANDIDATES,
   sniffDialect,
 } from './internals/csv/dialect.ts';
+export { type NumericCsv, readNumericCsv } from './internals/csv/numeric-csv.ts';
 export {
   type CsvInput,
   type CsvReport,

@@ -1,7 +1,19 @@
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type Cell, OptionsError, parseOptions, type Source, type TabularSample } from '@growset/core';
-import { parseDecimal, readCsv, readCsvHeader } from '@growset/tables';
+import {
+  type Cell,
+  type LineageStep,
+  OptionsError,
+  parseOptions,
+  type Source,
+  type TabularSample,
+} from '@growset/core';
+import { parseDecimal, readCsv, readCsvHead, readNumericCsv } from '@growset/tables';
 import { z } from 'zod';
+
+/** Originals have no lineage: one shared frozen array, as readCsv does. */
+const NO_LINEAGE: readonly LineageStep[] = Object.freeze([]);
+const EMPTY_ROW: { readonly [column: string]: Cell } = Object.freeze({});
 
 const optionsSchema = z.strictObject({
   label: z.string().min(1),
@@ -45,9 +57,33 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
   return {
     name: opts.name,
     async *run(ctx) {
-      const header = await readCsvHeader(path, dialect).catch(() => undefined);
+      const head = await readCsvHead(path, dialect).catch(() => undefined);
+      const header = head?.columns;
       // An empty or unreadable file has no header: readCsv quarantines and warns, nothing is yielded.
       if (header !== undefined) checkHeader([...header], opts, basename(path));
+      // A plain all-numeric file (nothing to quarantine, every column numeric) is read straight
+      // into typed columns; any other file goes through readCsv, which accounts for every row.
+      const plain =
+        head !== undefined &&
+        opts.id === undefined &&
+        opts.categorical === undefined &&
+        head.dialect.decimal === '.'
+          ? readNumericCsv(await readFile(path), { delimiter: head.dialect.delimiter, label: opts.label })
+          : undefined;
+      if (plain !== undefined) {
+        ctx.progress({ total: plain.n });
+        const build = rowBuilder(plain.columns, plain.values);
+        for (let i = 0; i < plain.n; i++) {
+          yield {
+            id: `row-${i + 1}`,
+            label: plain.labels[plain.labelOf[i]!]!,
+            payload: { kind: 'tabular', values: build(EMPTY_ROW, i) },
+            source: { file: path, line: i + 2, row: i + 1 },
+            lineage: NO_LINEAGE,
+          };
+        }
+        return;
+      }
       const rows: TabularSample[] = [];
       const reader = readCsv(path, {
         ...dialect,

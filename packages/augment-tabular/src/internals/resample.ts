@@ -11,7 +11,7 @@ import { entryOf } from './registry.ts';
 import { type Direction, targetCounts } from './strategy.ts';
 import { synthesize } from './synthesize.ts';
 import { checkRow, problemSource } from './table/check.ts';
-import { encodeTable } from './table/encode.ts';
+import { type EncodedTable, encodeTable } from './table/encode.ts';
 import { featureColumns } from './table/schema.ts';
 
 /** What a resampling did, per class. */
@@ -116,6 +116,29 @@ export function resampleParsed(
   }
 
   const table = encodeTable(samples, schema);
+  const { result, report } = resampleTable(table, options, rng);
+  const roundIntegers = 'roundIntegers' in options && options.roundIntegers;
+  const synthetic = synthesize(samples, table, result.synthetic, options.method, roundIntegers);
+  const kept: TabularSample[] = [];
+  const removed: TabularSample[] = [];
+  samples.forEach((sample, i) => {
+    (result.keep[i] ? kept : removed).push(sample);
+  });
+  return { samples: [...kept, ...synthetic], removed, report };
+}
+
+/**
+ * Runs the method on an encoded table (rows already checked): the rows to keep, the synthetic
+ * rows (not yet samples) and the report. {@link resampleParsed} turns the rows into samples; the
+ * columnar path of `augment-table` writes them straight from the table.
+ */
+export function resampleTable(
+  table: EncodedTable,
+  options: ParsedOptions,
+  rng: Rng,
+): { result: MethodResult; report: ResampleReport } {
+  const optionsType = `ResampleOptions (method \`${options.method}\`)`;
+  const { schema } = table;
   const entry = entryOf(options.method);
   const strategy: SamplingStrategy =
     ('strategy' in options ? options.strategy : undefined) ?? entry.defaultStrategy ?? 'auto';
@@ -133,16 +156,12 @@ export function resampleParsed(
       ? { keep: new Uint8Array(0), synthetic: [] }
       : entry.run(ctx as MethodContext<MethodName>, optionsType);
 
-  const roundIntegers = 'roundIntegers' in options && options.roundIntegers;
-  const synthetic = synthesize(samples, table, result.synthetic, options.method, roundIntegers);
-  const kept: TabularSample[] = [];
-  const removed: TabularSample[] = [];
-  samples.forEach((sample, i) => {
-    (result.keep[i] ? kept : removed).push(sample);
-  });
-
+  let removed = 0;
   const after = new Int32Array(table.classes.length);
-  for (let i = 0; i < table.n; i++) if (result.keep[i]) after[table.classOf[i]!]! += 1;
+  for (let i = 0; i < table.n; i++) {
+    if (result.keep[i]) after[table.classOf[i]!]! += 1;
+    else removed += 1;
+  }
   for (const row of result.synthetic) after[row.cls]! += 1;
   const featureSet = new Set([...schema.numeric, ...schema.categorical]);
   const report: ResampleReport = {
@@ -159,8 +178,8 @@ export function resampleParsed(
           before: Object.fromEntries(table.classes.map((c, i) => [c, counts[i]!])),
           after: Object.fromEntries(table.classes.map((c, i) => [c, after[i]!])),
         }),
-    created: synthetic.length,
-    removed: removed.length,
+    created: result.synthetic.length,
+    removed,
     columns: {
       numeric: [...schema.numeric],
       categorical: [...schema.categorical],
@@ -170,5 +189,5 @@ export function resampleParsed(
     ...(result.neighbors ? { neighbors: result.neighbors } : {}),
     warnings,
   };
-  return { samples: [...kept, ...synthetic], removed, report };
+  return { result, report };
 }

@@ -19,10 +19,11 @@ import {
 } from '@growset/core';
 import { readCsvHead } from '@growset/tables';
 import { readCsvTable } from '../csv-source.ts';
-import type { MethodName, ResampleOptions } from '../options.ts';
+import { type MethodName, parseResampleOptions, type ResampleOptions } from '../options.ts';
 import { formatClassCounts } from '../report.ts';
 import type { ResampleReport } from '../resample.ts';
 import { augmentTable } from '../stage.ts';
+import { COLUMNAR_METHODS, runColumnar } from './columnar-path.ts';
 
 /** What `growset augment-table` runs. Paths are absolute (or relative to the process). */
 export interface AugmentTableJobOptions {
@@ -46,6 +47,13 @@ export interface AugmentTableJobOptions {
   lineage?: string;
   /** Write rejected rows to `<quarantine>/quarantine.jsonl`. @default kept in memory only */
   quarantine?: string;
+  /**
+   * Take the columnar path when it applies: a SMOTE-family method (or random over-sampling) on a
+   * plain all-numeric file, without `lineage`, `idColumn` or column options, is read into typed
+   * columns, resampled and written without an object per row. Same output bytes and summary
+   * counts as the row path; `false` forces the row path. @default true
+   */
+  columnar?: boolean;
 }
 
 /**
@@ -99,6 +107,32 @@ export async function runAugmentTableJob(
     ...(numeric === undefined ? {} : { numeric }),
     ...(categorical === undefined ? {} : { categorical }),
   });
+  const { columns: chosen } = options.resample as { columns?: string[] };
+  const columnar =
+    options.columnar !== false &&
+    COLUMNAR_METHODS.has(method) &&
+    options.lineage === undefined &&
+    idColumn === undefined &&
+    chosen === undefined &&
+    numeric === undefined &&
+    categorical === undefined &&
+    dialect.decimal === '.' &&
+    context.signal?.aborted !== true
+      ? await runColumnar(
+          {
+            input,
+            out,
+            label,
+            options: parseResampleOptions(options.resample, 'AugmentTableOptions'),
+            seed,
+            delimiter: dialect.delimiter,
+            syntheticColumn,
+            quarantine,
+          },
+          context,
+        )
+      : undefined;
+  if (columnar !== undefined) report = columnar.report;
   const runOptions = {
     name: 'augment-table',
     seed,
@@ -109,9 +143,11 @@ export async function runAugmentTableJob(
   };
   const lineage = options.lineage;
   const summary =
-    lineage === undefined
-      ? await pipeline(source, stage, csv).run(runOptions)
-      : await pipeline(source, stage, csv, writeManifest<TabularPayload>(lineage)).run(runOptions);
+    columnar !== undefined
+      ? columnar.summary
+      : lineage === undefined
+        ? await pipeline(source, stage, csv).run(runOptions)
+        : await pipeline(source, stage, csv, writeManifest<TabularPayload>(lineage)).run(runOptions);
 
   const final = report ?? emptyReport(method);
   const quarantinedBy: { [reason: string]: number } = {};

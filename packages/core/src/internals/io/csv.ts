@@ -38,13 +38,7 @@ export function writeCsv(
   options: WriteCsvOptions = {},
 ): Stage<Sample<TabularPayload>, Sample<TabularPayload>> {
   const opts = parseOptions(csvOptionsSchema, options, 'WriteCsvOptions');
-  const needsQuotes = new RegExp(`["\\r\\n${opts.delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&')}]`);
-  const field = (v: Cell | undefined): string => {
-    if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return formatNumber(v);
-    if (typeof v === 'string') return needsQuotes.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-    return v ? 'true' : 'false';
-  };
+  const field = csvField(opts.delimiter);
   const line = (cells: readonly (Cell | undefined)[]): string => {
     let text = field(cells[0]);
     for (let i = 1; i < cells.length; i++) text += opts.delimiter + field(cells[i]);
@@ -123,6 +117,21 @@ export function writeCsv(
         if (!committed) await writer.abort();
       }
     },
+  };
+}
+
+/**
+ * How {@link writeCsv} writes one cell with this delimiter: `null` empty, numbers as
+ * {@link formatNumber}, booleans `true`/`false`, text quoted (RFC 4180) when it holds the
+ * delimiter, a quote or a line break.
+ */
+export function csvField(delimiter: string): (v: Cell | undefined) => string {
+  const needsQuotes = new RegExp(`["\\r\\n${delimiter.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&')}]`);
+  return (v) => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return formatNumber(v);
+    if (typeof v === 'string') return needsQuotes.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+    return v ? 'true' : 'false';
   };
 }
 
