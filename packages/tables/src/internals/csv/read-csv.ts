@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   type Cell,
@@ -189,6 +190,19 @@ export function readCsv(
       report = emptyReport(opts, file);
       validator?.reset();
       report.validation = validator?.report ?? null;
+      // A file's size is known up front: progress displays show bytes read against it.
+      const totalBytes =
+        typeof input === 'string'
+          ? await stat(input).then(
+              (s) => (s.isFile() ? s.size : undefined),
+              () => undefined,
+            )
+          : undefined;
+      let bytesRead = 0;
+      const advance = (bytes: number) => {
+        bytesRead += bytes;
+        ctx.progress({ bytes: bytesRead, ...(totalBytes === undefined ? {} : { totalBytes }) });
+      };
       const input$ = openInput(input, opts);
       try {
         const head = await readHead(input$.chunks, opts);
@@ -197,13 +211,16 @@ export function readCsv(
         const reader = new CsvRecordReader(engineOptions(opts, head.dialect), rows);
         for (const chunk of head.chunks) {
           reader.write(chunk);
+          advance(chunk.length);
           for (const sample of rows.take()) yield sample;
         }
         if (!head.done) {
           for (;;) {
             const next = await input$.chunks.next();
             if (next.done) break;
-            reader.write(toBuffer(next.value, opts.encoding));
+            const chunk = toBuffer(next.value, opts.encoding);
+            reader.write(chunk);
+            advance(chunk.length);
             for (const sample of rows.take()) yield sample;
           }
         }
