@@ -284,7 +284,8 @@ function barRenderer(stream: NodeJS.WritableStream & { columns?: number }, fps: 
   let timer: NodeJS.Timeout | undefined;
   let dirty = false;
   let stopped = false;
-  const columns = () => stream.columns ?? 100;
+  // A pseudo-terminal can report 0 columns (`script`, some CI runners): then assume 100.
+  const columns = () => (stream.columns !== undefined && stream.columns >= 20 ? stream.columns : 100);
   const draw = () => {
     timer = undefined;
     dirty = false;
