@@ -63,15 +63,20 @@ export function readCsvTable(path: string, options: ReadCsvTableOptions): Source
       if (header !== undefined) checkHeader([...header], opts, basename(path));
       // A plain all-numeric file (nothing to quarantine, every column numeric) is read straight
       // into typed columns; any other file goes through readCsv, which accounts for every row.
-      const plain =
+      const bytes =
         head !== undefined &&
         opts.id === undefined &&
         opts.categorical === undefined &&
         head.dialect.decimal === '.'
-          ? readNumericCsv(await readFile(path), { delimiter: head.dialect.delimiter, label: opts.label })
+          ? await readFile(path)
           : undefined;
+      const plain =
+        bytes === undefined
+          ? undefined
+          : readNumericCsv(bytes, { delimiter: head!.dialect.delimiter, label: opts.label });
       if (plain !== undefined) {
-        ctx.progress({ total: plain.n });
+        // Read whole, as readCsv would report it at its end: every byte of the file.
+        ctx.progress({ total: plain.n, bytes: bytes!.length, totalBytes: bytes!.length });
         const build = rowBuilder(plain.columns, plain.values);
         for (let i = 0; i < plain.n; i++) {
           yield {
