@@ -150,3 +150,4 @@ export {
   tapStage,
 } from './internals/stage.ts';
 export { sleb128, uleb128, wasmName, wasmSection, wasmVector } from './internals/wasm-binary.ts';
+export { SOURCE_CONDITION, workerThreadEntry } from './internals/worker-entry.ts';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AbortError, GrowsetError } from '@growset/core';
+import { AbortError, GrowsetError, workerThreadEntry } from '@growset/core';
 import { loadPlugins } from './plugins.ts';
 import { runTrial, type TrialTask } from './trial.ts';
 import type { TrialRecord } from './types.ts';
@@ -40,21 +40,8 @@ export interface PoolOptions {
   onResult: (record: TrialRecord) => void | Promise<void>;
 }
 
-/** The export condition under which growset's packages resolve to their TypeScript sources. */
-const SOURCE_CONDITION = '@growset/source';
-
-/**
- * How a worker thread starts: built JavaScript loads `worker.js` as it is; the TypeScript sources
- * (this module runs as `.ts` only in the repository) load through worker-source.mjs, which
- * registers tsx, with growset's packages resolved to their sources.
- */
-function workerEntry(): { url: URL; execArgv?: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./worker.js', import.meta.url) };
-  const execArgv = process.execArgv.some((a) => a.includes(SOURCE_CONDITION))
-    ? process.execArgv
-    : [...process.execArgv, `--conditions=${SOURCE_CONDITION}`];
-  return { url: new URL('./worker-source.mjs', import.meta.url), execArgv };
-}
+/** How a worker thread starts: built `worker.js`, or the sources through tsx (core's helper). */
+const workerEntry = () => workerThreadEntry(import.meta.url);
 
 /**
  * Runs trials on a pool of worker threads (each loads the data and plugins once), handing out the

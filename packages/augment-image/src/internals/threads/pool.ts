@@ -1,24 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import { DataError, GrowsetError, type Rng } from '@growset/core';
+import { DataError, GrowsetError, type Rng, workerThreadEntry } from '@growset/core';
 import type { ApplyOptions } from '../execute.ts';
 import type { AugmentTarget } from '../targets/types.ts';
 import type { SerializedTransform } from '../transforms/contract.ts';
 import type { ThreadOutcome, ThreadResponse, ThreadSetup } from './protocol.ts';
 
-/** The export condition under which growset's packages resolve to their TypeScript sources. */
-const SOURCE_CONDITION = '@growset/source';
-
-/**
- * How a thread starts: built JavaScript loads `worker.js`; the TypeScript sources (this module
- * runs as `.ts` only in the repository) load through worker-source.mjs, which registers tsx.
- */
-function workerEntry(): { url: URL; execArgv?: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./worker.js', import.meta.url) };
-  const execArgv = process.execArgv.some((a) => a.includes(SOURCE_CONDITION))
-    ? process.execArgv
-    : [...process.execArgv, `--conditions=${SOURCE_CONDITION}`];
-  return { url: new URL('./worker-source.mjs', import.meta.url), execArgv };
-}
+/** How a worker thread starts: built `worker.js`, or the sources through tsx (core's helper). */
+const workerEntry = () => workerThreadEntry(import.meta.url);
 
 export type ThreadResult = Extract<ThreadOutcome, { ok: true }>;
 
