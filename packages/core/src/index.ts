@@ -149,5 +149,15 @@ export {
   type StageContext,
   tapStage,
 } from './internals/stage.ts';
-export { sleb128, uleb128, wasmName, wasmSection, wasmVector } from './internals/wasm-binary.ts';
+export {
+  sleb128,
+  uleb128,
+  WASM_OP,
+  WASM_SIMD,
+  WASM_TYPE,
+  wasmModule,
+  wasmName,
+  wasmSection,
+  wasmVector,
+} from './internals/wasm-binary.ts';
 export { SOURCE_CONDITION, workerThreadEntry } from './internals/worker-entry.ts';

@@ -23,44 +23,18 @@ import {
   sleb128 as sleb,
   uleb128 as uleb,
   wasmVector as vec,
+  WASM_OP,
+  WASM_SIMD,
+  WASM_TYPE,
+  wasmModule,
 } from '@growset/core';
 
 import { type WasmMemory, wasmApi } from './wasm-api.ts';
 
-// Value types and opcodes (WebAssembly core 2.0 + fixed-width SIMD).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const EMPTY = 0x40;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Store: 0x36,
-  i32Const: 0x41,
-  i32Eqz: 0x45,
-  i32GeU: 0x4f,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32Or: 0x72,
-  i32Shl: 0x74,
-} as const;
-const simd = {
-  load: 0x00,
-  load32Splat: 0x09,
-  const: 0x0c,
-  f32x4Ge: 0x46,
-  i32x4Bitmask: 0xa4,
-  f32x4Add: 0xe4,
-  f32x4Sub: 0xe5,
-  f32x4Mul: 0xe6,
-} as const;
+// Value types and opcodes (WebAssembly core 2.0 + fixed-width SIMD): core's tables.
+const { i32: I32, v128: V128, empty: EMPTY } = WASM_TYPE;
+const op = WASM_OP;
+const simd = WASM_SIMD;
 
 /** Parameters and locals of `scan`, by index. */
 const P = { qt: 0, tiles: 1, xt: 2, g0: 3, g1: 4, d: 5, hx: 6, cut: 7, out: 8 } as const;
@@ -210,21 +184,7 @@ export function scanModuleBytes(): Uint8Array {
   ]);
   const body = [...locals, ...scanBody()];
   const codeSection = section(10, vec([[...uleb(body.length), ...body]]));
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...func,
-    ...memory,
-    ...exports,
-    ...codeSection,
-  ]);
+  return wasmModule([type, func, memory, exports, codeSection]);
 }
 
 export interface ScanKernel {

@@ -13,46 +13,18 @@ import {
   sleb128 as sleb,
   uleb128 as uleb,
   wasmVector as vec,
+  WASM_OP,
+  WASM_SIMD,
+  WASM_TYPE,
+  wasmModule,
 } from '@growset/core';
 
-export const I32 = 0x7f;
-export const V128 = 0x7b;
-const EMPTY = 0x40;
-
-const op = {
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Const: 0x41,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-} as const;
-
+export const I32 = WASM_TYPE.i32;
+export const V128 = WASM_TYPE.v128;
+const EMPTY = WASM_TYPE.empty;
+const op = WASM_OP;
 /** SIMD opcodes (after the 0xfd prefix). */
-const simd = {
-  load: 0x00,
-  load32Splat: 0x09,
-  store: 0x0b,
-  const: 0x0c,
-  f32x4Eq: 0x41,
-  f32x4Gt: 0x44,
-  v128And: 0x4e,
-  v128AndNot: 0x4f,
-  v128Or: 0x50,
-  load32Zero: 0x5c,
-  load32Lane: 0x56,
-  store32Lane: 0x5a,
-  f32x4Splat: 0x13,
-  f32x4Sqrt: 0xe3,
-  f32x4Add: 0xe4,
-  f32x4Sub: 0xe5,
-  f32x4Mul: 0xe6,
-  f32x4Div: 0xe7,
-  f32x4Max: 0xe9,
-} as const;
+const simd = WASM_SIMD;
 
 /**
  * Builds the body of one function. Parameters are i32 locals `0..params-1`; `i32()` and `v128()`
@@ -325,19 +297,5 @@ export function moduleBytes(fn: FunctionBuilder): Uint8Array {
   const exports = section(7, vec([[...name('run'), 0x00, ...uleb(0)]]));
   const body = fn.body();
   const code = section(10, vec([[...uleb(body.length), ...body]]));
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...imports,
-    ...func,
-    ...exports,
-    ...code,
-  ]);
+  return wasmModule([type, imports, func, exports, code]);
 }
