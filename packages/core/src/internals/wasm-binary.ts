@@ -1,6 +1,6 @@
 /**
  * Pieces of the WebAssembly binary format, for the small SIMD kernels growset assembles at run
- * time from opcodes (augment-tabular's neighbour search, train's convolution kernels): no build
+ * time from opcodes (the tables package's neighbour search, train's convolution kernels): no build
  * step and no binary blob in the repository.
  */
 

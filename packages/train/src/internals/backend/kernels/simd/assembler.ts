@@ -2,7 +2,7 @@
  * A minimal WebAssembly (core 2.0 + fixed-width SIMD) assembler for kernels generated at run time:
  * one function per module, i32 pointer parameters, the memory imported from the tfjs wasm backend,
  * so a kernel reads and writes tensors where they already live on the backend's heap. The same
- * technique as `@growset/augment-tabular`'s neighbour search (no build step, no binary blob), with
+ * technique as `@growset/tables`' neighbour search (no build step, no binary blob), with
  * loops, pointers and vector locals wrapped in a small builder so that a kernel can be specialized
  * to one convolution geometry (every size a constant, inner loops unrolled).
  */
