@@ -4,7 +4,7 @@
 // Workers are started (and have loaded the CLI) before the clock starts; the first trial of each
 // worker still pays for its thread and tfjs, as the local pool's does. Real MLPs on MNIST digits.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,12 @@ import { startLocalRedis } from '../test/support/redis-server.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = resolve(repo, 'packages/cli/bin/growset.js');
-// Trials of about a second: long enough that each worker's fixed cost (its thread, tfjs) is
-// amortized, as in real studies (CNN trials take minutes).
-const mlp = { model: 'mlp', hidden: [64], epochs: 25, batchSize: 32, learningRate: 0.005 };
+// Trials of about half a second to a second (EPOCHS=25 for the shorter study of the first
+// version of this benchmark): long enough that each worker process's fixed costs (V8 compiling
+// the trial code and tfjs's wasm to optimized code, on the first trials and in V8's helper
+// threads) are amortized, as in real studies (CNN trials take minutes).
+const epochs = Number(process.env.EPOCHS ?? 100);
+const mlp = { model: 'mlp', hidden: [64], epochs, batchSize: 32, learningRate: 0.005 };
 const options: StudyOptions = {
   name: 'bench',
   testSize: 100,
@@ -94,14 +97,41 @@ const stop = async (children: ChildProcess[]): Promise<number[]> =>
   await Promise.all(
     children.map(async (c) => {
       const exited = new Promise((r) => c.once('exit', r));
-      workerCpu.set(c.pid!, cpuSeconds(c.pid));
+      workerCpu.set(c.pid!, cpuSeconds(c.pid) - (workerCpuBefore.get(c.pid!) ?? 0));
+      const before = threadsBefore.get(c.pid!) ?? new Map<string, number>();
+      threadsUsed.set(
+        c.pid!,
+        [...cpuByThread(c.pid)]
+          .map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const)
+          .filter(([, s]) => s >= 0.01)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, s]) => `${name} ${s.toFixed(2)}`)
+          .join(', '),
+      );
       c.kill('SIGTERM');
       await exited;
       const last = outputs.get(c)?.trim().split('\n').pop() ?? '{}';
       return Number((JSON.parse(last) as { trials?: number }).trials ?? Number.NaN);
     }),
   );
+/** CPU seconds per thread name (main, trial thread, V8's GC and compiler helpers, libuv...). */
+const cpuByThread = (pid: number | undefined): Map<string, number> => {
+  const by = new Map<string, number>();
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const label = task === String(pid) ? 'main' : `${name}:${task}`;
+      by.set(label, (by.get(label) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {}
+  return by;
+};
+const threadsBefore = new Map<number, Map<string, number>>();
+const threadsUsed = new Map<number, string>();
 const workerCpu = new Map<number, number>();
+const workerCpuBefore = new Map<number, number>();
 /**
  * Where the queued run's wall time went, from BullMQ's own timestamps (a job's processedOn: a
  * worker took it; finishedOn: its result was stored) and each record's wallTimeMs (the trial
@@ -136,8 +166,9 @@ const timeline = async (startedAt: number, endedAt: number, workerPids: number[]
         `(so ${first.end - first.start - first.trial} ms for data, thread, tfjs); ` +
         `other jobs: ${busy - (first.end - first.start) - (trial - first.trial)} ms around ${trial - first.trial} ms of trials; ` +
         `gaps ${gaps} ms; idle at the end ${lastEnd - list.at(-1)!.end} ms; ` +
-        `CPU ${workerPids.includes(pid) ? (workerCpu.get(pid) ?? Number.NaN).toFixed(1) : '?'} s`,
+        `CPU during the run ${workerPids.includes(pid) ? (workerCpu.get(pid) ?? Number.NaN).toFixed(1) : '?'} s`,
     );
+    console.log(`    CPU s by thread: ${threadsUsed.get(pid) ?? '?'}`);
     console.log(`    order: ${list.map((j) => `${j.key} ${j.end - j.start}`).join(', ')}`);
   }
   console.log(
@@ -179,6 +210,10 @@ try {
   for (const n of [1, 2]) {
     await flush();
     const workers = await startWorkers(n);
+    for (const w of workers) {
+      workerCpuBefore.set(w.pid!, cpuSeconds(w.pid));
+      threadsBefore.set(w.pid!, cpuByThread(w.pid));
+    }
     const queued = await time(() =>
       runStudy(data, options, { runner: queueTrialRunner({ url: redis.url }) }),
     );
@@ -202,7 +237,9 @@ try {
     perWorkers[n] = queued.ms;
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(`study: ${trials} trials (MLP on 600 MNIST digits), ${process.env.HOSTNAME ?? 'this machine'}`);
+  console.log(
+    `study: ${trials} trials (MLP, ${epochs} epochs, on 600 MNIST digits), ${process.env.HOSTNAME ?? 'this machine'}`,
+  );
   console.log(`local, 1 worker thread:      ${s(local.ms)}`);
   console.log(`local, 2 worker threads:     ${s(local2.ms)}`);
   console.log(`queue, 1 worker process:     ${s(perWorkers[1]!)}`);
