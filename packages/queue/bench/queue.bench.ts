@@ -1,8 +1,10 @@
 // A study through the queue with 1 and with 2 `growset worker` processes (one trial thread each),
 // against the same study on 1 local worker thread, all in one run on a redis-server of its own:
 // prints the speed-up of 2 workers over 1 and the queue's cost per trial over worker threads.
-// Workers are started (and have loaded the CLI) before the clock starts; the first trial of each
-// worker still pays for its thread and tfjs, as the local pool's does. Real MLPs on MNIST digits.
+// Workers are started (and have loaded the CLI, started their trial thread and loaded tfjs in it)
+// before the clock starts; the local pool starts its threads on the clock. For each queued run it
+// prints where each worker's wall time went (BullMQ's processedOn/finishedOn, each record's
+// wallTimeMs, CPU per thread from /proc) and the load average. Real MLPs on MNIST digits.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
