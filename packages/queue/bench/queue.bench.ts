@@ -33,11 +33,11 @@ import { startLocalRedis } from '../test/support/redis-server.ts';
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const bin = resolve(repo, 'packages/cli/bin/growset.js');
-// Trials of 0.06 to 0.6 s with early stopping (EPOCHS=25, the study of the first version of this
-// benchmark, gives 0.05 to 0.25 s with today's tfjs): as long as we can afford here, so that each worker process's fixed costs (V8 compiling
-// the trial code and tfjs's wasm to optimized code, on the first trials and in V8's helper
-// threads) are amortized as far as possible; real studies amortize them better (CNN trials take
-// minutes).
+// Trials of 0.06 to 0.6 s with early stopping (EPOCHS=25, the study of the first version of
+// this benchmark, gives 0.05 to 0.25 s with today's tfjs): as long as we can afford here, so that
+// each worker process's fixed costs (V8 compiling the trial code and tfjs's wasm to optimized
+// code, on the first trials and in V8's helper threads) are amortized as far as possible; real
+// studies amortize them better (CNN trials take minutes).
 const epochs = Number(process.env.EPOCHS ?? 100);
 const mlp = { model: 'mlp', hidden: [64], epochs, batchSize: 32, learningRate: 0.005 };
 const options: StudyOptions = {
