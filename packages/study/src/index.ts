@@ -61,6 +61,7 @@ export {
 export {
   type PoolOptions,
   runTrialPool,
+  SpareThreads,
   type TrialRunner,
   type TrialRunReport,
   TrialThreads,

@@ -4,6 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import { AbortError, GrowsetError, type Logger, silentLogger } from '@growset/core';
 import {
   type PoolOptions,
+  SpareThreads,
   type TrialRecord,
   type TrialRunner,
   type TrialRunReport,
@@ -236,6 +237,9 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const redis = await connectRedis(options.url, { timeoutMs: options.connectTimeoutMs ?? 5000 });
   const studies = new Map<string, { threads: Promise<TrialThreads>; active: number }>();
+  // Trial threads start now and load tfjs while no job is held: the first study's first trials
+  // (on every worker process at once, when many start together) do not pay for it.
+  const spares = new SpareThreads(threads);
   const summary: StudyWorkerSummary = { trials: 0, failed: 0, studies: 0 };
 
   const threadsFor = (hash: string) => {
@@ -259,7 +263,7 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
             throw new UnrecoverableError(`The study data ${hash.slice(0, 12)} is corrupt`);
           summary.studies += 1;
           logger.info(`Fetched study data ${hash.slice(0, 12)} (${(bytes.length / 1e6).toFixed(1)} MB)`);
-          return new TrialThreads(deserialize(bytes) as WorkerSetup, threads);
+          return new TrialThreads(deserialize(bytes) as WorkerSetup, threads, { spares });
         })(),
       };
       entry.threads.catch(() => studies.delete(hash));
@@ -301,10 +305,12 @@ export async function runStudyWorker(options: StudyWorkerOptions): Promise<Study
   };
   if (options.signal?.aborted) stop();
   options.signal?.addEventListener('abort', stop, { once: true });
-  logger.info(`Worker on ${where}: ${threads} trial(s) at a time`);
   try {
-    await worker.run();
+    await spares.ready;
+    logger.info(`Worker on ${where}: ${threads} trial(s) at a time`);
+    if (!options.signal?.aborted) await worker.run();
   } finally {
+    await spares.close();
     options.signal?.removeEventListener('abort', stop);
     await worker.close().catch(() => {});
     for (const e of studies.values()) await (await e.threads.catch(() => undefined))?.close();

@@ -3,7 +3,7 @@ import { AbortError, GrowsetError, workerThreadEntry } from '@growset/core';
 import { loadPlugins } from './plugins.ts';
 import { runTrial, type TrialTask } from './trial.ts';
 import type { TrialRecord } from './types.ts';
-import type { WorkerResponse, WorkerSetup } from './worker.ts';
+import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker.ts';
 
 /**
  * Where a study's pending trials run: `runTrialPool` (worker threads of this process, the
@@ -119,6 +119,71 @@ export async function runTrialPool(
 }
 
 /**
+ * Trial threads started before their study is known (a queue worker starts them when it starts):
+ * each loads the estimators and initializes the training backend (tfjs, its wasm) while it waits,
+ * so the first trial a {@link TrialThreads} gives it does not pay for that. `ready` resolves when
+ * every one is warm (or has failed: a failed spare is dropped, and a cold thread replaces it).
+ */
+export class SpareThreads {
+  readonly ready: Promise<void>;
+  readonly #idle: Worker[] = [];
+  readonly #detach = new Map<Worker, () => void>();
+
+  constructor(count: number) {
+    const entry = workerEntry();
+    const warm: Promise<void>[] = [];
+    for (let i = 0; i < Math.max(0, Math.floor(count)); i++) {
+      const worker = new Worker(entry.url, {
+        ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+        env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
+      });
+      this.#idle.push(worker);
+      warm.push(
+        new Promise<void>((resolve) => {
+          const onMessage = (message: WorkerResponse) => {
+            if (message.type === 'warm') resolve();
+          };
+          const onGone = () => {
+            this.#take(worker);
+            resolve();
+          };
+          worker.on('message', onMessage);
+          worker.on('error', onGone);
+          worker.on('exit', onGone);
+          this.#detach.set(worker, () => {
+            worker.off('message', onMessage);
+            worker.off('error', onGone);
+            worker.off('exit', onGone);
+            resolve();
+          });
+        }),
+      );
+    }
+    this.ready = Promise.all(warm).then(() => {});
+  }
+
+  /** A spare thread for a study (it then waits for a `setup` message), if one is left. */
+  take(): Worker | undefined {
+    const worker = this.#idle[0];
+    if (worker) this.#take(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const left = this.#idle.slice();
+    for (const worker of left) this.#take(worker);
+    await Promise.all(left.map((w) => w.terminate()));
+  }
+
+  #take(worker: Worker): void {
+    const index = this.#idle.indexOf(worker);
+    if (index >= 0) this.#idle.splice(index, 1);
+    this.#detach.get(worker)?.();
+    this.#detach.delete(worker);
+  }
+}
+
+/**
  * A long-lived pool of trial threads for one study setup (the queue's workers use it): `run`
  * queues a trial and resolves with its record once a thread is free and has run it. `threads: 0`
  * runs trials in this thread.
@@ -131,13 +196,16 @@ export class TrialThreads {
   readonly #waiting: { task: TrialTask; resolve: (r: TrialRecord) => void; reject: (e: unknown) => void }[] =
     [];
   readonly #running = new Map<Worker, { resolve: (r: TrialRecord) => void; reject: (e: unknown) => void }>();
+  readonly #spares: SpareThreads | undefined;
   #local: Promise<Awaited<ReturnType<typeof loadPlugins>>> | undefined;
   #closed = false;
   #nextId = 0;
 
-  constructor(setup: WorkerSetup, threads: number) {
+  /** `spares`: warm threads to use before starting new ones. */
+  constructor(setup: WorkerSetup, threads: number, options: { spares?: SpareThreads } = {}) {
     this.#setup = setup;
     this.#size = Math.max(0, Math.floor(threads));
+    this.#spares = options.spares;
   }
 
   /** Runs one trial (same record whatever thread runs it). */
@@ -161,12 +229,8 @@ export class TrialThreads {
   }
 
   #spawn(): void {
-    const entry = workerEntry();
-    const worker = new Worker(entry.url, {
-      workerData: this.#setup,
-      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-      env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
-    });
+    const spare = this.#spares?.take();
+    const worker = spare ?? this.#start();
     this.#all.push(worker);
     const failAll = (error: Error) => {
       this.#running.get(worker)?.reject(error);
@@ -200,6 +264,17 @@ export class TrialThreads {
     worker.on('exit', (code) => {
       if (!this.#closed)
         failAll(new GrowsetError(`A study worker exited with code ${code}`, { code: 'ERR_WORKER' }));
+    });
+    // A spare thread loads the plugins and says ready once it has the setup.
+    if (spare) spare.postMessage({ type: 'setup', setup: this.#setup } satisfies WorkerRequest);
+  }
+
+  #start(): Worker {
+    const entry = workerEntry();
+    return new Worker(entry.url, {
+      workerData: this.#setup,
+      ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+      env: { ...process.env, UV_THREADPOOL_SIZE: '2' },
     });
   }
 
