@@ -13,7 +13,7 @@ import { type NumericCsv, readNumericCsv } from '@growset/tables';
 import { METHODS, type MethodName, type ParsedOptions } from '../options.ts';
 import { entryOf } from '../registry.ts';
 import { type ResampleReport, resampleTable } from '../resample.ts';
-import { compareClassNames, type EncodedTable } from '../table/encode.ts';
+import { classMembers, compareClassNames, type EncodedTable } from '../table/encode.ts';
 
 /**
  * Methods the columnar path runs: every method whose rows are originals (kept or removed) and
@@ -199,19 +199,8 @@ function encode(csv: NumericCsv): EncodedTable {
   const classes = [...csv.labels].sort(compareClassNames);
   const classOfLabel = csv.labels.map((l) => classes.indexOf(l));
   const classOf = new Int32Array(n);
-  const sizes = new Int32Array(classes.length);
-  for (let i = 0; i < n; i++) {
-    const c = classOfLabel[csv.labelOf[i]!]!;
-    classOf[i] = c;
-    sizes[c]! += 1;
-  }
-  const members = classes.map((_, c) => new Int32Array(sizes[c]!));
-  const fill = new Int32Array(classes.length);
-  for (let i = 0; i < n; i++) {
-    const c = classOf[i]!;
-    members[c]![fill[c]!] = i;
-    fill[c]! += 1;
-  }
+  for (let i = 0; i < n; i++) classOf[i] = classOfLabel[csv.labelOf[i]!]!;
+  const members = classMembers(classOf, classes.length);
   const numeric = new Float64Array(n * dn);
   const integer: boolean[] = [];
   for (let j = 0; j < dn; j++) {

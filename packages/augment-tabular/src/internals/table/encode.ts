@@ -30,19 +30,8 @@ export function encodeTable(samples: readonly TabularSample[], schema: TableSche
   const classes = [...new Set(labels)].sort(compareClassNames);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const classOf = new Int32Array(n);
-  const sizes = new Int32Array(classes.length);
-  for (let i = 0; i < n; i++) {
-    const c = classIndex.get(labels[i]!)!;
-    classOf[i] = c;
-    sizes[c]! += 1;
-  }
-  const members = classes.map((_, c) => new Int32Array(sizes[c]!));
-  const fill = new Int32Array(classes.length);
-  for (let i = 0; i < n; i++) {
-    const c = classOf[i]!;
-    members[c]![fill[c]!] = i;
-    fill[c]! += 1;
-  }
+  for (let i = 0; i < n; i++) classOf[i] = classIndex.get(labels[i]!)!;
+  const members = classMembers(classOf, classes.length);
 
   const numeric = new Float64Array(n * dn);
   const integer = new Array<boolean>(dn).fill(true);
@@ -76,6 +65,20 @@ export function encodeTable(samples: readonly TabularSample[], schema: TableSche
     categories.push(values);
   }
   return { n, schema, classes, classOf, members, numeric, categories, codes, integer };
+}
+
+/** The rows of each class, in row order, from each row's class index. */
+export function classMembers(classOf: Int32Array, classes: number): Int32Array[] {
+  const sizes = new Int32Array(classes);
+  for (const c of classOf) sizes[c]! += 1;
+  const members = Array.from(sizes, (size) => new Int32Array(size));
+  const fill = new Int32Array(classes);
+  for (let i = 0; i < classOf.length; i++) {
+    const c = classOf[i]!;
+    members[c]![fill[c]!] = i;
+    fill[c]! += 1;
+  }
+  return members;
 }
 
 /** Class names in natural order: `2` before `10`, then text. */
