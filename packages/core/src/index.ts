@@ -58,6 +58,8 @@ export {
   balancedAccuracy,
   classificationMetrics,
   confusionMatrix,
+  type FoldScores,
+  foldScores,
   logLoss,
   macroF1,
 } from './internals/metrics.ts';

@@ -98,3 +98,17 @@ export function classificationMetrics(yTrue: Int32Array, proba: Float32Array, cl
     confusion,
   };
 }
+
+/** Mean, population std and per-fold values of one score over cross-validation folds. */
+export interface FoldScores {
+  mean: number;
+  std: number;
+  folds: number[];
+}
+
+/** {@link FoldScores} of per-fold values (a mean of 0 and std of 0 for no folds). */
+export function foldScores(values: number[]): FoldScores {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length));
+  return { mean, std, folds: values };
+}

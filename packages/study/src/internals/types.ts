@@ -1,4 +1,4 @@
-import type { EpochLog, JsonObject, JsonValue, Metrics } from '@growset/core';
+import type { EpochLog, FoldScores, JsonObject, JsonValue, Metrics } from '@growset/core';
 import type { CurveFamily, CurveShape, HeldOutScore } from './curve.ts';
 
 /**
@@ -260,12 +260,7 @@ export interface StudyPower {
   warning?: string;
 }
 
-/** Mean, std and per-fold values of a score. */
-export interface FoldScores {
-  mean: number;
-  std: number;
-  folds: number[];
-}
+export type { FoldScores };
 
 /**
  * Score against each value of one model option (scikit-learn's `validation_curve`): training and

@@ -1,4 +1,11 @@
-import { type Estimator, errorMessage, type JsonValue, Rng, stratifiedFolds } from '@growset/core';
+import {
+  type Estimator,
+  errorMessage,
+  foldScores,
+  type JsonValue,
+  Rng,
+  stratifiedFolds,
+} from '@growset/core';
 import type { StudyData } from './dataset.ts';
 import { TabularEncoder } from './features.ts';
 import { loadPlugins, type StudyPlugins } from './plugins.ts';
@@ -19,12 +26,6 @@ export interface ValidationCurveRequest {
   /** Stratified folds. @default 3 */
   folds?: number;
 }
-
-const foldScores = (values: number[]): FoldScores => {
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length));
-  return { mean, std, folds: values };
-};
 
 /**
  * A validation curve inside a study, as scikit-learn's `validation_curve`: the variant's model,

@@ -1,4 +1,12 @@
-import { errorMessage, type JsonObject, type JsonValue, type LabeledData, type Rng } from '@growset/core';
+import {
+  errorMessage,
+  type FoldScores,
+  foldScores,
+  type JsonObject,
+  type JsonValue,
+  type LabeledData,
+  type Rng,
+} from '@growset/core';
 import { createEstimator } from '../estimators/registry.ts';
 import { crossValidate, type SearchMetric } from './cross-validate.ts';
 import { candidateSpec } from './space.ts';
@@ -16,12 +24,7 @@ export interface ValidationCurveOptions {
   signal?: AbortSignal;
 }
 
-/** Mean, std and per-fold scores of one metric. */
-export interface FoldScores {
-  mean: number;
-  std: number;
-  folds: number[];
-}
+export type { FoldScores };
 
 export interface ValidationCurvePoint {
   value: JsonValue;
@@ -42,12 +45,6 @@ export interface ValidationCurve {
   folds: number;
   points: ValidationCurvePoint[];
 }
-
-const scores = (values: number[]): FoldScores => {
-  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length));
-  return { mean, std, folds: values };
-};
 
 /**
  * Training and cross-validated scores for each value of one hyperparameter, the others fixed at
@@ -82,8 +79,8 @@ export async function validationCurve(
       points.push({
         value,
         spec: pointSpec,
-        train: scores((cv.trainFolds ?? []).map((m) => m[metric] as number)),
-        test: scores(cv.folds.map((m) => m[metric] as number)),
+        train: foldScores((cv.trainFolds ?? []).map((m) => m[metric] as number)),
+        test: foldScores(cv.folds.map((m) => m[metric] as number)),
         fitTimeMs: cv.fitTimeMs,
       });
     } catch (error) {
